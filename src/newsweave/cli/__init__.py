@@ -1,0 +1,15 @@
+"""Command-line interface: thin commands that call one library function each and render."""
+
+from __future__ import annotations
+
+from newsweave.cli.app import cli
+
+# Each module adds its commands to `cli` when imported.
+# (Issues add their modules here: corpus, evaluate, digest, reuse, cluster, serve, engines.)
+
+
+def main() -> None:
+    cli(prog_name="newsweave")
+
+
+__all__ = ["cli", "main"]
