@@ -110,8 +110,8 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             self._conn.close()
             raise StoreError(
-                f"cannot open {self._path} as a newsweave database ({exc}); "
-                "is it a SQLite file written by newsweave?"
+                f"{self._path} is not a newsweave database, or it is damaged (SQLite says: "
+                f"{exc}); choose another --db file or move this one aside"
             ) from exc
 
     # --- connection, transactions, migrations -------------------------------------------------
