@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -173,3 +179,129 @@ def test_a_corrupt_database_is_a_clean_error(tmp_path: Path) -> None:
         _, err = run(*command, "--db", str(bad), ok=False)
         assert err.startswith(f"error: {bad} is not a newsweave database"), err
         assert "Traceback" not in err
+
+
+# --- ingest -------------------------------------------------------------------------------------
+
+NOTES = {
+    "ferry.txt": "Ferry sails again\n\nThe island ferry sailed on Thursday. The sea was calm.",
+    "frost.txt": "Frost hits orchards\n\nGrowers lit fires between the rows. Blossoms froze.",
+    "clocks.txt": "Clock gallery reopens\n\nThe museum reopened its clock gallery. It took years.",
+}
+
+
+def write_notes(folder: Path, extra: dict[str, str] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in {**NOTES, **(extra or {})}.items():
+        (folder / name).write_text(body, encoding="utf-8")
+    return folder
+
+
+def test_ingest_tally_and_rerun(tmp_path: Path) -> None:
+    corpus = write_notes(tmp_path / "in", {"blank.txt": "   \n"})
+    db = tmp_path / "i.db"
+    out, err = run("ingest", str(corpus), "--db", str(db))
+    lines = out.splitlines()
+    assert lines[0] == f"read 4: 3 new, 0 already stored, 1 skipped  (store: {db})"
+    assert lines[1] == "skipped 1:"
+    assert lines[2].startswith(f"  {corpus / 'blank.txt'}")
+    assert err == ""  # no progress bar when stderr is not a terminal
+    out, _ = run("ingest", str(corpus), "--db", str(db), "--json")
+    report = json.loads(out)
+    assert (report["new"], report["already_stored"], report["read"]) == (0, 3, 4)
+    assert report["skipped"][0]["origin"].startswith(str(corpus / "blank.txt"))
+
+
+def test_ingest_of_nothing_readable_fails(tmp_path: Path) -> None:
+    (tmp_path / "only.txt").write_bytes(b"")
+    _, err = run("ingest", str(tmp_path / "only.txt"), "--db", str(tmp_path / "x.db"), ok=False)
+    assert "error: no article could be read from" in err
+
+
+def test_ingest_progress_bar_on_request(tmp_path: Path) -> None:
+    corpus = write_notes(tmp_path / "in")
+    _, err = run("ingest", str(corpus), "--db", str(tmp_path / "p.db"), "--progress")
+    assert "records" in err and "new 3" in err
+
+
+# --- as a real process --------------------------------------------------------------------------
+
+
+def newsweave(*args: str) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("newsweave")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "newsweave.cli"]
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_the_installed_command(tmp_path: Path) -> None:
+    corpus = write_notes(tmp_path / "in")
+    db = str(tmp_path / "real.db")
+    done = newsweave("ingest", str(corpus), "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("read 3: 3 new, 0 already stored, 0 skipped")
+    listed = json.loads(newsweave("articles", "--db", db, "--json").stdout)
+    assert sorted(a["title"] for a in listed) == sorted(b.split("\n")[0] for b in NOTES.values())
+    shown = newsweave("show", listed[0]["id"][:6], "--db", db)
+    assert shown.returncode == 0 and shown.stdout.startswith(listed[0]["title"])
+    missing = newsweave("show", "nope", "--db", db)
+    assert missing.returncode == 1
+    assert (
+        missing.stderr.startswith("error: no article 'nope'") and "Traceback" not in missing.stderr
+    )
+
+
+def stored_count(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+
+
+@pytest.mark.slow
+def test_kill_9_during_ingest_then_rerun(tmp_path: Path) -> None:
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    n = 1200
+    for i in range(n):
+        (corpus / f"n{i:05d}.txt").write_text(
+            f"Notice {i} of the harbour board\n\nBerth {i} closes for dredging on day {i}. "
+            f"Boats moor at berth {i + 1} instead. The board apologises.",
+            encoding="utf-8",
+        )
+    db = tmp_path / "killed.db"
+    script = Path(sys.executable).with_name("newsweave")
+    proc = subprocess.Popen(
+        [str(script), "ingest", str(corpus), "--db", str(db), "--batch-size", "20"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while stored_count(db) < 60 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    with SQLiteStore(db, create=False) as store:
+        conn = store._conn
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        kept = store.count_articles()
+        assert 60 <= kept < n and kept % 20 == 0  # whole batches only
+        without_sentences = conn.execute(
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM sentences s WHERE s.article_id = a.id)"
+        ).fetchone()[0]
+        assert without_sentences == 0
+
+    rerun = newsweave("ingest", str(corpus), "--db", str(db), "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    report = json.loads(rerun.stdout)
+    assert (report["new"], report["already_stored"], report["skipped"]) == (n - kept, kept, [])
+    assert stored_count(db) == n
