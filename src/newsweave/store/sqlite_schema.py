@@ -46,7 +46,8 @@ def m001_articles_and_sentences(conn: sqlite3.Connection) -> None:
             text_hash TEXT NOT NULL
         )
         """,
-        "CREATE INDEX articles_collection ON articles (collection, published)",
+        # Covers listings and per-collection statistics without reading article texts.
+        "CREATE INDEX articles_collection ON articles (collection, published, source, id)",
         "CREATE INDEX articles_published ON articles (published)",
         "CREATE INDEX articles_text_hash ON articles (text_hash)",
         "CREATE INDEX articles_external_id ON articles (external_id)",
@@ -66,8 +67,10 @@ def m001_articles_and_sentences(conn: sqlite3.Connection) -> None:
 
 @MIGRATIONS
 def m002_articles_fts(conn: sqlite3.Connection) -> None:
-    # An external-content FTS5 index over title and text, kept in step by triggers.  Porter
-    # stemming so "protest" finds "protesters"; diacritics folded so "Assad" finds "Asad".
+    # An external-content FTS5 index over title and text.  Porter stemming so "protest" finds
+    # "protesters"; diacritics folded so "Assad" finds "Asad".  New articles are indexed by
+    # SQLiteStore.add_articles in one statement per batch (about 3x faster than a per-row
+    # insert trigger); deletes and edits are kept in step by triggers.
     _run(
         conn,
         """
@@ -76,11 +79,6 @@ def m002_articles_fts(conn: sqlite3.Connection) -> None:
             content='articles', content_rowid='seq',
             tokenize='porter unicode61 remove_diacritics 2'
         )
-        """,
-        """
-        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
-        END
         """,
         """
         CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
