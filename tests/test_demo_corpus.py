@@ -19,7 +19,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from io import BytesIO
 from pathlib import Path
@@ -32,6 +32,9 @@ from dateutil import parser as dateparser
 from warcio.archiveiterator import ArchiveIterator
 
 from conftest import DEMO, ROOT
+from newsweave.clean import clean
+from newsweave.ingest import Rejection, read
+from newsweave.model import Article
 
 TRUTH_PATH = ROOT / "examples" / "demo-truth.json"
 WARC_SCRIPT = ROOT / "scripts" / "build_demo_warc.py"
@@ -528,3 +531,121 @@ def test_each_format_carries_quotes_and_copies(fmt: str) -> None:
     assert any(truth()["quotes"][i] for i in ids)
     involved = {c["source"] for c in truth()["copies"]} | {c["target"] for c in truth()["copies"]}
     assert ids & involved, fmt
+
+
+# --------------------------------------------------------------------------- through ingest + clean
+
+
+@functools.cache
+def _ingested() -> tuple[dict[str, Article], list[Rejection]]:
+    """The demo folder read by newsweave's ingest and clean: articles by external id, rejections."""
+    articles: dict[str, Article] = {}
+    rejections: list[Rejection] = []
+    for item in clean(read([DEMO])):
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        else:
+            assert item.external_id not in articles, f"{item.external_id} read twice"
+            articles[str(item.external_id)] = item
+    return articles, rejections
+
+
+def _folded(text: str) -> str:
+    """Quote marks folded and whitespace collapsed, as clean normalises them."""
+    return " ".join(_fold_marks(text).split())
+
+
+def _fold_marks(text: str) -> str:
+    return re.sub(r"[“”«»]", '"', re.sub(r"[‘’]", "'", text))
+
+
+def test_ingest_reads_exactly_the_truth_articles_and_rejects_the_non_html_records() -> None:
+    articles, rejections = _ingested()
+    assert set(articles) == set(_articles())
+    expected = truth()["warc"]["rejected_records"]
+    assert len(rejections) == len(expected), [str(r) for r in rejections]
+    for record in expected:
+        matching = [r for r in rejections if record["uri"] in r.reason]
+        assert len(matching) == 1, (record, [str(r) for r in rejections])
+        assert matching[0].origin.startswith(str(DEMO / truth()["warc"]["file"]))
+
+
+def test_ingest_metadata_matches_the_truth() -> None:
+    articles, _ = _ingested()
+    for external_id, entry in _articles().items():
+        article = articles[external_id]
+        assert _folded(article.title) == _folded(entry["headline"]), external_id
+        assert article.published is not None, external_id
+        assert article.published.date() == _when(entry["published"]).date(), external_id
+        if entry["dateline"] is not None and entry.get("dateline_paragraph", 0) == 0:
+            assert article.dateline == entry["dateline_place"], external_id
+            assert tuple(article.credits) == tuple(entry["credits"]), external_id
+
+
+# What clean does not yet do on the demo corpus, article by article (found by the test below).
+_KT = "https://www.keldoratoday.example/news/2025/03"
+_LEDGER = "https://www.harbourtonledger.example"
+KNOWN_CLEAN_MISSES = {
+    f"{_KT}/03/dock-strike-called-at-port-aven": (
+        "the section label above the headline ('News') is kept as the first line"
+    ),
+    f"{_KT}/12/river-sull-peaks-in-velmar": (
+        "the section label above the headline ('News') is kept as the first line"
+    ),
+    f"{_KT}/13/assembly-votes-78-71-to-phase-out-fuel-rebate": (
+        "the section label above the headline ('Politics') is kept as the first line"
+    ),
+    f"{_LEDGER}/business/2025/03/03/port-aven-braces-for-first-dock-strike-since-2011": (
+        "an in-body 'Read more: …' link line is kept"
+    ),
+    f"{_LEDGER}/politics/2025/03/09/varenne-stakes-her-authority-on-fuel-rebate-vote": (
+        "an in-body 'Read more: …' link line is kept"
+    ),
+    "velmar-evening-post-2025-03-12-river-sull-floods-velmar": (
+        "the byline 'By Evening Post reporters' is kept, and the footer line and the repeated "
+        "headline are joined into one kept paragraph"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "external_id",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(reason=KNOWN_CLEAN_MISSES[i], strict=False))
+        if i in KNOWN_CLEAN_MISSES
+        else i
+        for i in sorted(truth()["articles"])
+    ],
+    ids=lambda external_id: str(external_id).rstrip("/").rsplit("/", 1)[-1],
+)
+def test_clean_keeps_the_body_and_drops_the_boilerplate(external_id: str) -> None:
+    entry = _articles()[external_id]
+    article = _ingested()[0][external_id]
+    text = _folded(article.text)
+    lines = {_folded(line) for line in article.text.split("\n")}
+    kept = [line for line in entry["boilerplate"] if _folded(line) in lines]
+    assert not kept, f"boilerplate kept: {kept}"
+    first = entry["first_paragraph"]
+    if entry["dateline"] is not None and entry.get("dateline_paragraph", 0) == 0:
+        first = first[len(entry["credit_lines"][0]) :]
+    assert text.startswith(_folded(first)), f"body starts with {article.text[:80]!r}"
+    assert _folded(entry["last_paragraph"]) in text
+    assert _folded(entry["headline"]) not in text, "headline left in the body"
+
+
+@pytest.mark.xfail(
+    reason="clean keeps only the date of an HTML page's article:published_time (time 00:00) "
+    "and gives WARC articles the crawl time instead of the page's own",
+    strict=False,
+)
+def test_clean_keeps_the_publication_time_where_the_input_states_a_zone() -> None:
+    articles, _ = _ingested()
+    for external_id, entry in _articles().items():
+        if entry["format"] == "txt":
+            continue  # txt date lines carry no zone but Coastline's "CET"
+        published = articles[external_id].published
+        assert published is not None
+        expected = _when(entry["published"]).astimezone(UTC)
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=UTC)
+        assert published == expected, (external_id, published, expected)
