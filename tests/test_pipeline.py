@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import shared_file
 from newsweave import pipeline
 from newsweave.errors import ConfigError
 from newsweave.model import Article
 from newsweave.pipeline import IngestReport, IngestRunOptions, ingest_paths
 from newsweave.store import MemoryStore, SQLiteStore, Store
+from tests.support import shared_file
 
 STORIES = {
     "ferry.txt": (
