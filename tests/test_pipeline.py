@@ -94,8 +94,9 @@ def test_batches_and_progress(store: Store, tmp_path: Path) -> None:
     )
     assert report.batches == 2
     assert seen[-1] == (3, 3)
-    assert (2, 2) in seen  # the first batch was committed before the third file was stored
-    assert [r for r, _ in seen] == sorted(r for r, _ in seen)
+    # The first batch was committed before the last article was stored; counts only grow.
+    assert any(new == 2 for _, new in seen)
+    assert seen == sorted(seen)
 
 
 def test_a_splitter_failure_skips_one_article(

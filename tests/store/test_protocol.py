@@ -72,6 +72,7 @@ def corpus() -> list[tuple[Article, list[Sentence]]]:
             external_id="tw-101",
             origin="wire.jsonl:1",
             collection="bridge",
+            source_offsets=((0, 0), (40, 43)),
         ),
         build(
             BRIDGE_REWRITE,

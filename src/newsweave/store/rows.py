@@ -80,6 +80,7 @@ ARTICLE_COLUMNS = (
     "origin",
     "collection",
     "text_hash",
+    "source_offsets",
 )
 
 
@@ -127,6 +128,7 @@ def article_to_row(article: Article) -> dict[str, Any]:
         "origin": article.origin,
         "collection": article.collection,
         "text_hash": article.text_hash,
+        "source_offsets": json.dumps(article.source_offsets),
     }
 
 
@@ -147,6 +149,7 @@ def article_from_row(row: Row) -> Article:
         origin=row["origin"],
         collection=row["collection"],
         text_hash=row["text_hash"],
+        source_offsets=tuple((int(c), int(s)) for c, s in _unjson(row["source_offsets"]) or ()),
     )
 
 

@@ -240,7 +240,13 @@ def m006_quotes_and_entities(conn: sqlite3.Connection) -> None:
 
 
 @MIGRATIONS
-def m007_bulk_fts_and_listing_index(conn: sqlite3.Connection) -> None:
+def m007_article_source_offsets(conn: sqlite3.Connection) -> None:
+    # Article.source_offsets: (clean offset, source offset) anchors, read whole, so JSON.
+    _run(conn, "ALTER TABLE articles ADD COLUMN source_offsets TEXT NOT NULL DEFAULT '[]'")
+
+
+@MIGRATIONS
+def m008_bulk_fts_and_listing_index(conn: sqlite3.Connection) -> None:
     # New articles are indexed by SQLiteStore.add_articles, one INSERT ... SELECT per batch:
     # about 3x faster than the per-row trigger of m002 (measured with benchmarks/store.py).
     # The listing index grows to cover the listing order, so `articles` and per-collection
