@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsweave import pipeline
-from newsweave.errors import ConfigError
+from newsweave.errors import ConfigError, InputError
 from newsweave.model import Article
 from newsweave.pipeline import IngestReport, IngestRunOptions, ingest_paths
 from newsweave.store import MemoryStore, SQLiteStore, Store
@@ -137,6 +138,23 @@ def test_a_failure_mid_run_keeps_what_was_read(
     monkeypatch.setattr(pipeline, "segment_article", real)
     rerun = ingest_paths(store, [str(corpus)])
     assert (rerun.new, rerun.already_stored) == (1, 2)
+
+
+def test_an_error_mid_stream_stores_what_was_cleaned_before_it(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.clean
+
+    def breaks_after_two(docs: Any, options: Any = None) -> Iterator[Any]:
+        for n, item in enumerate(real(docs, options)):
+            if n == 2:
+                raise InputError("the disk went away", path="in/museum.txt")
+            yield item
+
+    monkeypatch.setattr(pipeline, "clean", breaks_after_two)
+    with pytest.raises(InputError, match="disk went away"):
+        ingest_paths(store, [str(write_corpus(tmp_path / "in"))], IngestRunOptions(batch_size=50))
+    assert store.count_articles() == 2  # the unfinished batch was written before the error
 
 
 def test_any_store_backend_works() -> None:

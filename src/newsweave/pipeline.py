@@ -12,16 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from newsweave.clean import CleanOptions, clean
 from newsweave.errors import ConfigError
+from newsweave.ingest import IngestOptions, RawDocument, Rejection, read
 from newsweave.model import Article, Sentence
 from newsweave.segment import SegmentOptions, segment_article
-
-if TYPE_CHECKING:
-    from newsweave.clean import CleanOptions
-    from newsweave.ingest import IngestOptions, RawDocument, Rejection
-    from newsweave.store import Store
+from newsweave.store import Store
 
 __all__ = ["IngestReport", "IngestRunOptions", "ingest_paths"]
 
@@ -90,11 +88,6 @@ def ingest_paths(
 
     ``progress`` is called with the running report after each record and each stored batch.
     """
-    # Imported here: the readers pull in trafilatura, warcio and feedparser, which commands
-    # that only read the store should not pay for.
-    from newsweave.clean import clean
-    from newsweave.ingest import Rejection, read
-
     options = options or IngestRunOptions()
     report = IngestReport()
 
@@ -142,8 +135,6 @@ def _segment(
     article: Article, options: SegmentOptions | None, report: IngestReport
 ) -> list[Sentence] | None:
     """The article's sentences, or None (and a skipped record) if the splitter fails on it."""
-    from newsweave.ingest import Rejection
-
     try:
         return segment_article(article, options)
     except Exception as exc:  # one odd text must not stop a run of thousands
