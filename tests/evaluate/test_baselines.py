@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from conftest import make_article, shared_file
 from newsweave.evaluate import baselines, registry
 from newsweave.evaluate.baselines import Candidate, candidates, fill_budget
 from newsweave.evaluate.harness import evaluate_summarize
+from tests.support import make_article, shared_file
 
 OLD = make_article(
     "The harbour bridge closed for repairs on Monday morning.\n\n"

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_file
 from newsweave.errors import ConfigError
 from newsweave.evaluate.porter import stem
 from newsweave.evaluate.rouge import RougeOptions, Score, _union_lcs, rouge, rouge_corpus, tokens
+from tests.support import shared_file
 
 NO_LIMIT = RougeOptions(words=0)
 
