@@ -237,8 +237,9 @@ def _prepare(doc: RawDocument, options: CleanOptions) -> _Draft | Rejection:
         if len(doc.html) > 20 * options.max_chars:
             return Rejection(doc.origin, _too_long("page", len(doc.html), 20 * options.max_chars))
         page = extract_page(doc.html, doc.url, options.extract)
-        if not page.text.strip():
-            return Rejection(doc.origin, "no article text found in the page")
+        if word_count(page.text) < max(options.min_words, 1):
+            found = f" (only {page.text.strip()[:60]!r})" if page.text.strip() else ""
+            return Rejection(doc.origin, f"no article text found in the page{found}")
         body = page.text
         title = title or page.title
         published = published or page.date
@@ -315,7 +316,9 @@ def _finish(draft: _Draft, repeated: frozenset[str], options: CleanOptions) -> A
     text = builder.text()
     n_words = word_count(text)
     if n_words < max(options.min_words, 1):
-        what = "no text is left" if not n_words else f"only {n_words} words are left"
+        what = {0: "no text is left", 1: "only 1 word is left"}.get(
+            n_words, f"only {n_words} words are left"
+        )
         return Rejection(draft.doc.origin, f"{what} once boilerplate is removed")
     published = parse_date(draft.published, dayfirst=options.dayfirst) or found_date
     doc = draft.doc

@@ -13,9 +13,9 @@ The classifier looks at the *shape* of a line, not at a list of known sentences:
 
 Context then extends the verdict, as jusText does for HTML blocks: the items under a "See
 also" / "Related" / "Most read" heading go with it; a short line between two boilerplate lines
-goes with them; and at the end of an article, once a boilerplate line is seen, every trailing
-line that is not a proper sentence goes too (so a closing motto or a list of teasers does),
-as does a trailing line in another language than the article.
+goes with them; after the last proper paragraph, once page furniture has started, the short
+lines that follow go too (teasers, slogans); and so do closing lines in another language than
+the article (a motto).  Table rows are content.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ PROSE_MIN_WORDS = 6
 # Menus: at least this many items between separators, each of at most MENU_ITEM_WORDS words.
 MENU_MIN_ITEMS = 3
 MENU_ITEM_WORDS = 4
+
+# Kinds that are boilerplate alone but say nothing about their neighbours (a bare URL under a
+# list item, a date, a row of symbols), and the verdicts of context, which must not feed back.
+_WEAK_NEIGHBOURS = frozenset({KEPT, "link", "date", "symbols", "sandwiched", "tail", "title"})
 
 # Words of web-page controls and the function words that go with them in prompts.
 _CONTROL_WORDS = frozenset(
@@ -185,6 +189,8 @@ def _link_like(text: str, words: int) -> bool:
     stripped = _URL.sub(" ", text)
     if stripped != text and len(_WORD.findall(stripped)) <= 6:
         return True
+    if text.startswith("|") and text.endswith("|"):
+        return False  # a table row (tables are content)
     items = [item for item in _MENU_SPLIT.split(text) if item.strip()]
     return len(items) >= MENU_MIN_ITEMS and all(
         len(_WORD.findall(item)) <= MENU_ITEM_WORDS for item in items
@@ -210,26 +216,36 @@ def _mark_lists(units: Sequence[Unit]) -> None:
 
 
 def _mark_sandwiched(units: Sequence[Unit]) -> None:
+    """A short line between two boilerplate lines goes with them.  Bare links do not count as
+    boilerplate neighbours here: "item, its URL, item, its URL" is a list of references."""
     for before, unit, after in zip(units, units[1:], units[2:], strict=False):
-        if before.kind and after.kind and unit.kind == KEPT and not is_sentence(unit.text):
+        if (
+            before.kind not in _WEAK_NEIGHBOURS
+            and after.kind not in _WEAK_NEIGHBOURS
+            and unit.kind == KEPT
+            and not is_sentence(unit.text)
+        ):
             unit.kind = "sandwiched"
 
 
 def _mark_tail(units: Sequence[Unit], foreign: Callable[[str], bool]) -> None:
-    """Drop the trailing run of non-prose lines if boilerplate is in it, and closing lines in
-    another language.  Only when proper paragraphs come before: a text made only of short
-    lines is left to the per-line verdicts.
+    """After the last proper paragraph, once page furniture starts (a prompt, a copyright
+    line, a "Related" heading…), the short lines that follow are furniture too: teasers,
+    slogans.  Then closing lines in another language than the article (a motto) go as well.
+    Only when proper paragraphs come before: a text made only of short lines is left to the
+    per-line verdicts.
     """
     start = len(units)
     while start > 0 and not is_prose(units[start - 1]):
         start -= 1
     if start == 0:
         return
-    tail = [u for u in units[start:] if u.kind == KEPT]
-    if tail and any(u.kind for u in units[start:]):
-        for unit in tail:
+    furniture = False
+    for unit in units[start:]:
+        if unit.kind and unit.kind not in _WEAK_NEIGHBOURS:
+            furniture = True
+        elif furniture and unit.kind == KEPT and unit.words <= PROMPT_MAX_WORDS:
             unit.kind = "tail"
-    # Closing lines in another language than the article (a motto, a sign-off).
     last = len(units) - 1
     while last > 0:
         unit = units[last]
