@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import shared_file
 from newsweave.errors import ConfigError
 from newsweave.ingest import IngestOptions, RawDocument, Rejection, read
+from tests.support import shared_file
 
 ARTICLE = (
     "Harbour strike ends after nine days\n"
