@@ -344,6 +344,28 @@ def test_warc_html_responses_become_pages_and_the_rest_is_rejected(tmp_path: Pat
     ]
 
 
+def test_pages_clean_into_articles_with_their_metadata(tmp_path: Path) -> None:
+    from newsweave.clean import clean
+
+    html_file = write(tmp_path / "tram.html", page())
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(
+        warc_bytes([("https://courier.example/t?utm=1", "text/html", page().encode(), "200 OK")])
+    )
+    from_file, from_warc = clean(read([html_file, warc]))
+    for article in (from_file, from_warc):
+        assert not isinstance(article, Rejection)
+        assert article.title == "Tram line approved after long debate"
+        assert article.byline == "Lena Sand" and article.source == "Ostvik Courier"
+        assert article.url == "https://courier.example/news/2024/03/tram-line"  # canonical
+        # the page's own time (09:30 +01:00) in UTC, not the crawl's WARC-Date
+        assert article.published == datetime(2024, 3, 21, 8, 30)
+        assert article.text.startswith("The city council of Ostvik approved")
+        assert "Most read" not in article.text and "All rights reserved" not in article.text
+    assert from_file.external_id == from_file.url
+    assert from_warc.external_id == "https://courier.example/t?utm=1"
+
+
 def test_uncompressed_warc(tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc"
     path.write_bytes(

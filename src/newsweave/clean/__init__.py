@@ -16,8 +16,10 @@ For each :class:`~newsweave.ingest.RawDocument`, :func:`clean_document`
 
 :func:`clean` does the same for a stream, and also drops lines that repeat across many
 articles of one outlet (outlet = ``source``, else the URL's host).  It counts them over a
-window of ``repeat_window`` documents plus the window before it, so memory stays bounded and a
-stream of any length can pass; output order is input order.
+window of ``repeat_window`` documents that have an outlet plus the window before it, so memory
+stays bounded and a stream of any length can pass; output order is input order.  Documents
+with no outlet (plain .txt files) are not held back unless one with an outlet is waiting
+before them, so a stream of them is cleaned one by one.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from newsweave.clean.boilerplate import KEPT, is_prose, line_kind, mark_context
+from newsweave.clean.boilerplate import KEPT, is_prose, is_sentence, line_kind, mark_context
 from newsweave.clean.header import (
     find_byline,
     find_dateline,
@@ -61,6 +63,8 @@ HEAD_UNITS = 8
 # Datelines without credits ("WASHINGTON —") or credits without a place ("(Reuters) -") are
 # only taken from this many first kept paragraphs.
 DATELINE_FIRST_UNITS = 3
+# A line of at most this many words before the first paragraph is a section label or kicker.
+LABEL_MAX_WORDS = 2
 # A headline has this many words at most (the seeds' longest: 11; DUC titles: under 20).
 HEADLINE_MAX_WORDS = 25
 # Lines repeated across one outlet's articles: a short line (not a full sentence) in at least
@@ -146,12 +150,20 @@ def clean(
         return
     previous: _Counts | None = None
     batch: list[_Draft | Rejection] = []
+    waiting = 0  # documents in ``batch`` that have an outlet
     for item in docs:
-        batch.append(item if isinstance(item, Rejection) else _prepare(item, options))
-        if len(batch) >= window:
+        draft = item if isinstance(item, Rejection) else _prepare(item, options)
+        if not batch and (isinstance(draft, Rejection) or draft.outlet is None):
+            # Nothing to compare it with and nothing waiting before it: out at once.
+            yield draft if isinstance(draft, Rejection) else _finish(draft, frozenset(), options)
+            continue
+        batch.append(draft)
+        if not isinstance(draft, Rejection) and draft.outlet is not None:
+            waiting += 1
+        if waiting >= window:
             counts = _Counts.of(batch)
             yield from _finish_batch(batch, counts, previous, options)
-            previous, batch = counts, []
+            previous, batch, waiting = counts, [], 0
     if batch:
         yield from _finish_batch(batch, _Counts.of(batch), previous, options)
 
@@ -242,7 +254,8 @@ def _prepare(doc: RawDocument, options: CleanOptions) -> _Draft | Rejection:
             return Rejection(doc.origin, f"no article text found in the page{found}")
         body = page.text
         title = title or page.title
-        published = published or page.date
+        # A crawl's WARC-Date says when the page was fetched; the page's own date is better.
+        published = (page.date or published) if doc.format == "warc" else (published or page.date)
         byline = byline or page.author
         url = page.url or url
         source = source or page.sitename or _host(url)
@@ -298,6 +311,10 @@ def _finish(draft: _Draft, repeated: frozenset[str], options: CleanOptions) -> A
                 unit.kind = "byline"
     if not title:
         title = _promote_title(units, head)
+    if any(is_prose(u) for u in units):
+        for unit in head:  # a section label or kicker over the headline: "News", "Politics"
+            if unit.kind == KEPT and unit.words <= LABEL_MAX_WORDS and not is_sentence(unit.text):
+                unit.kind = "label"
     _drop_headline(units, title)
     language = normalize_language(draft.language)
     if options.boilerplate:

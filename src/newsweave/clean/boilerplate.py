@@ -123,6 +123,13 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "credit-line",
         re.compile(r"^\(?(?:reporting|writing|editing|additional reporting|compiled) by\b.*\)?$"),
     ),
+    (
+        "related",  # "Read more: <headline of another article>"
+        re.compile(
+            r"^(?:read (?:more|also|next)|also read|see also|related(?: article| story)?|more|"
+            r"watch|listen|further reading|recommended)\s*[:»>|]\s*[^.!?]*[^.!?\s]$"
+        ),
+    ),
 )
 # Headings that open a list of links to other articles (the whole line, maybe with a colon).
 _LIST_HEADING = re.compile(
