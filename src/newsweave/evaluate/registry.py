@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 TASKS = ("summarize", "cluster", "pairs", "quotes", "ner", "extract")
 
 # Modules that register methods.  Each issue adds its own module here.
-PROVIDERS: tuple[str, ...] = ()
+PROVIDERS: tuple[str, ...] = ("newsweave.evaluate.methods",)
 
 
 @dataclass(frozen=True)
