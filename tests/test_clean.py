@@ -56,6 +56,7 @@ def paragraphs(article: Article) -> list[str]:
         ("Get the Evening Digest newsletter delivered every weekday", "newsletter"),
         ("© 2024 Ostvik Courier Ltd. All rights reserved.", "copyright"),
         ("Copyright 2019 by the Harbour Press", "copyright"),
+        ("(c) 2021 Harbour Press Ltd", "copyright"),
         ("Related stories", "related"),
         ("More from Europe:", "related"),
         ("You might also like", "related"),

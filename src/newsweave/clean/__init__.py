@@ -39,7 +39,12 @@ from newsweave.clean.header import (
     parse_date,
     parse_date_line,
 )
-from newsweave.clean.language import dominant_language, guess_language, normalize_language
+from newsweave.clean.language import (
+    SAMPLE_CHARS,
+    dominant_language,
+    guess_language,
+    normalize_language,
+)
 from newsweave.clean.units import (
     TextBuilder,
     Unit,
@@ -316,10 +321,9 @@ def _finish(draft: _Draft, repeated: frozenset[str], options: CleanOptions) -> A
             if unit.kind == KEPT and unit.words <= LABEL_MAX_WORDS and not is_sentence(unit.text):
                 unit.kind = "label"
     _drop_headline(units, title)
-    language = normalize_language(draft.language)
+    language = normalize_language(draft.language) or _article_language(units)
     if options.boilerplate:
-        article_language = language or dominant_language(u.text for u in units if u.kind == KEPT)
-        mark_context(units, lambda text: _foreign(text, article_language))
+        mark_context(units, lambda text: _foreign(text, language))
     dateline, credits = _strip_datelines(draft.body, units) if options.datelines else (None, ())
     builder = TextBuilder()
     previous_end = 0
@@ -348,7 +352,7 @@ def _finish(draft: _Draft, repeated: frozenset[str], options: CleanOptions) -> A
         published=published,
         dateline=dateline,
         credits=credits,
-        language=language or guess_language(text),
+        language=language,
         external_id=doc.external_id or draft.url,
         origin=doc.origin,
         collection=doc.collection,
@@ -388,16 +392,26 @@ def _headline_like(text: str, words: int) -> bool:
 def _drop_headline(units: Sequence[Unit], title: str) -> None:
     """Remove lines that repeat the headline (alone, or followed by a short tag)."""
     key = fold_key(title)
-    if len(key.split()) < 3 or not any(u.kind == KEPT and u.key != key for u in units):
+    if len(key.split()) < 3:
         return
+    longest = 2 * len(title) + 80  # a line much longer than the headline cannot repeat it
+    if all(u.kind != KEPT or (len(u.text) <= longest and fold_key(u.text) == key) for u in units):
+        return  # the headline is all there is
     for unit in units:
-        if unit.kind != KEPT:
+        if unit.kind != KEPT or len(unit.text) > longest:
             continue
-        unit_key = unit.key
+        unit_key = fold_key(unit.text)
         if unit_key == key or (
             unit_key.startswith(key + " ") and len(unit_key.split()) - len(key.split()) <= 6
         ):
             unit.kind = "headline"
+
+
+def _article_language(units: Sequence[Unit]) -> str | None:
+    """The language of the kept lines: read together, or paragraph by paragraph when that is
+    not clear (a short article with a quotation and a motto in two other languages)."""
+    kept = [u.text for u in units if u.kind == KEPT]
+    return guess_language("\n".join(kept)[:SAMPLE_CHARS]) or dominant_language(kept)
 
 
 def _foreign(text: str, article_language: str | None) -> bool:

@@ -131,6 +131,39 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# A line is tried against _FURNITURE only if it has one of these words or starts this way
+# (every pattern needs one of them; most lines have none, and the test is cheap).
+_FURNITURE_WORDS = frozenset(
+    """
+    copyright reserved redistributed reproduced newsletter newsletters subscribe sign click
+    tap also continues cookies share email e-mail follow comment comments reply join getty
+    shutterstock photo
+    """.split()  # noqa: SIM905
+)
+_FURNITURE_STARTS = (
+    "read ",
+    "also read",
+    "see also",
+    "related",
+    "more",
+    "watch",
+    "listen",
+    "further reading",
+    "recommended",
+    "reporting",
+    "writing",
+    "editing",
+    "additional reporting",
+    "compiled",
+    "photo",
+    "image",
+    "picture",
+    "video",
+    "graphic",
+    "illustration",
+    "credit",
+)
+_PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys("\"'()[]{}.,;:!?|/*«»", " "))
 # Headings that open a list of links to other articles (the whole line, maybe with a colon).
 _LIST_HEADING = re.compile(
     r"^(?:see also|related(?: articles| stories| coverage| content| news| posts| links| topics"
@@ -146,12 +179,12 @@ _MENU_SPLIT = re.compile(r"\s+[|•·»›>/]\s+|\s*[|•·»›]\s*")
 _WORD = re.compile(r"[\w']+")
 _LETTER = re.compile(r"[^\W\d_]")
 _ENTITY = re.compile(r"&[A-Za-z]{2,8};")
-_SENTENCE_END = re.compile(r"""[.!?…][\s"')\]]*$""")
+_CLOSERS = " \t\n\"')]"
 
 
 def is_sentence(text: str) -> bool:
     """Whether ``text`` ends like a sentence (closing quotes and brackets looked through)."""
-    return _SENTENCE_END.search(text) is not None
+    return text.rstrip(_CLOSERS)[-1:] in ("!", ".", "?", "…")
 
 
 def is_prose(unit: Unit) -> bool:
@@ -163,7 +196,9 @@ def line_kind(text: str, words: int) -> str:
     """Why a line is boilerplate by itself (its kind), or :data:`KEPT`."""
     if is_date_line(text):
         return "date"
-    if not _LETTER.search(_ENTITY.sub("", text)):
+    if not text[:1].isalpha() and not _LETTER.search(
+        _ENTITY.sub("", text) if "&" in text else text
+    ):
         return "symbols"
     if words > FURNITURE_MAX_WORDS:
         return KEPT
@@ -173,9 +208,15 @@ def line_kind(text: str, words: int) -> str:
             return "related"
         if _link_like(text, words):
             return "link"
-    for kind, pattern in _FURNITURE:
-        if pattern.search(lower):
-            return kind
+    if (
+        "©" in lower
+        or "(c)" in lower
+        or not _FURNITURE_WORDS.isdisjoint(lower.translate(_PUNCTUATION_TO_SPACE).split())
+        or lower.lstrip("(").startswith(_FURNITURE_STARTS)
+    ):
+        for kind, pattern in _FURNITURE:
+            if pattern.search(lower):
+                return kind
     if (
         words <= PROMPT_MAX_WORDS
         and _CONTROL.search(lower)

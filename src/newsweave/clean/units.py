@@ -30,7 +30,6 @@ _SPECIAL = re.compile(
     r"\s{2,}|[^\S ]|''|[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
     r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});"
 )
-_WORD = re.compile(r"\w+(?:['.\-]\w+)*")
 _KEY_DROP = re.compile(r"[\W_]+")
 _SOFT_END = re.compile(r"""[^.!?:;"')\]]$""")
 
@@ -54,7 +53,9 @@ def fold_key(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words of ``text``, counted as runs of non-space characters (fast; punctuation is rare
+    enough alone between spaces not to matter to the thresholds that use it)."""
+    return len(text.split())
 
 
 @dataclass(slots=True)
@@ -66,10 +67,15 @@ class Unit:
     text: str
     words: int
     kind: str = ""  # why it was removed ("" = kept): see newsweave.clean.boilerplate
+    folded: str | None = None  # cache of ``key``
 
     @property
     def key(self) -> str:
-        return fold_key(self.text)
+        """The unit's text as first read, lower-cased with white space folded: what counts as
+        "the same line" across articles (cached: kept while datelines are cut)."""
+        if self.folded is None:
+            self.folded = " ".join(self.text.lower().split())
+        return self.folded
 
 
 def split_units(body: str) -> list[Unit]:
