@@ -36,8 +36,15 @@ JSONL_PER_FILE = 1_000
 # Targets of issue 2, on 2 cores.
 TARGET_TEXT = 2_000  # articles/s, .txt and JSONL
 TARGET_HTML = 80  # pages/s
+# Articles of each format whose cleaning is checked against what the generator wrote.
+QUALITY_SAMPLE = 200
 
 # --- the invented world -----------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
 
 OUTLETS = [
     ("Ostvik Courier", "courier.example", "The Ostvik Courier, independent since 1889"),
@@ -50,9 +57,9 @@ OUTLETS = [
     ("Trade Shipping Review", "tsr.example", "Trade Shipping Review, for the industry"),
 ]
 WIRES = ["Coastline Wire", "KBC", "Nordpress", "AFN"]
-FIRST = "Anna Ola Lena Tomas Ilsa Emil Marta Jonas Petra Karl Sofie Henrik Lorna Benedikt".split()
-LAST = "Varenne Nordmann Sand Roskova Petty Orrin Lund Berg Vik Reyl Petrak Holm Dahl".split()
-PLACES = "Ostvik Velmar Port Aven Harbourton Ribe Kelso Holm Sullbridge Norhaven".split()
+FIRST = _words("Anna Ola Lena Tomas Ilsa Emil Marta Jonas Petra Karl Sofie Henrik Lorna Benedikt")
+LAST = _words("Varenne Nordmann Sand Roskova Petty Orrin Lund Berg Vik Reyl Petrak Holm Dahl")
+PLACES = _words("Ostvik Velmar Port Aven Harbourton Ribe Kelso Holm Sullbridge Norhaven")
 ORGS = [
     "the city council",
     "the port authority",
@@ -63,10 +70,10 @@ ORGS = [
     "the Civil Protection Agency",
     "the chamber of commerce",
 ]
-ROLES = "mayor chairman spokeswoman minister director treasurer secretary".split()
-THINGS = "budget tram line ferry fare fuel rebate harbour fee rent cap school plan".split()
-VERBS = "rise fall double shrink change".split()
-DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+ROLES = ["mayor", "chairman", "spokeswoman", "minister", "director", "treasurer", "secretary"]
+THINGS = _words("budget tram line ferry fare fuel rebate harbour fee rent cap school plan")
+VERBS = ["rise", "fall", "double", "shrink", "change"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 TEMPLATES = [
     "{person}, the {role} of {org}, said on {day} that the {thing} would {verb} by {n} percent.",
     '"We have waited {n} years for this decision," {person} told reporters in {place}.',
@@ -76,11 +83,10 @@ TEMPLATES = [
     'Mr. {last} said the plan was "not perfect, but the best we could do in the time."',
     "The vote in {place} passed by {n} votes to {m}, after a debate that lasted until midnight.",
     "Residents of {place} and {place2} will hear more about the {thing} at a meeting on {day}.",
-    "{person} did not say whether {org} would appeal, but added: \"We will look at every option.\"",
+    '{person} did not say whether {org} would appeal, but added: "We will look at every option."',
     "About {n} people gathered outside the offices of {org} on {day} morning.",
     "The decision comes {n} weeks after {org} warned that the {thing} was no longer affordable.",
-    "Asked about the cost, the {role} said the figures would be published by the end of the "
-    "month.",
+    "Asked about the cost, the {role} said the figures would be published by the end of the month.",
     "Dr. {last}, who has studied the {thing} for a decade, said the change was overdue.",
 ]
 
@@ -113,11 +119,13 @@ def make_article(rng: random.Random, i: int) -> dict[str, Any]:
         " ".join(_sentence(rng) for _ in range(rng.randint(1, 3)))
         for _ in range(rng.randint(6, 14))
     ]
+    body = list(paragraphs)
+    place = credit = None
     if rng.random() < 0.4:
-        place = rng.choice(PLACES)
-        paragraphs[0] = f"{place.upper()} ({rng.choice(WIRES)}) - {paragraphs[0]}"
+        place, credit = rng.choice(PLACES), rng.choice(WIRES)
+        paragraphs[0] = f"{place.upper()} ({credit}) - {paragraphs[0]}"
     words = _sentence(rng).split()
-    headline = " ".join(words[: rng.randint(5, 10)]).rstrip(",.:;\"")
+    headline = " ".join(words[: rng.randint(5, 10)]).rstrip(',.:;"')
     day = 1 + i % 28
     return {
         "id": f"a{i:06d}",
@@ -128,6 +136,10 @@ def make_article(rng: random.Random, i: int) -> dict[str, Any]:
         "source": outlet,
         "url": f"https://{domain}/news/2024/03/{day:02d}/story-{i}",
         "footer": footer,
+        # what clean should find
+        "body": body,
+        "dateline": place,
+        "credits": (credit,) if credit else (),
     }
 
 
@@ -140,9 +152,9 @@ def _txt(article: dict[str, Any]) -> str:
 
 def _jsonl_record(article: dict[str, Any]) -> str:
     text = "\n\n".join([*article["paragraphs"], "Share on Facebook", article["footer"]])
-    record = {
-        key: article[key] for key in ("id", "title", "url", "date", "source", "byline")
-    } | {"text": text}
+    record = {key: article[key] for key in ("id", "title", "url", "date", "source", "byline")} | {
+        "text": text
+    }
     return json.dumps(record, ensure_ascii=False)
 
 
@@ -171,31 +183,42 @@ def _html(article: dict[str, Any], rng: random.Random) -> str:
 reserved.</p><ul>{nav}</ul></footer>{script}</body></html>"""
 
 
-SECTIONS = "News World Business Politics Sport Culture Opinion Weather Travel Science".split()
+SECTIONS = _words("News World Business Politics Sport Culture Opinion Weather Travel Science")
 
 
-def write_corpus(folder: Path, n_txt: int, n_jsonl: int, n_html: int) -> dict[str, Any]:
-    """Write the corpus; return its file lists and sizes."""
+def write_corpus(
+    folder: Path, n_txt: int, n_jsonl: int, n_html: int, n_truth: int = 0
+) -> dict[str, Any]:
+    """Write the corpus; return its file lists, sizes, and the truth of the first ``n_truth``
+    articles of each format (keyed by the external id clean gives them)."""
     rng = random.Random(SEED)
     txt_dir, jsonl_dir, html_dir = folder / "txt", folder / "jsonl", folder / "html"
     for d in (txt_dir, jsonl_dir, html_dir):
         d.mkdir(parents=True)
+    truth: dict[str, dict[str, Any]] = {}
     i = 0
-    for _ in range(n_txt):
-        (txt_dir / f"{i:06d}.txt").write_text(_txt(make_article(rng, i)), encoding="utf-8")
+    for k in range(n_txt):
+        article = make_article(rng, i)
+        (txt_dir / f"{i:06d}.txt").write_text(_txt(article), encoding="utf-8")
+        if k < n_truth:
+            truth[f"{i:06d}"] = article | {"format": "txt"}
         i += 1
     for start in range(0, n_jsonl, JSONL_PER_FILE):
-        count = min(JSONL_PER_FILE, n_jsonl - start)
         lines = []
-        for _ in range(count):
-            lines.append(_jsonl_record(make_article(rng, i)))
+        for _ in range(min(JSONL_PER_FILE, n_jsonl - start)):
+            article = make_article(rng, i)
+            lines.append(_jsonl_record(article))
+            if i - n_txt < n_truth:
+                truth[article["id"]] = article | {"format": "jsonl"}
             i += 1
         (jsonl_dir / f"part-{start // JSONL_PER_FILE:03d}.jsonl").write_text(
             "\n".join(lines) + "\n", encoding="utf-8"
         )
-    for _ in range(n_html):
-        page = _html(make_article(rng, i), rng)
-        (html_dir / f"{i:06d}.html").write_text(page, encoding="utf-8")
+    for k in range(n_html):
+        article = make_article(rng, i)
+        (html_dir / f"{i:06d}.html").write_text(_html(article, rng), encoding="utf-8")
+        if k < n_truth:
+            truth[article["url"]] = article | {"format": "html"}
         i += 1
 
     def size(d: Path) -> int:
@@ -205,6 +228,41 @@ def write_corpus(folder: Path, n_txt: int, n_jsonl: int, n_html: int) -> dict[st
         "text_files": sorted(str(p) for p in [*txt_dir.iterdir(), *jsonl_dir.iterdir()]),
         "html_files": sorted(str(p) for p in html_dir.iterdir()),
         "bytes": {"txt": size(txt_dir), "jsonl": size(jsonl_dir), "html": size(html_dir)},
+        "truth": truth,
+    }
+
+
+def quality(paths: Sequence[str], truth: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """How well clean recovers what the generator wrote, per format, on the articles of
+    ``truth``: body exactly the generated paragraphs, no boilerplate line left, headline,
+    byline, dateline and credits, and (JSONL, HTML) the publication time."""
+    from newsweave.clean import clean
+    from newsweave.clean.header import parse_date
+    from newsweave.ingest import Rejection, read
+
+    checks: dict[str, dict[str, list[bool]]] = {}
+    for article in clean(read(paths)):
+        if isinstance(article, Rejection) or article.external_id not in truth:
+            continue
+        want = truth[article.external_id]
+        found = checks.setdefault(want["format"], {})
+        body = [article.text[s:e] for s, e in article.paragraphs]
+        furniture = ("Share this", "Share on", "Print", want["footer"], "Most read", "©")
+        results = {
+            "body_exact": body == want["body"],
+            "no_boilerplate": not any(f in article.text for f in furniture),
+            "title": article.title == want["title"],
+            "byline": article.byline == want["byline"],
+            "dateline": (article.dateline, article.credits) == (want["dateline"], want["credits"]),
+        }
+        if want["format"] != "txt":
+            results["published"] = article.published == parse_date(want["date"])
+        for name, ok in results.items():
+            found.setdefault(name, []).append(ok)
+    return {
+        fmt: {name: round(sum(oks) / len(oks), 4) for name, oks in sorted(found.items())}
+        | {"articles": len(next(iter(found.values())))}
+        for fmt, found in sorted(checks.items())
     }
 
 
@@ -313,25 +371,39 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="newsweave-ingest-bench-") as tmp:
         start = time.perf_counter()
-        corpus = write_corpus(Path(tmp), args.txt, args.jsonl, args.html)
-        print(f"corpus: {args.txt:,} txt + {args.jsonl:,} JSONL + {args.html:,} HTML written "
-              f"in {time.perf_counter() - start:.0f}s; bytes {corpus['bytes']}")
+        corpus = write_corpus(Path(tmp), args.txt, args.jsonl, args.html, QUALITY_SAMPLE)
+        print(
+            f"corpus: {args.txt:,} txt + {args.jsonl:,} JSONL + {args.html:,} HTML written "
+            f"in {time.perf_counter() - start:.0f}s; bytes {corpus['bytes']}"
+        )
         text = measure(corpus["text_files"], args.workers)
         print(_line("text+JSONL", text, TARGET_TEXT))
         pages = measure(corpus["html_files"], args.workers) if args.html else None
         if pages:
             print(_line("HTML", pages, TARGET_HTML))
         shares = {
-            "text+JSONL": stage_shares(corpus["text_files"][: max(1, len(corpus["text_files"]) // 10)]),
-            "HTML": stage_shares(corpus["html_files"][: max(1, args.html // 10)]) if args.html else {},
+            "text+JSONL": stage_shares(
+                corpus["text_files"][: max(1, len(corpus["text_files"]) // 10)]
+            ),
+            "HTML": stage_shares(corpus["html_files"][: max(1, args.html // 10)])
+            if args.html
+            else {},
         }
         print(f"time per stage, one process: {shares}")
+        found = quality(_quality_files(corpus), corpus["truth"])
+        print(f"quality (share of the first {QUALITY_SAMPLE} of each format): {found}")
     results = {
         "benchmark": "ingest",
-        "corpus": {"txt": args.txt, "jsonl": args.jsonl, "html": args.html, "bytes": corpus["bytes"]},
+        "corpus": {
+            "txt": args.txt,
+            "jsonl": args.jsonl,
+            "html": args.html,
+            "bytes": corpus["bytes"],
+        },
         "text_jsonl": text | {"target_articles_per_s": TARGET_TEXT},
         "html": (pages or {}) | {"target_pages_per_s": TARGET_HTML},
         "stage_shares": shares,
+        "quality": found,
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -342,6 +414,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.output}")
     return results
+
+
+def _quality_files(corpus: dict[str, Any]) -> list[str]:
+    """The files holding the articles whose truth was kept (the first of each format)."""
+    txt = [p for p in corpus["text_files"] if p.endswith(".txt")][:QUALITY_SAMPLE]
+    jsonl = [p for p in corpus["text_files"] if p.endswith(".jsonl")][:1]
+    return [*txt, *jsonl, *corpus["html_files"][:QUALITY_SAMPLE]]
 
 
 def _line(name: str, r: dict[str, Any], target: int) -> str:

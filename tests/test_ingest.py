@@ -366,6 +366,25 @@ def test_pages_clean_into_articles_with_their_metadata(tmp_path: Path) -> None:
     assert from_warc.external_id == "https://courier.example/t?utm=1"
 
 
+def test_boilerplate_inside_the_article_container_is_cleaned(tmp_path: Path) -> None:
+    """Furniture that sits inside <article>, where extraction keeps it, is removed by clean."""
+    from newsweave.clean import clean
+
+    inside = [
+        PARAGRAPHS[0],
+        "Read more: Ferry fares to rise in May",
+        PARAGRAPHS[1],
+        "Sign up for the Courier Morning newsletter and get the day's news in your inbox.",
+        PARAGRAPHS[2],
+        "Follow us on Twitter",
+        "© 2024 Ostvik Courier. All rights reserved.",
+    ]
+    path = write(tmp_path / "inside.html", page(inside))
+    [article] = clean(read([path]))
+    assert not isinstance(article, Rejection)
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
 def test_uncompressed_warc(tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc"
     path.write_bytes(

@@ -239,7 +239,19 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _drop_short(text: str, spans: list[tuple[int, int]], min_chars: int) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in spans if sum(c.isalnum() for c in text[s:e]) >= min_chars]
+    return [(s, e) for s, e in spans if _has_alnum(text, s, e, min_chars)]
+
+
+def _has_alnum(text: str, start: int, end: int, n: int) -> bool:
+    """Whether ``text[start:end]`` has ``n`` letters or digits (stops as soon as it has)."""
+    if n <= 0:
+        return True
+    for char in text[start:end]:
+        if char.isalnum():
+            n -= 1
+            if n == 0:
+                return True
+    return False
 
 
 def _rejoin(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
