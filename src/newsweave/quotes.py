@@ -1,0 +1,834 @@
+"""Find who said what in an article: direct and reported speech with content, cue and speaker."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from newsweave.entities import sentence_spans
+from newsweave.model import Article, Quote, Span
+
+__all__ = ["QuoteOptions", "find_quotes", "quote_marks", "verb_forms"]
+
+log = logging.getLogger(__name__)
+
+
+def _words(text: str) -> list[str]:
+    """The words of a word list written as one string."""
+    return text.split()
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteOptions:
+    indirect: bool = True
+
+
+# --- quotation marks --------------------------------------------------------------------------
+
+# Double marks of every style; straight ones and NYT-style doubled apostrophes get their
+# direction from context.  Triple apostrophes are a double and a single mark together.
+_DOUBLE_RE = re.compile(r"'''|''|``|[“”„‟«»\"″]")
+_OPENERS = frozenset("“„‟«") | {"``"}
+_CLOSERS = frozenset("”»")
+_SPACE_OR_OPEN = frozenset(" \t\n\xa0([{—–-/")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMark:
+    """A pair of quotation marks: ``[start, end)`` includes the marks themselves."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    closed: bool  # False when the paragraph ended first (a quote running on to the next one)
+
+
+def quote_marks(text: str, paragraphs: tuple[tuple[int, int], ...]) -> list[QuoteMark]:
+    """The top-level quoted passages of ``text`` (double marks of any style, then single)."""
+    found: list[QuoteMark] = []
+    for p_start, p_end in paragraphs:
+        found.extend(_all_marks(text, p_start, p_end))
+    return found
+
+
+_SINGLE_RE = re.compile(r"[‘’'`‹›]")
+
+
+def _single_marks(text: str, start: int, end: int, taken: list[QuoteMark]) -> list[QuoteMark]:
+    """Passages in single marks (‘…’, '…') outside every double-marked one.
+
+    An opener follows a space or an opening bracket and precedes a word; a closer follows a
+    word or punctuation and precedes a space, punctuation or the end, never a letter (so
+    "don’t" and "Assad’s" are apostrophes).
+    """
+    found: list[QuoteMark] = []
+    open_at = -1
+    for m in _SINGLE_RE.finditer(text, start, end):
+        s = m.start()
+        if any(q.start <= s < q.end for q in taken):
+            continue
+        before = text[s - 1] if s > start else " "
+        after = text[s + 1] if s + 1 < end else " "
+        if open_at < 0:
+            if (
+                m.group() in "‘'`‹"
+                and before in _SPACE_OR_OPEN
+                and (after.isalnum() or after in "…")
+            ):
+                open_at = s
+        elif m.group() in "’'›" and not before.isspace() and not after.isalnum():
+            found.append(QuoteMark(open_at, s + 1, open_at + 1, s, True))
+            open_at = -1
+    return found
+
+
+def _all_marks(text: str, start: int, end: int) -> list[QuoteMark]:
+    double = _double_marks(text, start, end)
+    single = _single_marks(text, start, end, double)
+    if not single:
+        return double
+    return sorted(double + single, key=lambda q: q.start)
+
+
+def _marks_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    marks: list[tuple[int, int, str]] = []
+    for m in _DOUBLE_RE.finditer(text, start, end):
+        s, e, mark = m.start(), m.end(), m.group()
+        if mark == "'''":  # ''' = '' + ' when opening, ' + '' when closing
+            if s > start and not text[s - 1].isspace():
+                s += 1
+            else:
+                e -= 1
+            mark = "''"
+        elif mark == "″" and s > start and text[s - 1].isdigit():
+            continue  # 6′2″: inches, not a quote
+        elif mark == '"' and s > start and text[s - 1].isdigit() and _looks_like_inches(text, s):
+            continue
+        marks.append((s, e, mark))
+    return marks
+
+
+def _looks_like_inches(text: str, pos: int) -> bool:
+    return bool(re.match(r"\d+['’]\s?\d*$", text[max(0, pos - 6) : pos]))
+
+
+def _direction(text: str, s: int, e: int, mark: str, start: int, end: int) -> int:
+    """+1 if the mark looks like an opener, -1 like a closer, 0 when context cannot tell."""
+    before = text[s - 1] if s > start else " "
+    after = text[e] if e < end else " "
+    left_flank = (before in _SPACE_OR_OPEN or before in "“‘\"'") and not after.isspace()
+    right_flank = not before.isspace() and (after.isspace() or not after.isalnum())
+    if left_flank and not right_flank:
+        return 1
+    if right_flank and not left_flank:
+        return -1
+    if mark in _OPENERS:
+        return 1
+    if mark in _CLOSERS:
+        return -1
+    return 0
+
+
+def _double_marks(text: str, start: int, end: int) -> list[QuoteMark]:
+    marks = _marks_in(text, start, end)
+    found: list[QuoteMark] = []
+    open_at: tuple[int, int] | None = None
+    for s, e, mark in marks:
+        if open_at is None:
+            if mark in _CLOSERS and _direction(text, s, e, mark, start, end) < 0:
+                continue  # a stray closer
+            open_at = (s, e)
+            continue
+        found.append(QuoteMark(open_at[0], e, open_at[1], s, True))
+        open_at = None
+    if open_at is not None:
+        found.append(QuoteMark(open_at[0], end, open_at[1], end, False))
+    return found
+
+
+# --- cues ------------------------------------------------------------------------------------
+
+# Verbs that introduce quoted words.  Written for this module from general English usage, then
+# checked for coverage against the PolNeAR train split (never harvested from it).
+_SPEECH_VERBS = _words(
+    """say tell add write tweet post ask reply respond answer declare explain note recall
+insist argue state warn conclude acknowledge admit shout chant joke quip remark observe announce
+claim suggest exclaim continue emphasize emphasise stress complain boast scoff snap predict promise
+vow urge concede confirm deny counter retort protest cry yell scream whisper mutter sigh laugh
+grumble lament muse wonder testify assert contend maintain report text email inform advise
+caution pledge proclaim recount reiterate repeat reflect reveal summarize summarise thank
+interject interrupt offer opine plead preach rail rant reason remind sneer speculate surmise
+swear theorize theorise volunteer wail elaborate allege charge demand beg implore recommend
+describe cite quote read begin finish tease muse gush rave shrug scold mock fume seethe
+chime hint signal predict posit marvel agree disagree object recall reminisce brag beam
+assure reassure question bellow thunder hiss growl murmur stammer stutter blurt chirp drawl
+sniff snort groan moan whine sob ponder instruct order command inquire enquire query press
+pronounce intone recite narrate dictate jest taunt jeer heckle deride exult cheer gasp"""
+)
+
+# Phrasal cues: the verb and the particle both belong to the cue.
+_PHRASAL = {
+    "go": "on",
+    "point": "out",
+    "chime": "in",
+    "shoot": "back",
+    "fire": "back",
+    "write": "back",
+    "hit": "back",
+    "put": "it",
+    "sum": "up",
+    "spell": "out",
+}
+
+_IRREGULAR = {
+    "say": ("says", "said", "saying"),
+    "tell": ("tells", "told", "telling"),
+    "write": ("writes", "wrote", "writing", "written"),
+    "go": ("goes", "went", "going", "gone"),
+    "speak": ("speaks", "spoke", "speaking", "spoken"),
+    "think": ("thinks", "thought", "thinking"),
+    "feel": ("feels", "felt", "feeling"),
+    "know": ("knows", "knew", "knowing", "known"),
+    "see": ("sees", "saw", "seeing", "seen"),
+    "find": ("finds", "found", "finding"),
+    "hold": ("holds", "held", "holding"),
+    "put": ("puts", "put", "putting"),
+    "read": ("reads", "read", "reading"),
+    "swear": ("swears", "swore", "swearing", "sworn"),
+    "begin": ("begins", "began", "beginning", "begun"),
+    "teach": ("teaches", "taught", "teaching"),
+    "shoot": ("shoots", "shot", "shooting"),
+    "hit": ("hits", "hit", "hitting"),
+    "cry": ("cries", "cried", "crying"),
+    "reply": ("replies", "replied", "replying"),
+    "deny": ("denies", "denied", "denying"),
+    "testify": ("testifies", "testified", "testifying"),
+    "sum": ("sums", "summed", "summing"),
+    "spell": ("spells", "spelled", "spelt", "spelling"),
+    "mean": ("means", "meant", "meaning"),
+    "buy": ("buys", "bought", "buying"),
+    "bring": ("brings", "brought", "bringing"),
+    "seek": ("seeks", "sought", "seeking"),
+    "forecast": ("forecasts", "forecast", "forecasting"),
+    "understand": ("understands", "understood", "understanding"),
+    "lay": ("lays", "laid", "laying"),
+    "make": ("makes", "made", "making"),
+    "give": ("gives", "gave", "giving", "given"),
+    "take": ("takes", "took", "taking", "taken"),
+}
+# Final consonants doubled before -ed/-ing (stressed last syllable).
+_DOUBLING = _wordset(
+    "quip snap admit plan chat stop regret commit refer prefer occur omit permit submit rebut "
+    "sob nod chip jab beg hug scan slam slap grab drop ship step"
+)
+
+
+def verb_forms(lemma: str) -> tuple[str, ...]:
+    """The inflected forms of an English verb: ``verb_forms("quip")`` gives quips, quipped..."""
+    if lemma in _IRREGULAR:
+        return (lemma, *_IRREGULAR[lemma])
+    if lemma in _DOUBLING:
+        stem = lemma + lemma[-1]
+        return (lemma, lemma + "s", stem + "ed", stem + "ing")
+    if lemma.endswith("e"):
+        return (lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing")
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        return (lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing")
+    if lemma.endswith(("s", "sh", "ch", "x", "z")):
+        return (lemma, lemma + "es", lemma + "ed", lemma + "ing")
+    return (lemma, lemma + "s", lemma + "ed", lemma + "ing")
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _cue_pattern(lemmas: list[str]) -> str:
+    forms: list[str] = []
+    for lemma in lemmas:
+        for form in verb_forms(lemma):
+            particle = _PHRASAL.get(lemma)
+            if particle:
+                forms.append(f"{form} {particle}")
+            if lemma not in ("go", "point", "chime", "shoot", "fire", "hit", "put", "sum", "spell"):
+                forms.append(form)
+    return _alternation(forms)
+
+
+_DIRECT_CUES = _cue_pattern(_SPEECH_VERBS + list(_PHRASAL))
+# Finite forms of the cues, for "…,” he said": third person and past, plus "say" itself
+# ("…,” they say); the bare forms of the rest are too often nouns ("the report said").
+_FINITE_CUE_RE = re.compile(
+    r"(?<![\w-])(?P<cue>"
+    + _alternation(
+        [f for lemma in _SPEECH_VERBS for f in verb_forms(lemma)[1:3]]
+        + [f"{f} {p}" for lemma, p in _PHRASAL.items() for f in verb_forms(lemma)[1:3]]
+        + ["say"]
+    )
+    + r")(?![\w-])"
+)
+# Verbs of reported speech, thought and stance: "Putin said Russia's support was based on…",
+# "Clinton believes the plan will work".  Written from general English usage; the stance verbs
+# (want, support, oppose) follow annotation practice for attribution, which counts them.
+_REPORTING_VERBS = _SPEECH_VERBS + _words(
+    """think believe feel know hope fear expect worry doubt suspect
+assume figure reckon realize realise understand guess imagine wish want see consider regard view
+find show indicate estimate forecast project calculate accuse blame criticize criticise praise
+call dub brand label characterize characterise dismiss reject dispute oppose support endorse
+back favor favour propose request seek plan intend threaten decide determine rule notify
+convince persuade comment mention clarify recognize recognise condemn denounce slam blast attack
+defend justify imply learn hear acknowledge emphasize stress point contend conclude"""
+)
+
+_REPORTING_FINITE = [f for lemma in _REPORTING_VERBS for f in verb_forms(lemma)[1:3]]
+_REPORTING_LEMMAS = sorted(set(_REPORTING_VERBS))
+# Every form of a reporting verb, by kind: finite ("said", "argues"), bare ("say": only after
+# "they", "would"…) or participle (", saying …").
+_FINITE, _BARE, _PARTICIPLE = 1, 2, 3
+
+
+# Cues of direct speech that rarely report speech without quotation marks.
+_DIRECT_ONLY = _wordset(
+    """begin finish continue read quote order command press question thunder chime cheer gasp
+    sob sniff snort beam pronounce intone recite dictate"""
+)
+# Third-person forms that are more often plural nouns ("the United States", "his remarks"):
+# cues only after he/she/it/who or before what a reported clause starts with.
+_NOUN_LIKE = _wordset(
+    """states attacks points emails comments rules plans questions remarks views reports calls
+    texts posts claims answers replies notes orders charges demands requests supports backs
+    favors favours shows finds hopes fears doubts wishes wants cites signals hints offers
+    figures guesses projects estimates forecasts labels brands tweets charges proposals
+    objects"""
+)
+_CLAUSE_STARTS = _wordset(
+    "that the a an he she it they his her their its this there we i to if whether"
+)
+_DETERMINERS = _wordset("the a an one another some two three several")
+_ADVERBIAL_STARTS = _wordset(
+    """on in at during to last this that yesterday today tonight recently later earlier
+    afterward afterwards of monday tuesday wednesday thursday friday saturday sunday
+    after before while"""
+)
+_BE = _wordset("is was were are be been being")
+
+
+def _reporting_forms() -> dict[str, int]:
+    forms: dict[str, int] = {}
+    for lemma in _REPORTING_VERBS:
+        if lemma in _DIRECT_ONLY:
+            continue
+        inflected = verb_forms(lemma)
+        for form in inflected[1:]:
+            kind = _PARTICIPLE if form.endswith("ing") else _FINITE
+            forms.setdefault(form, kind)
+        forms.setdefault(lemma, _BARE)
+    return forms
+
+
+_REPORTING_FORMS = _reporting_forms()
+_WORD_RE = re.compile(r"[A-Za-z]+")
+# What may sit between a cue and its content: "told reporters that", "said Tuesday that".
+_CUE_OBJECT_RE = re.compile(
+    r"\s*(?:(?:on|in|at|during|late|early|last)\s+)?(?:[\w.’'-]+\s+){0,4}?that\b|\s*,?\s*"
+)
+_PLURAL_SUBJECTS = _wordset("i we they you who people officials critics experts analysts")
+_MODALS = _wordset("would will could can may might should must to")
+
+# "…,” said Kerry, as he headed into talks."  /  "…,” according to Kerry."
+_AFTER_INVERTED_RE = re.compile(
+    r"[\s,;:—–\-]*(?P<cue>according to|" + _DIRECT_CUES + r")\s+(?P<spk>[^“”\"«»]{1,250})"
+)
+# Where an inverted speaker's description ends: at a participle or adverbial phrase.
+_SPEAKER_END_RE = re.compile(
+    r",\s+\w+ing\b|\s+(?:as|while|before|after|when)\s+(?:he|she|they|the|it|we|I)\b"
+)
+
+# "Kerry told reporters: “…" / "He said, “…": a cue, a short object, then ':' ',' or nothing.
+_CUE_RE = re.compile(r"(?<![\w-])(?:" + _DIRECT_CUES + r")(?![\w-])")
+_BEFORE_TAIL_RE = re.compile(r"(?P<obj>[^“”\"«».!?;]{0,80}?)\s*(?P<punct>[:,—–]?)\s*")
+
+
+# Words that open a clause or a phrase before the subject: "When asked, she said".
+_CLAUSE_OPENERS = _wordset(
+    """when after before as while because if and but so then that where although though since
+    until unless once whereas yet or nor later meanwhile still however instead also asked
+    in at on with for from by during to of about into over under without within through
+    despite amid among between like than told according speaking writing"""
+)
+_PRONOUNS = _wordset("he she they i we you it who")
+# Words a subject noun phrase does not contain: they open a clause or phrase before it.
+_SUBJECT_STOPS = _CLAUSE_OPENERS | _wordset(
+    """is was are were be been being has have had do does did not no this these those there
+    here what why how said says told asked added wrote"""
+)
+# Lower-case words inside a name: "Center for Strategic and International Studies".
+_NAME_JOINERS = _wordset("for and of on de du la van von der al")
+_SUBJECT_WORDS = _wordset(
+    """he she they it we i you one some many most another other others a an the his her their
+    its our my former several two three both each few all who which senior top"""
+)
+_ABBREVIATIONS_SPK = _wordset(
+    """jr sr inc corp co ltd ind ill calif fla tex mass conn mich minn wis ariz colo ga ky la md
+    mo nev okla ore pa tenn va wash n.y n.j n.h s.c n.c d.c"""
+)
+_APPOSITIVE_STARTS = _wordset(
+    "a an the who whose which one another his her their its our my now then"
+)
+_TOKEN_RE = re.compile(r"\S+")
+_TRAILING_ADVERBS = _wordset(
+    """also then later quickly simply once recently previously further again even finally
+    flatly bluntly famously often repeatedly frequently reportedly publicly privately
+    jokingly angrily calmly earlier first still has have had would will could might"""
+)
+
+
+@dataclass(slots=True)
+class _Attribution:
+    parts: list[tuple[int, int]]
+    direct: bool
+    paragraph: int
+    cue: tuple[int, int] | None = None
+    speaker: tuple[int, int] | None = None
+    inherited: bool = False  # speaker carried over from the paragraph before
+
+
+def _trim(text: str, start: int, end: int, chars: str = " \t\n\xa0,;:—–-") -> tuple[int, int]:
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The noun phrase that ends at ``end`` and acts as the subject of a cue verb.
+
+    Walks back from the verb over the words a subject is made of ("former FBI agent Timothy
+    Gill", "Jason Miller, a senior adviser to Cruz,") and stops at what opens a clause or a
+    phrase before it ("When asked, ", "In an interview with CBS, ", "… and").
+    """
+    s, e = _trim(text, start, end)
+    if s >= e:
+        return None
+    toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text, s, e)]
+    while toks and text[toks[-1][0] : toks[-1][1]].lower() in _TRAILING_ADVERBS:
+        toks.pop()
+    if not toks:
+        return None
+    begin = len(toks)
+    i = len(toks) - 1
+    while i >= 0:
+        word = text[toks[i][0] : toks[i][1]]
+        bare = word.strip(",;:()[]\"“”‘’'").lower()
+        if i < len(toks) - 1 and word.endswith(("”", '"', "’", "''", "»")):
+            break  # a quotation ends here: the subject starts after it
+        if i < len(toks) - 1 and word.endswith((",", ";", ":", "—", "–")):
+            # A comma ends the subject unless what follows it is an appositive or a relative
+            # clause of the name before it ("Jane Doe, a senator, said"), or the name is itself
+            # set off after a description ("the campaign manager, Jeff Weaver, said").
+            closed = text[start:end].rstrip().endswith(",")
+            if (
+                word.endswith(",")
+                and begin < len(toks)
+                and (
+                    (word[:1].isupper() and _appositive_follows(text, toks, i + 1))
+                    or (closed and (word[:1].islower() or text[toks[i + 1][0]].islower()))
+                )
+            ):
+                begin = i
+                i -= 1
+                continue
+            break
+        if bare in _PRONOUNS:
+            if bare != "who":
+                begin = i
+            break
+        if bare in _SUBJECT_STOPS and not (
+            word[:1].isupper() and i == 0 and bare not in _CLAUSE_OPENERS
+        ):
+            inside_name = (
+                bare in _NAME_JOINERS
+                and i > 0
+                and begin < len(toks)
+                and text[toks[begin][0]].isupper()
+                and text[toks[i - 1][0]].isupper()
+            )
+            in_phrase = (  # "the senator from Vermont", "a professor at Harvard"
+                bare in ("of", "from", "at", "for", "in", "with")
+                and i > 0
+                and begin < len(toks)
+                and text[toks[begin][0]].isupper()
+                and _noun_like(text[toks[i - 1][0] : toks[i - 1][1]])
+            )
+            if inside_name or in_phrase or (bare == "of" and i > 0 and begin < len(toks)):
+                begin = i
+                i -= 1
+                continue
+            break
+        if bare in _CLAUSE_OPENERS and word[:1].isupper():
+            break  # "After …", "In …" open the sentence
+        begin = i
+        i -= 1
+    if begin >= len(toks):
+        return None
+    first, last = _trim(text, toks[begin][0], toks[-1][1], " \t\n\xa0,;:—–-")
+    if first >= last or last - first > 250:
+        return None
+    if "," in text[first:last] and text[last : last + 1] == ",":
+        last += 1  # "Jane Doe, a senator," keeps the comma that closes the appositive
+    return first, last
+
+
+def _noun_like(word: str) -> bool:
+    bare = word.strip(",;:()[]").lower()
+    return bare.isalpha() and bare not in _SUBJECT_STOPS and bare not in _TRAILING_ADVERBS
+
+
+def _appositive_follows(text: str, toks: list[tuple[int, int]], i: int) -> bool:
+    word = text[toks[i][0] : toks[i][1]].lower()
+    return word in _APPOSITIVE_STARTS or word[:1].isdigit()
+
+
+def _paragraph_quotes(
+    text: str,
+    p_index: int,
+    sentences: list[tuple[int, int]],
+    marks: list[QuoteMark],
+    lead_in: tuple[tuple[int, int], tuple[int, int] | None] | None,
+    carried: _Attribution | None,
+) -> list[_Attribution]:
+    """The direct quotes of one paragraph.
+
+    ``lead_in`` is the cue and speaker that end the paragraph before ("…, adding:"), for a
+    paragraph that opens with a quote; ``carried`` the previous paragraph's last quote, whose
+    speaker a paragraph made only of a quotation continues.
+    """
+    found: list[_Attribution] = []
+    last: _Attribution | None = None
+    for k, qm in enumerate(marks):
+        s_open = _sentence_of(sentences, qm.start)
+        s_close = _sentence_of(sentences, max(qm.start, qm.end - 1))
+        left_start = sentences[s_open][0]
+        if k > 0 and marks[k - 1].end > left_start:
+            left_start = marks[k - 1].end
+        right_end = sentences[s_close][1]
+        inner = text[qm.inner_start : qm.inner_end]
+        if (
+            right_end <= qm.end + 1
+            and s_close + 1 < len(sentences)
+            and inner.rstrip()[-1:] in ("?", "!", "—", "–", "…")
+        ):
+            right_end = sentences[s_close + 1][1]  # “…?” Obama asked.  (split after the ?)
+        if k + 1 < len(marks) and marks[k + 1].start < right_end:
+            right_end = marks[k + 1].start
+        left = text[left_start : qm.start].strip(" \t\n\xa0—–-([")
+        right = text[qm.end : right_end].strip(" \t\n\xa0.,;:!?—–-)]")
+        after = _attribution_after(text, qm.end, right_end)
+        before = _attribution_before(text, left_start, qm.start, inner)
+        if before is None and k == 0 and not left and lead_in is not None:
+            before = lead_in
+        left_open = not left or left.endswith(":")
+        if last is not None and _continues(text, last, marks[k - 1].end if k else 0, qm.start):
+            last.parts.append((qm.start, qm.end))  # “…,” he said, “but …”
+            continue
+        if after is not None and (left_open or before is not None):
+            if before is not None and last is not None and last.cue == before[0]:
+                last.parts.append((qm.start, qm.end))  # “…,” he said, “…”
+                continue
+            last = _Attribution([(qm.start, qm.end)], True, p_index, *after)
+            found.append(last)
+        elif before is not None and not right:
+            if last is not None and last.cue == before[0]:
+                last.parts.append((qm.start, qm.end))
+                continue
+            last = _Attribution([(qm.start, qm.end)], True, p_index, *before)
+            found.append(last)
+        elif not left and not right:
+            if last is not None:
+                last.parts.append((qm.start, qm.end))  # “…,” he said. “…”
+            else:
+                last = _Attribution([(qm.start, qm.end)], True, p_index)
+                if carried is not None and k == 0 and carried.paragraph == p_index - 1:
+                    last.speaker = carried.speaker  # a quotation running on from before
+                    last.inherited = True
+                found.append(last)
+    return found
+
+
+def _continues(text: str, last: _Attribution, prev_end: int, start: int) -> bool:
+    """Whether the words between two marks are only the first one's attribution."""
+    if last.cue is None or not prev_end <= last.cue[0] < start:
+        return False
+    tail = max(last.cue[1], last.speaker[1] if last.speaker else 0)
+    if not last.cue[1] <= tail <= start:
+        return False
+    return not text[tail:start].strip(" \t\n\xa0,;:—–-")
+
+
+def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> int:
+    lo, hi = 0, len(sentences) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sentences[mid][0] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _attribution_after(
+    text: str, start: int, end: int
+) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """Cue and speaker right after a closing mark: '…,” he said' or '…,” said Kerry'."""
+    m = _AFTER_INVERTED_RE.match(text, start, end)
+    if m is not None:
+        cue = (m.start("cue"), m.end("cue"))
+        return cue, _inverted_speaker(text, m.start("spk"), m.end("spk"))
+    lead = _trim(text, start, end)[0]
+    if lead >= end or not (
+        text[lead].isupper() or text[lead] in "“‘\"'(" or _starts_subject(text, lead)
+    ):
+        return None
+    for c in _FINITE_CUE_RE.finditer(text, lead, min(end, lead + 250)):
+        nxt = _FINITE_CUE_RE.match(text, _trim(text, c.end(), end)[0], end)
+        if nxt is not None:
+            continue  # "the reports said": the first is a noun
+        speaker = _subject_before(text, lead, c.start())
+        if speaker is None or speaker[0] != lead:
+            return None  # the words before the verb are not (only) its subject
+        return (c.start(), c.end()), speaker
+    return None
+
+
+def _starts_subject(text: str, pos: int) -> bool:
+    m = _TOKEN_RE.match(text, pos)
+    return m is not None and m.group().lower().strip(",") in _SUBJECT_WORDS
+
+
+def _inverted_speaker(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The speaker after an inverted cue, up to the end of its description."""
+    m = _SPEAKER_END_RE.search(text, start, end)
+    if m is not None and m.start() > start:
+        end = m.start()
+    s, e = _trim(text, start, end, " \t\n\xa0,;:—–-")
+    if e > s and text[e - 1] == ".":
+        word = text[s : e - 1].rsplit(None, 1)[-1].lower()
+        if word not in _ABBREVIATIONS_SPK and not ("." in word and len(word) <= 5):
+            e -= 1
+    return (s, e) if e > s else None
+
+
+def _attribution_before(
+    text: str, start: int, end: int, inner: str
+) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """Cue and speaker right before an opening mark: 'Kerry told reporters: “…'."""
+    cues = list(_CUE_RE.finditer(text, start, end))
+    for m in reversed(cues[-3:]):
+        tail = _BEFORE_TAIL_RE.fullmatch(text, m.end(), end)
+        if tail is None:
+            continue
+        words = tail.group("obj").split()
+        punct = tail.group("punct")
+        if "that" in (w.lower() for w in words):
+            return None  # "said that “…”": reported speech with quoted words in it
+        first = inner.lstrip(" \t\n\xa0.…'‘’\"“”([")[:1]
+        if not punct and (len(words) > 2 or not first.isupper()):
+            return None
+        if punct == "," and not first.isupper():
+            return None
+        speaker = _subject_before(text, start, m.start())
+        return (m.start(), m.end()), speaker
+    colon = text.rfind(":", start, end)
+    if colon >= 0 and not text[colon + 1 : end].strip():
+        # "Marco Rubio: ‘…’" (headlines, transcripts): the name and a colon.
+        speaker = _subject_before(text, start, colon)
+        if speaker is not None and speaker[0] == _trim(text, start, colon)[0]:
+            words = text[speaker[0] : speaker[1]].split()
+            if len(words) <= 6 and words[-1][:1].isupper():
+                return (colon, colon + 1), speaker
+    return None
+
+
+def _indirect_quotes(
+    text: str,
+    p_index: int,
+    sentences: list[tuple[int, int]],
+    direct: list[tuple[int, int]],
+    direct_cues: set[int],
+) -> list[_Attribution]:
+    """Reported speech: "X said CONTENT", "according to X, CONTENT", "CONTENT, X said"."""
+    found: list[_Attribution] = []
+    forms = _REPORTING_FORMS
+    for s_start, s_end in sentences:
+        end = _trim(text, s_start, s_end, " \t\n\xa0.!?;:")[1]
+        claimed = s_start
+        words = list(_WORD_RE.finditer(text, s_start, end))
+        for i, w in enumerate(words):
+            lower = w.group().lower()
+            kind = forms.get(lower)
+            according = lower == "according" and i + 1 < len(words) and words[i + 1].group() == "to"
+            if kind is None and not according:
+                continue
+            if w.start() < claimed or w.start() in direct_cues or _inside(direct, w.start()):
+                continue
+            for q_start, q_end in direct:
+                if claimed <= q_start < w.start() and q_end <= w.start():
+                    claimed = q_end  # the subject comes after a quotation in the sentence
+            speaker: tuple[int, int] | None
+            if according:
+                cue = (w.start(), words[i + 1].end())
+                spk_end = _clause_end(text, cue[1], end)
+                speaker = _trim(text, cue[1], spk_end)
+                if spk_end < end:  # "According to Interfax, …"
+                    content = _trim(text, spk_end, end)
+                else:  # "…, according to Interfax."
+                    content = _trim(text, s_start, w.start())
+            else:
+                cue = (w.start(), w.end())
+                before = text[claimed : w.start()]
+                prev = before.split()[-1:] or [""]
+                prev_word = prev[0].lower()
+                if prev_word in _BE:
+                    continue  # "is known", "was seen": a passive or an adjective
+                if lower in _NOUN_LIKE and prev_word not in ("he", "she", "it", "who"):
+                    nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
+                    if nxt not in _CLAUSE_STARTS:
+                        continue
+                if kind == _BARE and prev_word not in _PLURAL_SUBJECTS and prev_word not in _MODALS:
+                    continue
+                trailing = _trailing_attribution(text, claimed, w, end, kind or _FINITE)
+                if trailing is not None:
+                    content, speaker = trailing  # "…, the minister said." / "…, said Kerry."
+                    found.append(_Attribution([content], False, p_index, cue, speaker))
+                    claimed = end
+                    continue
+                if kind == _PARTICIPLE:
+                    if not before.rstrip().endswith(","):
+                        continue  # ", saying …" only
+                    speaker = _subject_before(text, s_start, _clause_end(text, s_start, w.start()))
+                else:
+                    speaker = _subject_before(text, claimed, w.start())
+                    if speaker is None:
+                        continue
+                tail = _CUE_OBJECT_RE.match(text, w.end(), end)
+                start = tail.end() if tail is not None else w.end()
+                if tail is not None and tail.group().rstrip().endswith("that"):
+                    start = tail.end() - 4  # the content starts with "that"
+                content = _trim(text, start, _content_end(text, start, end))
+            if content[1] - content[0] < 3 or _covered(direct, content):
+                continue
+            found.append(_Attribution([content], False, p_index, cue, speaker))
+            claimed = cue[1]
+    return found
+
+
+def _trailing_attribution(
+    text: str, start: int, verb: re.Match[str], end: int, kind: int
+) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """An attribution closing its sentence: content, then ", Kerry said." or ", said Kerry."."""
+    if kind != _FINITE:
+        return None
+    rest = text[verb.end() : end].split()
+    before = text[start : verb.start()].rstrip().rstrip("”\"’'»")
+    if before.endswith(","):  # "…, said Kerry, the secretary of state."
+        if not rest or len(rest) > 25 or not (rest[0][:1].isupper() or rest[0] in _DETERMINERS):
+            return None
+        if rest[0].lower() in _PRONOUNS or _sentence_subject(text, start, verb.start()):
+            return None  # "Jane Doe, a senator, said she …": the subject comes first
+        content = _trim(text, start, start + len(before) - 1)
+        if content[1] <= content[0]:
+            return None
+        return content, _inverted_speaker(text, verb.end(), end)
+    if rest and (len(rest) > 5 or rest[0].lower() not in _ADVERBIAL_STARTS):
+        return None  # more than "…, he said on Tuesday." follows the verb
+    speaker = _subject_before(text, start, verb.start())
+    if speaker is None:
+        return None
+    comma = text.rfind(",", start, speaker[0])
+    if comma < 0 or text[comma + 1 : speaker[0]].strip(" \t\n\xa0”\"’'»"):
+        return None
+    content = _trim(text, start, comma)
+    return (content, speaker) if content[1] - content[0] > 10 else None
+
+
+def _sentence_subject(text: str, start: int, verb: int) -> bool:
+    """Whether everything from ``start`` to ``verb`` is one subject ("Jane Doe, a senator,")."""
+    subject = _subject_before(text, start, verb)
+    return subject is not None and subject[0] == _trim(text, start, verb)[0]
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _covered(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    size = span[1] - span[0]
+    overlap = sum(max(0, min(e, span[1]) - max(s, span[0])) for s, e in spans)
+    return overlap * 2 > size
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    comma = text.find(",", start, end)
+    return comma if comma >= 0 else end
+
+
+_CONTENT_END_RE = re.compile(r",\s+(?:\w+ing|according to|he said|she said|they said)\b|;\s")
+
+
+def _content_end(text: str, start: int, end: int) -> int:
+    m = _CONTENT_END_RE.search(text, start, end)
+    return m.start() if m is not None else end
+
+
+def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Quote]:
+    """Every quote of ``article``."""
+    options = options or QuoteOptions()
+    text = article.text
+    paragraphs = article.paragraphs or ((0, len(text)),)
+    attributions: list[_Attribution] = []
+    lead_in: tuple[tuple[int, int], tuple[int, int] | None] | None = None
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        sentences = sentence_spans(text, ((p_start, p_end),))
+        marks = _all_marks(text, p_start, p_end)
+        if marks and sentences:
+            carried = attributions[-1] if attributions else None
+            attributions.extend(
+                _paragraph_quotes(text, p_index, sentences, marks, lead_in, carried)
+            )
+        lead_in = None
+        if sentences and text[p_end - 1] in ":,":
+            # "…, adding:" then the quote in a paragraph of its own.
+            last_start = sentences[-1][0]
+            lead_in = _attribution_before(text, last_start, p_end, "X")
+    if options.indirect:
+        direct = [part for a in attributions for part in a.parts]
+        direct_cues = {a.cue[0] for a in attributions if a.cue is not None}
+        for p_index, (p_start, p_end) in enumerate(paragraphs):
+            sentences = sentence_spans(text, ((p_start, p_end),))
+            attributions.extend(_indirect_quotes(text, p_index, sentences, direct, direct_cues))
+        attributions.sort(key=lambda a: a.parts[0])
+    return [_to_quote(article, a) for a in attributions]
+
+
+def _to_quote(article: Article, a: _Attribution) -> Quote:
+    aid = article.id
+    text = article.text
+    start, end = a.parts[0][0], a.parts[-1][1]
+    return Quote(
+        article_id=aid,
+        content=Span(aid, start, end),
+        text=" … ".join(text[s:e] for s, e in a.parts),
+        direct=a.direct,
+        speaker=Span(aid, *a.speaker) if a.speaker else None,
+        speaker_text=text[a.speaker[0] : a.speaker[1]] if a.speaker else None,
+        cue=Span(aid, *a.cue) if a.cue else None,
+        cue_text=text[a.cue[0] : a.cue[1]] if a.cue else None,
+        parts=tuple(Span(aid, s, e) for s, e in a.parts) if len(a.parts) > 1 else (),
+    )
