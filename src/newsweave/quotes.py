@@ -4,14 +4,55 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
-from newsweave.entities import sentence_spans
-from newsweave.model import Article, Quote, Span
+from newsweave.entities import (
+    EntityOptions,
+    Recognizer,
+    article_entities,
+    describes,
+    entity_roles,
+    get_recognizer,
+    merge_entities,
+    sentence_spans,
+)
+from newsweave.errors import ConfigError
+from newsweave.model import (
+    Article,
+    Entity,
+    EntityType,
+    Mention,
+    Quote,
+    QuoteGroup,
+    Span,
+    stable_id,
+)
+from newsweave.segment import words
 
-__all__ = ["QuoteOptions", "find_quotes", "quote_marks", "verb_forms"]
+__all__ = [
+    "QuoteOptions",
+    "StoryQuotes",
+    "article_quotes",
+    "extract_quotes",
+    "find_quotes",
+    "group_quotes",
+    "link_speakers",
+    "quote_marks",
+    "quote_story",
+    "verb_forms",
+]
 
 log = logging.getLogger(__name__)
+
+# Two wordings are one quote when they share this share of their word triples (of the shorter
+# one), and the speakers agree.  Set on the five seed articles, where outlets trim and reword
+# the same remarks; trimming keeps the share at 1.0, rewording of a clause near 0.5.
+QUOTE_MATCH = 0.5
+# Above this share, wordings are one quote even when outlets name different speakers (a
+# misattribution is then visible in the group).
+QUOTE_EXACT_MATCH = 0.8
 
 
 def _words(text: str) -> list[str]:
@@ -25,7 +66,17 @@ def _wordset(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class QuoteOptions:
-    indirect: bool = True
+    """What the quote stage finds and how it groups quotes across a story."""
+
+    indirect: bool = True  # reported speech too, not only words in quotation marks
+    match: float = QUOTE_MATCH  # share of word triples two wordings must share to be one quote
+    exact_match: float = QUOTE_EXACT_MATCH  # above this, one quote whoever it is given to
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.match <= 1.0:
+            raise ConfigError(f"quotes: match must be in (0, 1], got {self.match}")
+        if not self.match <= self.exact_match <= 1.0:
+            raise ConfigError(f"quotes: exact_match must be in [match, 1], got {self.exact_match}")
 
 
 # --- quotation marks --------------------------------------------------------------------------
@@ -308,7 +359,7 @@ _NOUN_LIKE = _wordset(
     objects"""
 )
 _CLAUSE_STARTS = _wordset(
-    "that the a an he she it they his her their its this there we i to if whether"
+    "that the a an he she it they his her their its this there we i if whether to"
 )
 _DETERMINERS = _wordset("the a an one another some two three several")
 _ADVERBIAL_STARTS = _wordset(
@@ -326,13 +377,22 @@ def _reporting_forms() -> dict[str, int]:
             continue
         inflected = verb_forms(lemma)
         for form in inflected[1:]:
+            if form in _PARTICIPLES_ONLY:
+                continue
             kind = _PARTICIPLE if form.endswith("ing") else _FINITE
             forms.setdefault(form, kind)
         forms.setdefault(lemma, _BARE)
     return forms
 
 
+# Past participles that are not also past tenses: "known", "seen" are adjectives or passives
+# far more often than reporting verbs.
+_PARTICIPLES_ONLY = _wordset("known seen written spoken given taken begun sworn shown gone")
+# Cues that report speech only when a clause follows ("added that …", "added:"), not an
+# object ("added urgency", "continued the talks").
+_NEEDS_CLAUSE = _wordset("add continue offer reflect repeat")
 _REPORTING_FORMS = _reporting_forms()
+_LEMMA_OF = {form: lemma for lemma in _REPORTING_VERBS for form in verb_forms(lemma)}
 _WORD_RE = re.compile(r"[A-Za-z]+")
 # What may sit between a cue and its content: "told reporters that", "said Tuesday that".
 _CUE_OBJECT_RE = re.compile(
@@ -352,7 +412,10 @@ _SPEAKER_END_RE = re.compile(
 
 # "Kerry told reporters: “…" / "He said, “…": a cue, a short object, then ':' ',' or nothing.
 _CUE_RE = re.compile(r"(?<![\w-])(?:" + _DIRECT_CUES + r")(?![\w-])")
-_BEFORE_TAIL_RE = re.compile(r"(?P<obj>[^“”\"«».!?;]{0,80}?)\s*(?P<punct>[:,—–]?)\s*")
+_BEFORE_TAIL_RE = re.compile(
+    r"(?P<obj>[^“”\"«».!?;]{0,80}?)\s*(?P<punct>[:,—–]?)\s*"
+    r"|(?P<long>[^“”\"«»!?;]{0,250}?):\s*"  # "Lavrov summed up, with optimism, …: “…"
+)
 
 
 # Words that open a clause or a phrase before the subject: "When asked, she said".
@@ -360,7 +423,8 @@ _CLAUSE_OPENERS = _wordset(
     """when after before as while because if and but so then that where although though since
     until unless once whereas yet or nor later meanwhile still however instead also asked
     in at on with for from by during to of about into over under without within through
-    despite amid among between like than told according speaking writing"""
+    despite amid among between like than told according speaking writing including such
+    against upon plus"""
 )
 _PRONOUNS = _wordset("he she they i we you it who")
 # Words a subject noun phrase does not contain: they open a clause or phrase before it.
@@ -385,7 +449,8 @@ _TOKEN_RE = re.compile(r"\S+")
 _TRAILING_ADVERBS = _wordset(
     """also then later quickly simply once recently previously further again even finally
     flatly bluntly famously often repeatedly frequently reportedly publicly privately
-    jokingly angrily calmly earlier first still has have had would will could might"""
+    jokingly angrily calmly earlier first still has have had would will could might however
+    meanwhile though too nonetheless nevertheless instead"""
 )
 
 
@@ -418,10 +483,20 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
     if s >= e:
         return None
     toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text, s, e)]
-    while toks and text[toks[-1][0] : toks[-1][1]].lower() in _TRAILING_ADVERBS:
-        toks.pop()
+    while toks and _adverb(text[toks[-1][0] : toks[-1][1]]):
+        toks.pop()  # "he also said", "Putin sharply criticised", "Kerry, however, said"
     if not toks:
         return None
+    e = toks[-1][1]
+    tail = text[s:e].rstrip(",")
+    if text[s:e].endswith((",", " –", " —")) or tail != text[s:e]:
+        # "Rouhani, who is visiting New York, said" / "Rouhani – an ally of Assad – says"
+        for opener in (", who ", ", which ", ", whose ", " – ", " — "):
+            p = text.rfind(opener, s, e - 2)
+            if p > s:
+                head = _subject_before(text, s, p)
+                if head is not None and text[head[0]].isupper():
+                    return head[0], e
     begin = len(toks)
     i = len(toks) - 1
     while i >= 0:
@@ -484,6 +559,13 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
     if "," in text[first:last] and text[last : last + 1] == ",":
         last += 1  # "Jane Doe, a senator," keeps the comma that closes the appositive
     return first, last
+
+
+def _adverb(word: str) -> bool:
+    bare = word.rstrip(",").lower()
+    return bare in _TRAILING_ADVERBS or (
+        len(bare) > 4 and bare.endswith("ly") and bare.isalpha() and word[:1].islower()
+    )
 
 
 def _noun_like(word: str) -> bool:
@@ -634,6 +716,8 @@ def _attribution_before(
         tail = _BEFORE_TAIL_RE.fullmatch(text, m.end(), end)
         if tail is None:
             continue
+        if tail.group("long") is not None:
+            return (m.start(), m.end()), _subject_before(text, start, m.start())
         words = tail.group("obj").split()
         punct = tail.group("punct")
         if "that" in (w.lower() for w in words):
@@ -660,25 +744,36 @@ def _indirect_quotes(
     text: str,
     p_index: int,
     sentences: list[tuple[int, int]],
-    direct: list[tuple[int, int]],
-    direct_cues: set[int],
+    quoted: list[tuple[int, int]],
+    direct: list[_Attribution],
 ) -> list[_Attribution]:
-    """Reported speech: "X said CONTENT", "according to X, CONTENT", "CONTENT, X said"."""
+    """Reported speech: "X said CONTENT", "according to X, CONTENT", "CONTENT, X said".
+
+    ``quoted`` are the quotation marks' spans (a cue inside them is part of a quotation);
+    ``direct`` the direct quotes found, whose cues and words are not reported speech again.
+    """
     found: list[_Attribution] = []
     forms = _REPORTING_FORMS
+    direct_parts = [part for a in direct for part in a.parts]
+    direct_cues = {a.cue[0]: a for a in direct if a.cue is not None}
     for s_start, s_end in sentences:
         end = _trim(text, s_start, s_end, " \t\n\xa0.!?;:")[1]
         claimed = s_start
         words = list(_WORD_RE.finditer(text, s_start, end))
+        in_sentence: list[_Attribution] = [
+            a for a in direct if a.cue is not None and s_start <= a.cue[0] < end
+        ]
         for i, w in enumerate(words):
             lower = w.group().lower()
             kind = forms.get(lower)
             according = lower == "according" and i + 1 < len(words) and words[i + 1].group() == "to"
             if kind is None and not according:
                 continue
-            if w.start() < claimed or w.start() in direct_cues or _inside(direct, w.start()):
+            if w.start() < claimed or w.start() in direct_cues or _inside(quoted, w.start()):
                 continue
-            for q_start, q_end in direct:
+            if text[w.start() - 1 : w.start()] == "-" or text[w.end() : w.end() + 1] == "-":
+                continue  # "self-declared", "Russian-backed"
+            for q_start, q_end in direct_parts:
                 if claimed <= q_start < w.start() and q_end <= w.start():
                     claimed = q_end  # the subject comes after a quotation in the sentence
             speaker: tuple[int, int] | None
@@ -697,24 +792,39 @@ def _indirect_quotes(
                 prev_word = prev[0].lower()
                 if prev_word in _BE:
                     continue  # "is known", "was seen": a passive or an adjective
-                if lower in _NOUN_LIKE and prev_word not in ("he", "she", "it", "who"):
-                    nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
-                    if nxt not in _CLAUSE_STARTS:
-                        continue
+                nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
+                noun_like = lower in _NOUN_LIKE and prev_word not in ("he", "she", "it", "who")
+                if noun_like and nxt not in _CLAUSE_STARTS:
+                    continue  # "the United States", "his remarks"
                 if kind == _BARE and prev_word not in _PLURAL_SUBJECTS and prev_word not in _MODALS:
                     continue
+                if _LEMMA_OF.get(lower) in _NEEDS_CLAUSE and nxt != "that":
+                    after = text[w.end() : w.end() + 2].strip()
+                    if after[:1] not in (",", ":") and w.end() < end - 1:
+                        continue  # "has added urgency", not "added that …"
                 trailing = _trailing_attribution(text, claimed, w, end, kind or _FINITE)
                 if trailing is not None:
                     content, speaker = trailing  # "…, the minister said." / "…, said Kerry."
-                    found.append(_Attribution([content], False, p_index, cue, speaker))
+                    attribution = _Attribution([content], False, p_index, cue, speaker)
+                    found.append(attribution)
+                    in_sentence.append(attribution)
                     claimed = end
                     continue
                 if kind == _PARTICIPLE:
                     if not before.rstrip().endswith(","):
                         continue  # ", saying …" only
-                    speaker = _subject_before(text, s_start, _clause_end(text, s_start, w.start()))
+                    earlier = [a for a in in_sentence if a.cue and a.cue[0] < w.start()]
+                    if earlier:  # "Ban called for …, saying …": the same speaker
+                        speaker = max(earlier, key=lambda a: a.cue[0] if a.cue else 0).speaker
+                    else:
+                        speaker = _subject_before(
+                            text, s_start, _clause_end(text, s_start, w.start())
+                        )
                 else:
                     speaker = _subject_before(text, claimed, w.start())
+                    earlier = [a for a in in_sentence if a.cue and a.cue[0] < w.start()]
+                    if prev_word == "and" and earlier:  # "called for …, and said …"
+                        speaker = max(earlier, key=lambda a: a.cue[0] if a.cue else 0).speaker
                     if speaker is None:
                         continue
                 tail = _CUE_OBJECT_RE.match(text, w.end(), end)
@@ -722,9 +832,11 @@ def _indirect_quotes(
                 if tail is not None and tail.group().rstrip().endswith("that"):
                     start = tail.end() - 4  # the content starts with "that"
                 content = _trim(text, start, _content_end(text, start, end))
-            if content[1] - content[0] < 3 or _covered(direct, content):
+            if content[1] - content[0] < 3 or _covered(direct_parts, content):
                 continue
-            found.append(_Attribution([content], False, p_index, cue, speaker))
+            attribution = _Attribution([content], False, p_index, cue, speaker)
+            found.append(attribution)
+            in_sentence.append(attribution)
             claimed = cue[1]
     return found
 
@@ -740,6 +852,8 @@ def _trailing_attribution(
     if before.endswith(","):  # "…, said Kerry, the secretary of state."
         if not rest or len(rest) > 25 or not (rest[0][:1].isupper() or rest[0] in _DETERMINERS):
             return None
+        if any(c in text[verb.end() : end] for c in '“”"«»'):
+            return None  # quoted words follow: the verb reports them
         if rest[0].lower() in _PRONOUNS or _sentence_subject(text, start, verb.start()):
             return None  # "Jane Doe, a senator, said she …": the subject comes first
         content = _trim(text, start, start + len(before) - 1)
@@ -783,8 +897,17 @@ _CONTENT_END_RE = re.compile(r",\s+(?:\w+ing|according to|he said|she said|they 
 
 
 def _content_end(text: str, start: int, end: int) -> int:
+    """Where reported content ends: at the sentence end, a "; ", a ", saying", or before
+    "and" with another reporting verb ("… against ISIS, and said …")."""
     m = _CONTENT_END_RE.search(text, start, end)
-    return m.start() if m is not None else end
+    stop = m.start() if m is not None else end
+    for a in _AND_VERB_RE.finditer(text, start, stop):
+        if _REPORTING_FORMS.get(a.group(1).lower()) == _FINITE:
+            return a.start()
+    return stop
+
+
+_AND_VERB_RE = re.compile(r",?\s+and\s+([a-z]+)\b")
 
 
 def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Quote]:
@@ -808,11 +931,11 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Q
             last_start = sentences[-1][0]
             lead_in = _attribution_before(text, last_start, p_end, "X")
     if options.indirect:
-        direct = [part for a in attributions for part in a.parts]
-        direct_cues = {a.cue[0] for a in attributions if a.cue is not None}
+        quoted = [(q.start, q.end) for q in quote_marks(text, paragraphs)]
+        direct = list(attributions)
         for p_index, (p_start, p_end) in enumerate(paragraphs):
             sentences = sentence_spans(text, ((p_start, p_end),))
-            attributions.extend(_indirect_quotes(text, p_index, sentences, direct, direct_cues))
+            attributions.extend(_indirect_quotes(text, p_index, sentences, quoted, direct))
         attributions.sort(key=lambda a: a.parts[0])
     return [_to_quote(article, a) for a in attributions]
 
@@ -831,4 +954,278 @@ def _to_quote(article: Article, a: _Attribution) -> Quote:
         cue=Span(aid, *a.cue) if a.cue else None,
         cue_text=text[a.cue[0] : a.cue[1]] if a.cue else None,
         parts=tuple(Span(aid, s, e) for s, e in a.parts) if len(a.parts) > 1 else (),
+    )
+
+
+# --- speakers -----------------------------------------------------------------------------------
+
+_SPEAKER_PREFERENCE = {"name": 0, "description": 1, "pronoun": 2}
+
+
+def link_speakers(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[Quote]:
+    """Quotes with their speakers resolved to entities of the same article.
+
+    The speaker span is matched to the mentions inside it: a person's name first ("Jason
+    Miller, a senior adviser to Cruz" is Jason Miller), then a description or a pronoun that
+    the entity stage linked to a person, then an organisation or a place ("the Kremlin").
+    """
+    by_article: dict[str, list[tuple[Mention, Entity]]] = defaultdict(list)
+    for entity in entities:
+        for mention in entity.mentions:
+            by_article[mention.span.article_id].append((mention, entity))
+    linked: list[Quote] = []
+    for quote in quotes:
+        speaker = quote.speaker
+        if speaker is None:
+            linked.append(quote)
+            continue
+        inside = [
+            (m, e)
+            for m, e in by_article.get(quote.article_id, ())
+            if speaker.start <= m.span.start
+            and m.span.end <= speaker.end
+            and _heads(quote.speaker_text or "", m, speaker.start, e.type)
+        ]
+        if not inside:
+            linked.append(quote)
+            continue
+        mention, entity = min(
+            inside,
+            key=lambda me: (
+                me[1].type is not EntityType.PER,
+                _SPEAKER_PREFERENCE.get(me[0].kind, 3),
+                me[0].span.start,
+            ),
+        )
+        linked.append(replace(quote, entity_id=entity.id, speaker_name=entity.name))
+    return linked
+
+
+def _heads(speaker: str, mention: Mention, offset: int, kind: EntityType) -> bool:
+    """Whether a mention inside a speaker phrase can stand for the speaker: not a possessor
+    ("Al Jazeera's James Bays"), not a nationality, and an organisation or place only when
+    it is most of the phrase ("the Kremlin", not "a senior US official")."""
+    end = mention.span.end - offset
+    if speaker[end : end + 2] in ("'s", "’s"):
+        return False
+    if kind is EntityType.MISC:
+        return False
+    if kind is not EntityType.PER:
+        core = re.sub(r"^(?:the|a|an)\s+", "", speaker.strip(), flags=re.IGNORECASE)
+        return len(mention.text) * 2 >= len(core)
+    return True
+
+
+def _resolve_descriptions(
+    quotes: Sequence[Quote], entities: Sequence[Entity], quoted: dict[str, list[tuple[int, int]]]
+) -> list[Quote]:
+    """Speakers still unresolved that a description names ("said the Russian head of state"),
+    matched with what the whole story says of its people (titles, descriptions)."""
+    people = [e for e in entities if e.type is EntityType.PER]
+    roles = {e.id: entity_roles(e) for e in people}
+    out: list[Quote] = []
+    for quote in quotes:
+        text = quote.speaker_text or ""
+        if (
+            quote.entity_id is not None
+            or quote.speaker is None
+            or not text.lower().startswith("the ")
+        ):
+            out.append(quote)
+            continue
+        fits = [e for e in people if describes(text, *roles[e.id])]
+        best: Entity | None = None
+        best_pos = -1
+        for e in fits:
+            for m in e.mentions:
+                pos = m.span.start
+                if (
+                    m.span.article_id == quote.article_id
+                    and pos < quote.speaker.start
+                    and pos > best_pos
+                    and not any(s <= pos < t for s, t in quoted.get(quote.article_id, ()))
+                ):
+                    best, best_pos = e, pos
+        if best is None and len(fits) == 1:
+            best = fits[0]
+        out.append(replace(quote, entity_id=best.id, speaker_name=best.name) if best else quote)
+    return out
+
+
+# --- a story's quotes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoryQuotes:
+    """Who said what in a story: its entities, every quote, and the quotes grouped."""
+
+    entities: tuple[Entity, ...]
+    quotes: tuple[Quote, ...]
+    groups: tuple[QuoteGroup, ...]
+
+    def by_speaker(self) -> dict[str, list[QuoteGroup]]:
+        """The groups by speaker (canonical name, or the words as written), speakers sorted."""
+        found: dict[str, list[QuoteGroup]] = defaultdict(list)
+        for group in self.groups:
+            found[group.speaker or ""].append(group)
+        return dict(sorted(found.items()))
+
+
+def article_quotes(
+    article: Article,
+    options: QuoteOptions | None = None,
+    entity_options: EntityOptions | None = None,
+    recognizer: Recognizer | None = None,
+) -> tuple[list[Quote], list[Entity]]:
+    """The quotes of one article with speakers resolved, and the article's entities."""
+    entity_options = entity_options or EntityOptions()
+    recognizer = recognizer or get_recognizer(entity_options.recognizer)
+    text = article.text
+    paragraphs = article.paragraphs or ((0, len(text)),)
+    quoted = [(q.start, q.end) for q in quote_marks(text, paragraphs)]
+    entities = article_entities(article, entity_options, recognizer, quoted)
+    return link_speakers(find_quotes(article, options), entities), entities
+
+
+def quote_story(
+    articles: Sequence[Article],
+    options: QuoteOptions | None = None,
+    entity_options: EntityOptions | None = None,
+    recognizer: Recognizer | None = None,
+) -> StoryQuotes:
+    """Stage function for a story: entities merged across its articles, every quote with its
+    speaker resolved to them, and the quotes grouped (same words across outlets, rewordings
+    flagged)."""
+    options = options or QuoteOptions()
+    entity_options = entity_options or EntityOptions()
+    recognizer = recognizer or get_recognizer(entity_options.recognizer)
+    per_article: list[list[Entity]] = []
+    quotes: list[Quote] = []
+    quoted: dict[str, list[tuple[int, int]]] = {}
+    for article in sorted(articles, key=lambda a: a.id):
+        found, entities = article_quotes(article, options, entity_options, recognizer)
+        per_article.append(entities)
+        quotes.extend(found)
+        paragraphs = article.paragraphs or ((0, len(article.text)),)
+        quoted[article.id] = [(q.start, q.end) for q in quote_marks(article.text, paragraphs)]
+    merged, _ = merge_entities(per_article)
+    unlinked = [replace(q, entity_id=None, speaker_name=None) for q in quotes]
+    quotes = _resolve_descriptions(link_speakers(unlinked, merged), merged, quoted)
+    return StoryQuotes(tuple(merged), tuple(quotes), tuple(group_quotes(quotes, options)))
+
+
+def extract_quotes(
+    articles: Iterable[Article],
+    options: QuoteOptions | None = None,
+    entity_options: EntityOptions | None = None,
+    recognizer: Recognizer | None = None,
+) -> Iterator[tuple[Article, list[Quote], list[Entity]]]:
+    """Stage function for a stream of articles: each with its quotes and entities."""
+    entity_options = entity_options or EntityOptions()
+    recognizer = recognizer or get_recognizer(entity_options.recognizer)
+    for article in articles:
+        found, entities = article_quotes(article, options, entity_options, recognizer)
+        yield article, found, entities
+
+
+# --- the same quote across outlets ---------------------------------------------------------------
+
+
+def _wording(quote: Quote) -> list[str]:
+    """The words of a quote, without marks, case or accents."""
+    return words(quote.text.replace("…", " "))
+
+
+def _triples(tokens: list[str]) -> set[tuple[str, ...]]:
+    if len(tokens) < 3:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
+
+
+def group_quotes(quotes: Sequence[Quote], options: QuoteOptions | None = None) -> list[QuoteGroup]:
+    """The quotes of a story's articles grouped into one entry per remark.
+
+    Two quotes are the same remark when they share most word triples (``options.match`` of the
+    shorter one) and their speakers agree or one is unknown, or when they share almost all
+    (``options.exact_match``) whoever they are given to.  Each group keeps the wording most
+    articles carry; members that only trim it are excerpts, members that word it otherwise
+    are variants.  Cost grows with the number of quotes times the quotes sharing a triple.
+    """
+    options = options or QuoteOptions()
+    ordered = sorted(quotes, key=lambda q: (q.article_id, q.content.start, q.content.end))
+    tokens = [_wording(q) for q in ordered]
+    triples = [_triples(t) for t in tokens]
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, tri in enumerate(triples):
+        for t in tri:
+            index[t].append(i)
+    parent = list(range(len(ordered)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, tri in enumerate(triples):
+        shared: Counter[int] = Counter()
+        for t in tri:
+            for j in index[t]:
+                if j > i:
+                    shared[j] += 1
+        for j, count in shared.items():
+            if ordered[i].direct != ordered[j].direct and min(len(tri), len(triples[j])) < 4:
+                continue
+            share = count / max(1, min(len(tri), len(triples[j])))
+            same_speaker = _speakers_agree(ordered[i], ordered[j])
+            if share >= options.exact_match or (share >= options.match and same_speaker):
+                a, b = find(i), find(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(ordered)):
+        members[find(i)].append(i)
+    groups = [_group([ordered[i] for i in m], [tokens[i] for i in m]) for m in members.values()]
+    groups.sort(
+        key=lambda g: ((g.speaker or "").lower(), g.quotes[0].article_id, g.quotes[0].content.start)
+    )
+    return groups
+
+
+def _speakers_agree(a: Quote, b: Quote) -> bool:
+    if a.entity_id and b.entity_id:
+        return a.entity_id == b.entity_id
+    return True
+
+
+def _group(quotes: list[Quote], tokens: list[list[str]]) -> QuoteGroup:
+    texts = [" ".join(t) for t in tokens]
+    counts = Counter(texts)
+    canonical = max(counts, key=lambda t: (counts[t], len(t), t))
+    shown = quotes[texts.index(canonical)]
+    variants: list[str] = []
+    excerpts: list[str] = []
+    for quote, text in zip(quotes, texts, strict=True):
+        if text == canonical:
+            continue
+        if text in canonical or canonical in text:
+            excerpts.append(quote.id)
+        else:
+            variants.append(quote.id)
+    ids = Counter(q.entity_id for q in quotes if q.entity_id)
+    entity_id = max(ids, key=lambda k: (ids[k], k)) if ids else None
+    speaker = next((q.speaker_name for q in quotes if q.entity_id == entity_id), None)
+    if speaker is None:
+        spoken = Counter(q.speaker_text for q in quotes if q.speaker_text)
+        speaker = max(spoken, key=lambda k: (spoken[k], k)) if spoken else None
+    group_id = stable_id("quote-group", *sorted(q.id for q in quotes))
+    return QuoteGroup(
+        id=group_id,
+        text=shown.text,
+        direct=any(q.direct for q in quotes),
+        quotes=tuple(quotes),
+        speaker=speaker,
+        entity_id=entity_id,
+        variant_ids=tuple(sorted(variants)),
+        excerpt_ids=tuple(sorted(excerpts)),
     )
