@@ -442,6 +442,7 @@ _ABBREVIATIONS_SPK = _wordset(
     """jr sr inc corp co ltd ind ill calif fla tex mass conn mich minn wis ariz colo ga ky la md
     mo nev okla ore pa tenn va wash n.y n.j n.h s.c n.c d.c"""
 )
+_BE_WORDS = _wordset("is was are were said says told")
 _APPOSITIVE_STARTS = _wordset(
     "a an the who whose which one another his her their its our my now then"
 )
@@ -499,6 +500,9 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
                     return head[0], e
     begin = len(toks)
     i = len(toks) - 1
+    # Words between the closing comma of an appositive and the comma that opens it belong to
+    # the subject whatever they are ("…, a strategist and former adviser to Walker, said").
+    appositive = text[start:end].rstrip().endswith(",") and text.count(",", s, e) >= 2
     while i >= 0:
         word = text[toks[i][0] : toks[i][1]]
         bare = word.strip(",;:()[]\"“”‘’'").lower()
@@ -509,6 +513,7 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
             # clause of the name before it ("Jane Doe, a senator, said"), or the name is itself
             # set off after a description ("the campaign manager, Jeff Weaver, said").
             closed = text[start:end].rstrip().endswith(",")
+            appositive = False
             if (
                 word.endswith(",")
                 and begin < len(toks)
@@ -521,6 +526,10 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
                 i -= 1
                 continue
             break
+        if appositive and bare not in _PRONOUNS and bare not in _BE_WORDS:
+            begin = i  # inside "Jane Doe, a lawyer and author in Ohio, said"
+            i -= 1
+            continue
         if bare in _PRONOUNS:
             if bare != "who":
                 begin = i
@@ -563,9 +572,9 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _adverb(word: str) -> bool:
     bare = word.rstrip(",").lower()
-    return bare in _TRAILING_ADVERBS or (
-        len(bare) > 4 and bare.endswith("ly") and bare.isalpha() and word[:1].islower()
-    )
+    if not word[:1].islower():
+        return False  # "Will wrote": a name
+    return bare in _TRAILING_ADVERBS or (len(bare) > 4 and bare.endswith("ly") and bare.isalpha())
 
 
 def _noun_like(word: str) -> bool:
@@ -633,7 +642,7 @@ def _paragraph_quotes(
             last = _Attribution([(qm.start, qm.end)], True, p_index, *before)
             found.append(last)
         elif not left and not right:
-            if last is not None:
+            if last is not None and _only_attribution(text, last, qm.start):
                 last.parts.append((qm.start, qm.end))  # “…,” he said. “…”
             else:
                 last = _Attribution([(qm.start, qm.end)], True, p_index)
@@ -642,6 +651,17 @@ def _paragraph_quotes(
                     last.inherited = True
                 found.append(last)
     return found
+
+
+def _only_attribution(text: str, last: _Attribution, start: int) -> bool:
+    """Whether only the last quote's attribution (and a few words) stands before ``start``:
+    "“…,” he said. “…”" goes on, "“…,” she said, and her husband cut in. “…”" does not."""
+    gap = text[last.parts[-1][1] : start]
+    for span in (last.speaker, last.cue):
+        if span is not None and last.parts[-1][1] <= span[0] < start:
+            a, b = span[0] - last.parts[-1][1], span[1] - last.parts[-1][1]
+            gap = gap[:a] + " " * (b - a) + gap[b:]
+    return ", and " not in gap
 
 
 def _continues(text: str, last: _Attribution, prev_end: int, start: int) -> bool:
