@@ -15,10 +15,10 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from rapidfuzz.distance import Levenshtein
 
@@ -33,6 +33,7 @@ __all__ = [
     "Recognizer",
     "RuleRecognizer",
     "SpacyRecognizer",
+    "SpanSet",
     "article_entities",
     "describes",
     "entity_roles",
@@ -68,7 +69,6 @@ _ABBREVIATIONS = _wordset(
 # A sentence ends after . ! ? or … (and any closing quotes or brackets), before white space and
 # something that can open a sentence: a capital, a digit or an opening quote or bracket.
 _BOUNDARY_RE = re.compile(r"""(?P<end>[.!?…]+[”"’'»)\]]*)(?P<gap>\s+)(?=[“"‘'«(\[A-Z0-9À-Ý])""")
-_WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
 
 
 def sentence_spans(
@@ -98,10 +98,12 @@ def _is_abbreviation(text: str, period: int, sentence_start: int) -> bool:
     """Whether the punctuation at ``period`` ends an abbreviation or an initial, not a sentence."""
     if text[period] != ".":
         return False
-    m = _WORD_BEFORE_RE.search(text, sentence_start, period)
-    if m is None:
+    begin = period
+    while begin > sentence_start and (text[begin - 1].isalnum() or text[begin - 1] in "._"):
+        begin -= 1
+    if begin == period:
         return False
-    word = m.group(1)
+    word = text[begin:period]
     bare = word.rstrip(".").lower()
     if bare in _ABBREVIATIONS:
         return True
@@ -482,8 +484,7 @@ class Recognizer(Protocol):
     def recognize(self, text: str) -> list[RecognizedSpan]: ...
 
 
-@dataclass(slots=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -498,6 +499,8 @@ class _Run:
     before: str = ""  # the word before the run (or its title)
     after: str = ""  # the word after the run
     index: int = 0
+    following: tuple[_Token, ...] = ()  # the next few tokens
+    _key: str = ""
 
     @property
     def start(self) -> int:
@@ -509,7 +512,9 @@ class _Run:
 
     @property
     def key(self) -> str:
-        return " ".join(t.lower for t in self.tokens)
+        if not self._key:
+            self._key = " ".join(t.lower for t in self.tokens)
+        return self._key
 
 
 @dataclass
@@ -569,34 +574,59 @@ class RuleRecognizer:
         for m in _TOKEN_RE.finditer(text, start, end):
             s, e = m.start(), m.end()
             word = m.group()
-            p = _POSSESSIVE_RE.search(word) if len(word) > 2 else None
-            if p is not None and word[0].isalpha():
-                head = word[: p.start()]
-                tokens.append(_Token(s, s + p.start(), head, head.lower()))
-                tokens.append(_Token(s + p.start(), e, p.group(), p.group().lower()))
-                continue
+            if ("'" in word or "’" in word) and len(word) > 2 and word[0].isalpha():
+                p = _POSSESSIVE_RE.search(word)
+                if p is not None:  # "Putin's" -> "Putin" + "'s"
+                    head = word[: p.start()]
+                    tokens.append(_Token(s, s + p.start(), head, head.lower()))
+                    tokens.append(_Token(s + p.start(), e, p.group(), p.group().lower()))
+                    continue
             tokens.append(_Token(s, e, word, word.lower()))
         return tokens
 
     def _sentence(self, text: str, start: int, end: int) -> _Sentence:
-        tokens = self._tokens(text, start, end)
-        letters = [c for t in tokens for c in t.text if c.isalpha()]
-        all_caps = len(letters) > 6 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-        numbers = sum(1 for t in tokens if t.text[0].isdigit())
-        lower_words = sum(1 for t in tokens if t.text[0].islower())
+        upper = len(_UPPER_RE.findall(text, start, end))
+        lower = len(_LOWER_RE.findall(text, start, end))
+        all_caps = upper + lower > 6 and upper > 0.8 * (upper + lower)
+        numbers = len(_NUMBER_START_RE.findall(text, start, end))
+        lower_words = len(_LOWER_WORD_RE.findall(text, start, end))
         table = numbers >= 2 and lower_words <= 2
-        sports = table or any(t.lower in _SPORTS_WORDS for t in tokens)
-        sentence = _Sentence(tokens, all_caps, table, sports, [])
-        sentence.runs = self._runs(sentence)
+        words = _ALPHA_RE.findall(text[start:end].lower())
+        sports = table or not _SPORTS_WORDS.isdisjoint(words)
+        sentence = _Sentence(all_caps, table, sports, [])
+        windows = [(start, end)] if all_caps or table else self._windows(text, start, end)
+        for w_start, w_end in windows:
+            tokens = self._tokens(text, w_start, w_end)
+            sentence.runs.extend(self._runs(sentence, tokens, at_start=w_start == start))
         return sentence
 
-    def _runs(self, sentence: _Sentence) -> list[_Run]:
-        tokens = sentence.tokens
+    def _windows(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Stretches of a sentence worth reading word by word: each run of capitalised words
+        with the two words before it (a title, an opening quote) and three after it."""
+        windows: list[tuple[int, int]] = []
+        for m in _CAPITALS_RE.finditer(text, start, end):
+            w_start = m.start()
+            for _ in range(2):
+                cut = text.rfind(" ", start, max(start, w_start - 1))
+                w_start = start if cut < 0 else cut + 1
+            w_end = m.end()
+            for _ in range(4):
+                nxt = text.find(" ", w_end + 1, end)
+                w_end = end if nxt < 0 else nxt
+            if windows and w_start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], w_end))
+            else:
+                windows.append((w_start, w_end))
+        return windows
+
+    def _runs(self, sentence: _Sentence, tokens: list[_Token], *, at_start: bool) -> list[_Run]:
         runs: list[_Run] = []
         current: list[int] = []
         title: str | None = None
         pending_title: str | None = None
         first = next((i for i, t in enumerate(tokens) if t.text[0].isalpha()), -1)
+        if not at_start:
+            first = -1
         skip = 0
 
         def close() -> None:
@@ -610,6 +640,7 @@ class RuleRecognizer:
                     after = tokens[j + 1].lower if j + 1 < len(tokens) else ""
                     run = _Run([tokens[k] for k in part], i == first, title, before, after)
                     run.index = len(runs)
+                    run.following = tuple(tokens[j + 1 : j + 4])
                     runs.append(run)
                     title = None
             current = []
@@ -617,7 +648,9 @@ class RuleRecognizer:
 
         for i, tok in enumerate(tokens):
             word = tok.text
-            is_cap = word[0].isupper() or _PARTICLE_NAME_RE.match(word) is not None
+            is_cap = word[0].isupper() or (
+                word[0].islower() and _PARTICLE_NAME_RE.match(word) is not None
+            )
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             positional = (
                 sentence.all_caps or i == first or (i > 0 and tokens[i - 1].text in _OPENERS)
@@ -692,7 +725,7 @@ class RuleRecognizer:
             return False
         if all_caps:
             return count < COMMON_WORD_COUNT or (low in g.first_names and count < 20_000)
-        if count < 200:
+        if count < 200 or (count < 1_000 and low in g.surnames):
             return True
         if low in g.first_names and count < 20_000 and nxt is not None and nxt.text[0].isupper():
             return True
@@ -771,7 +804,10 @@ class RuleRecognizer:
         if sentence.sports and self._athlete_position(run, sentence):
             return EntityType.PER
         if sentence.table and len(words) <= 3:
-            return EntityType.ORG if not run.before[:1].isdigit() else EntityType.PER
+            ranked = re.fullmatch(r"\d+\.", run.before) is not None  # "1. Ingrid Solberg"
+            return EntityType.PER if ranked else EntityType.ORG
+        if sentence.sports and (run.before in _SPORTS_VERBS or run.after in _SPORTS_VERBS):
+            return EntityType.ORG  # "Leeds beat Hull"
         if run.after in _PERSON_VERBS or (run.before in _SAID and run.after in (",", ".", "")):
             return EntityType.PER  # "Putin said", "…, said Rouhani, who …"
         if len(words) == 1:
@@ -787,21 +823,17 @@ class RuleRecognizer:
         return EntityType.ORG
 
     def _dateline(self, run: _Run, sentence: _Sentence) -> bool:
-        tokens = sentence.tokens
-        end = next(i for i, t in enumerate(tokens) if t is run.tokens[-1])
-        if end + 2 >= len(tokens):
+        after = run.following
+        if len(after) < 2:
             return False
-        nxt = tokens[end + 2].lower
-        two = f"{nxt} {tokens[end + 3].lower}" if end + 3 < len(tokens) else ""
-        return (
-            self.gazetteer.places.get(nxt) in ("country", "region") or two in self.gazetteer.places
-        )
+        nxt = after[1].lower
+        two = f"{nxt} {after[2].lower}" if len(after) > 2 else ""
+        places = self.gazetteer.places
+        return places.get(nxt) in ("country", "region") or two in places
 
     def _athlete_position(self, run: _Run, sentence: _Sentence) -> bool:
         """A person in results: "Svetlana Masterkova ( Russia )", "( Warhurst 34th )"."""
-        tokens = sentence.tokens
-        end = next(i for i, t in enumerate(tokens) if t is run.tokens[-1])
-        after = tokens[end + 1 : end + 3]
+        after = run.following[:2]
         if len(after) == 2 and after[0].text == "(" and after[1].lower in self.gazetteer.places:
             return self.gazetteer.places[after[1].lower] == "country"
         return bool(after) and re.fullmatch(r"\d+(?:st|nd|rd|th)", after[0].lower) is not None
@@ -829,7 +861,6 @@ def _is_first_name(g: Gazetteer, word: str) -> bool:
 
 @dataclass(slots=True)
 class _Sentence:
-    tokens: list[_Token]
     all_caps: bool  # a headline in capitals: case says nothing
     table: bool  # mostly numbers: a results table or standings line
     sports: bool
@@ -891,6 +922,16 @@ _SURNAME_ENDINGS = (
 _DIRECTIONS = _wordset(
     "north south east west northern southern eastern western central upper lower greater"
 )
+_UPPER_RE = re.compile(r"[A-Z]")
+_LOWER_RE = re.compile(r"[a-z]")
+_NUMBER_START_RE = re.compile(r"(?<![\w.,:/\-])\d")
+_LOWER_WORD_RE = re.compile(r"(?<![\w'’\-])[a-z]")
+# A capitalised word (or a particle glued to one, "al-Assad"), or a title before a name.
+_CAPITALS_RE = re.compile(
+    r"(?<![\w'’])(?:[A-Z]|(?:al|el|ad|as|ash|bin|ibn|abu|abd|d|l)[-'’][A-Z])[^\s]*"
+    r"(?:\s+(?:(?:of|de|del|della|di|da|van|von|der|den|du|la|le|al|el|bin|ibn|y|and|&|for|the)"
+    r"\s+)*(?:[A-Z]|(?:al|el|bin)[-'’][A-Z])[^\s]*)*"
+)
 _OPENERS = frozenset(["“", '"', "‘", "'", "(", ":", "-", "—", "–", "[", "``"])
 _PLACE_PREPOSITIONS = _wordset("in at near from to across into outside inside via toward towards")
 _PERSON_VERBS = _wordset("said says told added wrote asked replied who whose himself herself")
@@ -898,11 +939,12 @@ _SAID = _wordset("said says told added asked")
 _SPORTS_VERBS = _wordset(
     "beat beats drew draw lost lose won win defeated defeat v vs vs. against host hosts play"
 )
-_SPORTS_WORDS = _wordset(
-    """soccer football cricket tennis golf rugby baseball basketball hockey innings wicket
+_SPORTS_WORDS_TEXT = """soccer football cricket tennis golf rugby baseball basketball hockey innings
+    wicket
     wickets goal goals halftime half-time match matches league division championship cup
     striker midfielder coach scored score draw beat points standings"""
-)
+_SPORTS_WORDS = frozenset(_SPORTS_WORDS_TEXT.split())
+_ALPHA_RE = re.compile(r"[a-z][a-z\-]*")
 _OF_HEADS = (
     _ORG_SUFFIXES
     | _LOC_SUFFIXES
@@ -1082,11 +1124,12 @@ def article_entities(
 
         paragraphs = article.paragraphs or ((0, len(text)),)
         quoted = [(q.start, q.end) for q in quote_marks(text, paragraphs)]
+    inside = SpanSet(quoted)
     clusters = _name_clusters(article, recognizer.recognize(text))
     if options.descriptions:
-        _link_descriptions(article, clusters, quoted)
+        _link_descriptions(article, clusters, inside)
     if options.pronouns:
-        _link_pronouns(article, clusters, quoted, options.pronoun_window)
+        _link_pronouns(article, clusters, inside, options.pronoun_window)
     return [_to_entity(c) for c in clusters]
 
 
@@ -1333,8 +1376,29 @@ def _describe_person(cluster: _Cluster, text: str, span: RecognizedSpan, g: Gaze
             cluster.aliases[alias] = cluster.aliases.get(alias, 0) + 1
 
 
-def _inside_any(spans: Sequence[tuple[int, int]], pos: int) -> bool:
-    return any(s <= pos < e for s, e in spans)
+class SpanSet:
+    """Non-overlapping ``[start, end)`` spans that say in log time whether a position falls
+    inside one of them (the quoted passages of an article)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._ends = [e for _, e in ordered]
+
+    def __contains__(self, pos: object) -> bool:
+        if not isinstance(pos, int):
+            return False
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+
+def _inside_any(spans: SpanSet, pos: int) -> bool:
+    return pos in spans
 
 
 def _description_roles(modifiers: str, role: str) -> tuple[set[str], set[str]]:
@@ -1364,9 +1428,7 @@ def describes(description: str, roles: set[str], places: set[str]) -> bool:
     return not (where and places and not (where & places))
 
 
-def _link_descriptions(
-    article: Article, clusters: list[_Cluster], quoted: Sequence[tuple[int, int]]
-) -> None:
+def _link_descriptions(article: Article, clusters: list[_Cluster], quoted: SpanSet) -> None:
     text = article.text
     people = [c for c in clusters if c.type is EntityType.PER]
     if not people:
@@ -1397,7 +1459,7 @@ def _link_descriptions(
 
 
 def _link_pronouns(
-    article: Article, clusters: list[_Cluster], quoted: Sequence[tuple[int, int]], window: int
+    article: Article, clusters: list[_Cluster], quoted: SpanSet, window: int
 ) -> None:
     text = article.text
     anchors = sorted(

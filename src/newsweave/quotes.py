@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from newsweave.entities import (
     EntityOptions,
     Recognizer,
+    SpanSet,
     article_entities,
     describes,
     entity_roles,
@@ -50,8 +53,8 @@ log = logging.getLogger(__name__)
 # one), and the speakers agree.  Set on the five seed articles, where outlets trim and reword
 # the same remarks; trimming keeps the share at 1.0, rewording of a clause near 0.5.
 QUOTE_MATCH = 0.5
-# Above this share, wordings are one quote even when outlets name different speakers (a
-# misattribution is then visible in the group).
+# Above this share of the longer wording's triples, wordings are one quote even when outlets
+# name different speakers (a misattribution is then visible in the group).
 QUOTE_EXACT_MATCH = 0.8
 
 
@@ -392,6 +395,36 @@ _PARTICIPLES_ONLY = _wordset("known seen written spoken given taken begun sworn 
 # object ("added urgency", "continued the talks").
 _NEEDS_CLAUSE = _wordset("add continue offer reflect repeat")
 _REPORTING_FORMS = _reporting_forms()
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression for a set of words, shaped as a trie ("sa(?:id|ys|ying)") so the
+    matcher tries one branch per letter instead of every word in turn."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+# Any reporting word, whatever its case, as a whole word ("according" for "according to").
+_REPORTING_RE = re.compile(
+    r"(?<![\w'’-])(?i:" + _trie_pattern([*_REPORTING_FORMS, "according"]) + r")(?![\w'’-])"
+)
+_NEXT_WORD_RE = re.compile(r"\s+([A-Za-z]+)")
 _LEMMA_OF = {form: lemma for lemma in _REPORTING_VERBS for form in verb_forms(lemma)}
 _WORD_RE = re.compile(r"[A-Za-z]+")
 # What may sit between a cue and its content: "told reporters that", "said Tuesday that".
@@ -489,10 +522,10 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not toks:
         return None
     e = toks[-1][1]
-    tail = text[s:e].rstrip(",")
-    if text[s:e].endswith((",", " –", " —")) or tail != text[s:e]:
+    ends = (",", "–", "—", " -")
+    if text[s:e].endswith(ends) or text[start:end].rstrip().endswith(ends):
         # "Rouhani, who is visiting New York, said" / "Rouhani – an ally of Assad – says"
-        for opener in (", who ", ", which ", ", whose ", " – ", " — "):
+        for opener in (", who ", ", which ", ", whose ", " – ", " — ", " - "):
             p = text.rfind(opener, s, e - 2)
             if p > s:
                 head = _subject_before(text, s, p)
@@ -502,7 +535,7 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
     i = len(toks) - 1
     # Words between the closing comma of an appositive and the comma that opens it belong to
     # the subject whatever they are ("…, a strategist and former adviser to Walker, said").
-    appositive = text[start:end].rstrip().endswith(",") and text.count(",", s, e) >= 2
+    appositive = text[start:end].rstrip().endswith(",") and text.count(",", start, end) >= 2
     while i >= 0:
         word = text[toks[i][0] : toks[i][1]]
         bare = word.strip(",;:()[]\"“”‘’'").lower()
@@ -764,7 +797,7 @@ def _indirect_quotes(
     text: str,
     p_index: int,
     sentences: list[tuple[int, int]],
-    quoted: list[tuple[int, int]],
+    quoted: SpanSet,
     direct: list[_Attribution],
 ) -> list[_Attribution]:
     """Reported speech: "X said CONTENT", "according to X, CONTENT", "CONTENT, X said".
@@ -779,17 +812,18 @@ def _indirect_quotes(
     for s_start, s_end in sentences:
         end = _trim(text, s_start, s_end, " \t\n\xa0.!?;:")[1]
         claimed = s_start
-        words = list(_WORD_RE.finditer(text, s_start, end))
         in_sentence: list[_Attribution] = [
             a for a in direct if a.cue is not None and s_start <= a.cue[0] < end
         ]
-        for i, w in enumerate(words):
+        for w in _REPORTING_RE.finditer(text, s_start, end):
             lower = w.group().lower()
             kind = forms.get(lower)
-            according = lower == "according" and i + 1 < len(words) and words[i + 1].group() == "to"
+            following = _NEXT_WORD_RE.match(text, w.end(), end)
+            nxt = following.group(1).lower() if following is not None else ""
+            according = lower == "according" and nxt == "to"
             if kind is None and not according:
                 continue
-            if w.start() < claimed or w.start() in direct_cues or _inside(quoted, w.start()):
+            if w.start() < claimed or w.start() in direct_cues or w.start() in quoted:
                 continue
             if text[w.start() - 1 : w.start()] == "-" or text[w.end() : w.end() + 1] == "-":
                 continue  # "self-declared", "Russian-backed"
@@ -798,7 +832,7 @@ def _indirect_quotes(
                     claimed = q_end  # the subject comes after a quotation in the sentence
             speaker: tuple[int, int] | None
             if according:
-                cue = (w.start(), words[i + 1].end())
+                cue = (w.start(), following.end() if following is not None else w.end())
                 spk_end = _clause_end(text, cue[1], end)
                 speaker = _trim(text, cue[1], spk_end)
                 if spk_end < end:  # "According to Interfax, …"
@@ -812,7 +846,6 @@ def _indirect_quotes(
                 prev_word = prev[0].lower()
                 if prev_word in _BE:
                     continue  # "is known", "was seen": a passive or an adjective
-                nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
                 noun_like = lower in _NOUN_LIKE and prev_word not in ("he", "she", "it", "who")
                 if noun_like and nxt not in _CLAUSE_STARTS:
                     continue  # "the United States", "his remarks"
@@ -831,8 +864,8 @@ def _indirect_quotes(
                     claimed = end
                     continue
                 if kind == _PARTICIPLE:
-                    if not before.rstrip().endswith(","):
-                        continue  # ", saying …" only
+                    if not before.rstrip().endswith(",") or nxt in ("from", "at", "in"):
+                        continue  # ", saying …" only, not ", reporting from Paris, …"
                     earlier = [a for a in in_sentence if a.cue and a.cue[0] < w.start()]
                     if earlier:  # "Ban called for …, saying …": the same speaker
                         speaker = max(earlier, key=lambda a: a.cue[0] if a.cue else 0).speaker
@@ -882,11 +915,11 @@ def _trailing_attribution(
         return content, _inverted_speaker(text, verb.end(), end)
     if rest and (len(rest) > 5 or rest[0].lower() not in _ADVERBIAL_STARTS):
         return None  # more than "…, he said on Tuesday." follows the verb
-    speaker = _subject_before(text, start, verb.start())
-    if speaker is None:
+    comma = text.rfind(",", start, verb.start())
+    if comma < 0:
         return None
-    comma = text.rfind(",", start, speaker[0])
-    if comma < 0 or text[comma + 1 : speaker[0]].strip(" \t\n\xa0”\"’'»"):
+    speaker = _subject_before(text, comma + 1, verb.start())
+    if speaker is None or text[comma + 1 : speaker[0]].strip(" \t\n\xa0”\"’'»"):
         return None
     content = _trim(text, start, comma)
     return (content, speaker) if content[1] - content[0] > 10 else None
@@ -937,8 +970,9 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Q
     paragraphs = article.paragraphs or ((0, len(text)),)
     attributions: list[_Attribution] = []
     lead_in: tuple[tuple[int, int], tuple[int, int] | None] | None = None
+    by_paragraph = [sentence_spans(text, (p,)) for p in paragraphs]
     for p_index, (p_start, p_end) in enumerate(paragraphs):
-        sentences = sentence_spans(text, ((p_start, p_end),))
+        sentences = by_paragraph[p_index]
         marks = _all_marks(text, p_start, p_end)
         if marks and sentences:
             carried = attributions[-1] if attributions else None
@@ -951,10 +985,9 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Q
             last_start = sentences[-1][0]
             lead_in = _attribution_before(text, last_start, p_end, "X")
     if options.indirect:
-        quoted = [(q.start, q.end) for q in quote_marks(text, paragraphs)]
+        quoted = SpanSet((q.start, q.end) for q in quote_marks(text, paragraphs))
         direct = list(attributions)
-        for p_index, (p_start, p_end) in enumerate(paragraphs):
-            sentences = sentence_spans(text, ((p_start, p_end),))
+        for p_index, sentences in enumerate(by_paragraph):
             attributions.extend(_indirect_quotes(text, p_index, sentences, quoted, direct))
         attributions.sort(key=lambda a: a.parts[0])
     return [_to_quote(article, a) for a in attributions]
@@ -993,15 +1026,22 @@ def link_speakers(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[Q
     for entity in entities:
         for mention in entity.mentions:
             by_article[mention.span.article_id].append((mention, entity))
+    starts: dict[str, list[int]] = {}
+    for article_id, found in by_article.items():
+        found.sort(key=lambda me: (me[0].span.start, me[0].span.end))
+        starts[article_id] = [m.span.start for m, _ in found]
     linked: list[Quote] = []
     for quote in quotes:
         speaker = quote.speaker
         if speaker is None:
             linked.append(quote)
             continue
+        found = by_article.get(quote.article_id, [])
+        at = starts.get(quote.article_id, [])
+        lo, hi = bisect.bisect_left(at, speaker.start), bisect.bisect_left(at, speaker.end)
         inside = [
             (m, e)
-            for m, e in by_article.get(quote.article_id, ())
+            for m, e in found[lo:hi]
             if speaker.start <= m.span.start
             and m.span.end <= speaker.end
             and _heads(quote.speaker_text or "", m, speaker.start, e.type)
@@ -1197,8 +1237,9 @@ def group_quotes(quotes: Sequence[Quote], options: QuoteOptions | None = None) -
             if ordered[i].direct != ordered[j].direct and min(len(tri), len(triples[j])) < 4:
                 continue
             share = count / max(1, min(len(tri), len(triples[j])))
+            alike = count / max(1, len(tri), len(triples[j]))
             same_speaker = _speakers_agree(ordered[i], ordered[j])
-            if share >= options.exact_match or (share >= options.match and same_speaker):
+            if alike >= options.exact_match or (share >= options.match and same_speaker):
                 a, b = find(i), find(j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
