@@ -7,6 +7,7 @@ import pytest
 from newsweave.errors import ConfigError
 from newsweave.model import Quote
 from newsweave.quotes import (
+    QuoteGroup,
     QuoteOptions,
     find_quotes,
     group_quotes,
@@ -279,9 +280,8 @@ def test_speakers_resolve_to_people(text: str, written: str, resolved: str) -> N
     story = quote_story([make_article(text)])
     (quote,) = [q for q in story.quotes if q.direct]
     assert quote.speaker_text == written
-    assert quote.speaker_name == resolved
     entity = next(e for e in story.entities if e.id == quote.entity_id)
-    assert entity.name == resolved
+    assert entity.name == resolved == story.speaker_of(quote)
 
 
 def test_an_anonymous_official_stays_unresolved() -> None:
@@ -304,21 +304,21 @@ def test_description_resolved_with_what_the_story_knows() -> None:
     )
     story = quote_story([first, second])
     (quote,) = [q for q in story.quotes if q.direct]
-    assert quote.speaker_name == "Tomas Brandt"
+    assert story.speaker_of(quote) == "Tomas Brandt"
 
 
 # --- one quote across outlets ---------------------------------------------------------------
 
 
-def _story_of(*texts: str) -> list[Quote]:
+def _groups(*texts: str) -> list[QuoteGroup]:
     articles = [make_article(t, source=f"outlet{i}") for i, t in enumerate(texts)]
-    return list(quote_story(articles).quotes)
+    story = quote_story(articles)
+    return group_quotes(story.quotes, story.entities)
 
 
 def test_same_words_in_three_outlets_are_one_group() -> None:
     quote = "“We will not accept a deal that leaves the harbour workers behind,” said Nora Quist."
-    quotes = _story_of(quote, "Talks resumed.\n\n" + quote, quote + "\n\nTalks resumed.")
-    (group,) = group_quotes(quotes)
+    (group,) = _groups(quote, "Talks resumed.\n\n" + quote, quote + "\n\nTalks resumed.")
     assert len(group.article_ids) == 3
     assert not group.reworded and not group.excerpt_ids
     assert group.speaker == "Nora Quist"
@@ -329,8 +329,7 @@ def test_trimmed_and_reworded_quotes_are_flagged() -> None:
     trimmed = "“We will not accept a deal that leaves the harbour workers behind,” Nora Quist said."
     short = "“We will not accept a deal,” said Nora Quist, who leads the union."
     reworded = "“We shall not accept a deal that leaves harbour workers behind,” said Nora Quist."
-    quotes = _story_of(full, trimmed, reworded, short)
-    groups = group_quotes(quotes)
+    groups = _groups(full, trimmed, reworded, short)
     (big,) = groups
     assert len(big.quotes) == 4 and len(big.article_ids) == 4
     assert big.reworded and len(big.variant_ids) == 1 and len(big.excerpt_ids) == 1
@@ -341,7 +340,7 @@ def test_trimmed_and_reworded_quotes_are_flagged() -> None:
 def test_excerpts_are_kept_apart_from_variants() -> None:
     full = "“The harbour will reopen on Monday and the ferries will run again,” Ola Berg said."
     part = "“The harbour will reopen on Monday,” Ola Berg said."
-    groups = group_quotes(_story_of(full, part, full))
+    groups = _groups(full, part, full)
     (group,) = groups
     assert len(group.excerpt_ids) == 1 and not group.variant_ids
 
@@ -349,12 +348,15 @@ def test_excerpts_are_kept_apart_from_variants() -> None:
 def test_different_speakers_with_similar_words_stay_apart() -> None:
     a = "“The budget is too small for the schools and the hospitals,” said Ola Berg."
     b = "“The budget is too small for the army,” said Lena Holm."
-    groups = group_quotes(_story_of(a, b))
+    groups = _groups(a, b)
     assert len(groups) == 2
     assert sorted(g.speaker or "" for g in groups) == ["Lena Holm", "Ola Berg"]
 
 
 def test_grouping_is_deterministic() -> None:
     text = "“It is a good deal,” said Ola Berg. “We will sign it,” Lena Holm said."
-    quotes = _story_of(text, text)
-    assert group_quotes(quotes) == group_quotes(list(reversed(quotes)))
+    articles = [make_article(text, source=s) for s in ("A", "B")]
+    story = quote_story(articles)
+    quotes = list(story.quotes)
+    assert group_quotes(quotes, story.entities) == group_quotes(quotes[::-1], story.entities)
+    assert quote_story(articles[::-1]) == story

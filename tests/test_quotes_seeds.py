@@ -80,8 +80,9 @@ def _speakers(story: StoryQuotes, article: Article, direct_only: bool) -> list[o
             continue
         if not any(c in q.text for c in _MARKS):
             continue
-        if q.speaker_name is not None:
-            found.append(q.speaker_name)
+        name = story.speaker_of(q) if q.entity_id else None
+        if name is not None:
+            found.append(name)
         elif q.speaker_text is not None and q.speaker_text.lower().startswith(("a ", "an ")):
             found.append(("as written", q.speaker_text))
         else:

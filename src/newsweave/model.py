@@ -29,7 +29,6 @@ __all__ = [
     "EntityType",
     "Mention",
     "Quote",
-    "QuoteGroup",
     "ReuseDirection",
     "ReuseKind",
     "ReuseLink",
@@ -323,39 +322,10 @@ class Quote:
     # The pieces of a quote its attribution interrupts (“…,” he said, “…”), in order; empty
     # when the content is one piece.  ``content`` then runs from the first piece to the last.
     parts: tuple[Span, ...] = ()
-    speaker_name: str | None = None  # the resolved speaker's canonical name: "Vladimir Putin"
 
     @property
     def id(self) -> str:
         return stable_id("quote", self.article_id, str(self.content.start), str(self.content.end))
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteGroup:
-    """One quote as a story carries it: every article that prints it, and how they word it.
-
-    ``text`` is the wording most articles carry; ``variant_ids`` lists the occurrences whose
-    wording differs from it beyond trimming (a misquote, a translation, a paraphrase), and
-    ``excerpt_ids`` those that print only part of it.
-    """
-
-    id: str
-    text: str
-    direct: bool
-    quotes: tuple[Quote, ...]  # every occurrence, by article then position
-    speaker: str | None = None  # canonical name of the speaker entity, or the words as written
-    entity_id: str | None = None
-    variant_ids: tuple[str, ...] = ()
-    excerpt_ids: tuple[str, ...] = ()
-
-    @property
-    def article_ids(self) -> tuple[str, ...]:
-        return tuple(sorted({q.article_id for q in self.quotes}))
-
-    @property
-    def reworded(self) -> bool:
-        """Whether some article words this quote differently from the others."""
-        return bool(self.variant_ids)
 
 
 # --- dict conversion --------------------------------------------------------------------------

@@ -28,13 +28,13 @@ from newsweave.model import (
     EntityType,
     Mention,
     Quote,
-    QuoteGroup,
     Span,
     stable_id,
 )
 from newsweave.segment import words
 
 __all__ = [
+    "QuoteGroup",
     "QuoteOptions",
     "StoryQuotes",
     "article_quotes",
@@ -1057,7 +1057,7 @@ def link_speakers(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[Q
                 me[0].span.start,
             ),
         )
-        linked.append(replace(quote, entity_id=entity.id, speaker_name=entity.name))
+        linked.append(replace(quote, entity_id=entity.id))
     return linked
 
 
@@ -1108,11 +1108,39 @@ def _resolve_descriptions(
                     best, best_pos = e, pos
         if best is None and len(fits) == 1:
             best = fits[0]
-        out.append(replace(quote, entity_id=best.id, speaker_name=best.name) if best else quote)
+        out.append(replace(quote, entity_id=best.id) if best else quote)
     return out
 
 
 # --- a story's quotes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """One quote as a story carries it: every article that prints it, and how they word it.
+
+    ``text`` is the wording most articles carry; ``variant_ids`` lists the occurrences whose
+    wording differs from it beyond trimming (a misquote, a translation, a paraphrase), and
+    ``excerpt_ids`` those that print only part of it.
+    """
+
+    id: str
+    text: str
+    direct: bool
+    quotes: tuple[Quote, ...]  # every occurrence, by article then position
+    speaker: str | None = None  # canonical name of the speaker entity, or the words as written
+    entity_id: str | None = None
+    variant_ids: tuple[str, ...] = ()
+    excerpt_ids: tuple[str, ...] = ()
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({q.article_id for q in self.quotes}))
+
+    @property
+    def reworded(self) -> bool:
+        """Whether some article words this quote differently from the others."""
+        return bool(self.variant_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1122,6 +1150,13 @@ class StoryQuotes:
     entities: tuple[Entity, ...]
     quotes: tuple[Quote, ...]
     groups: tuple[QuoteGroup, ...]
+
+    def speaker_of(self, quote: Quote) -> str | None:
+        """The canonical name of a quote's speaker, or the words as written when unresolved."""
+        for entity in self.entities:
+            if entity.id == quote.entity_id:
+                return entity.name
+        return quote.speaker_text
 
     def by_speaker(self) -> dict[str, list[QuoteGroup]]:
         """The groups by speaker (canonical name, or the words as written), speakers sorted."""
@@ -1169,9 +1204,10 @@ def quote_story(
         paragraphs = article.paragraphs or ((0, len(article.text)),)
         quoted[article.id] = [(q.start, q.end) for q in quote_marks(article.text, paragraphs)]
     merged, _ = merge_entities(per_article)
-    unlinked = [replace(q, entity_id=None, speaker_name=None) for q in quotes]
+    unlinked = [replace(q, entity_id=None) for q in quotes]
     quotes = _resolve_descriptions(link_speakers(unlinked, merged), merged, quoted)
-    return StoryQuotes(tuple(merged), tuple(quotes), tuple(group_quotes(quotes, options)))
+    groups = group_quotes(quotes, merged, options)
+    return StoryQuotes(tuple(merged), tuple(quotes), tuple(groups))
 
 
 def extract_quotes(
@@ -1202,7 +1238,11 @@ def _triples(tokens: list[str]) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
 
 
-def group_quotes(quotes: Sequence[Quote], options: QuoteOptions | None = None) -> list[QuoteGroup]:
+def group_quotes(
+    quotes: Sequence[Quote],
+    entities: Sequence[Entity] = (),
+    options: QuoteOptions | None = None,
+) -> list[QuoteGroup]:
     """The quotes of a story's articles grouped into one entry per remark.
 
     Two quotes are the same remark when they share most word triples (``options.match`` of the
@@ -1246,7 +1286,10 @@ def group_quotes(quotes: Sequence[Quote], options: QuoteOptions | None = None) -
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(ordered)):
         members[find(i)].append(i)
-    groups = [_group([ordered[i] for i in m], [tokens[i] for i in m]) for m in members.values()]
+    names = {e.id: e.name for e in entities}
+    groups = [
+        _group([ordered[i] for i in m], [tokens[i] for i in m], names) for m in members.values()
+    ]
     groups.sort(
         key=lambda g: ((g.speaker or "").lower(), g.quotes[0].article_id, g.quotes[0].content.start)
     )
@@ -1259,7 +1302,7 @@ def _speakers_agree(a: Quote, b: Quote) -> bool:
     return True
 
 
-def _group(quotes: list[Quote], tokens: list[list[str]]) -> QuoteGroup:
+def _group(quotes: list[Quote], tokens: list[list[str]], names: dict[str, str]) -> QuoteGroup:
     texts = [" ".join(t) for t in tokens]
     counts = Counter(texts)
     canonical = max(counts, key=lambda t: (counts[t], len(t), t))
@@ -1275,7 +1318,7 @@ def _group(quotes: list[Quote], tokens: list[list[str]]) -> QuoteGroup:
             variants.append(quote.id)
     ids = Counter(q.entity_id for q in quotes if q.entity_id)
     entity_id = max(ids, key=lambda k: (ids[k], k)) if ids else None
-    speaker = next((q.speaker_name for q in quotes if q.entity_id == entity_id), None)
+    speaker = names.get(entity_id) if entity_id else None
     if speaker is None:
         spoken = Counter(q.speaker_text for q in quotes if q.speaker_text)
         speaker = max(spoken, key=lambda k: (spoken[k], k)) if spoken else None
