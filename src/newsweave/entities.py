@@ -26,6 +26,7 @@ from newsweave.errors import ConfigError
 from newsweave.model import Article, Entity, EntityType, Mention, Span, stable_id
 
 __all__ = [
+    "PERSON_TITLES",
     "EntityOptions",
     "Gazetteer",
     "NameMemory",
@@ -394,7 +395,7 @@ def _demonyms() -> dict[str, str]:
 # --- the rule recognizer ------------------------------------------------------------------------
 
 # Words before a name that say it is a person; they are not part of the name.
-_PERSON_TITLES = _wordset(
+PERSON_TITLES = _PERSON_TITLES = _wordset(
     """mr mrs ms miss mister dr doctor prof professor sir dame lord lady president
     vice-president premier chancellor minister secretary senator sen rep representative
     congressman congresswoman governor gov mayor judge justice chief king queen prince princess

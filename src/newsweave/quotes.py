@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from newsweave.entities import (
+    PERSON_TITLES,
     EntityOptions,
     Recognizer,
     SpanSet,
@@ -223,7 +224,8 @@ describe cite quote read begin finish tease muse gush rave shrug scold mock fume
 chime hint signal predict posit marvel agree disagree object recall reminisce brag beam
 assure reassure question bellow thunder hiss growl murmur stammer stutter blurt chirp drawl
 sniff snort groan moan whine sob ponder instruct order command inquire enquire query press
-pronounce intone recite narrate dictate jest taunt jeer heckle deride exult cheer gasp"""
+pronounce intone recite narrate dictate jest taunt jeer heckle deride exult cheer gasp
+    confess crack boom"""
 )
 
 # Phrasal cues: the verb and the particle both belong to the cue.
@@ -446,7 +448,8 @@ _SPEAKER_END_RE = re.compile(
 # "Kerry told reporters: “…" / "He said, “…": a cue, a short object, then ':' ',' or nothing.
 _CUE_RE = re.compile(r"(?<![\w-])(?:" + _DIRECT_CUES + r")(?![\w-])")
 _BEFORE_TAIL_RE = re.compile(
-    r"(?P<obj>[^“”\"«».!?;]{0,80}?)\s*(?P<punct>[:,—–]?)\s*"
+    r"(?P<obj>(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr)\.|U\.S\.|[^“”\"«».!?;]){0,80}?)"
+    r"\s*(?P<punct>[:,—–]?)\s*"
     r"|(?P<long>[^“”\"«»!?;]{0,250}?):\s*"  # "Lavrov summed up, with optimism, …: “…"
 )
 
@@ -674,6 +677,12 @@ def _paragraph_quotes(
                 continue
             last = _Attribution([(qm.start, qm.end)], True, p_index, *before)
             found.append(last)
+        elif left.endswith(":") and not right and inner.strip()[:1].isupper():
+            # "She then addressed the supporters again: “…”": a quotation the sentence
+            # introduces, though not with a verb of saying.
+            colon = text.rfind(":", left_start, qm.start)
+            last = _Attribution([(qm.start, qm.end)], True, p_index, (colon, colon + 1))
+            found.append(last)
         elif not left and not right:
             if last is not None and _only_attribution(text, last, qm.start):
                 last.parts.append((qm.start, qm.end))  # “…,” he said. “…”
@@ -744,7 +753,10 @@ def _attribution_after(
 
 def _starts_subject(text: str, pos: int) -> bool:
     m = _TOKEN_RE.match(text, pos)
-    return m is not None and m.group().lower().strip(",") in _SUBJECT_WORDS
+    if m is None:
+        return False
+    word = m.group().lower().strip(",")
+    return word in _SUBJECT_WORDS or word in PERSON_TITLES  # "spokesman Jeff Bechdel said"
 
 
 def _inverted_speaker(text: str, start: int, end: int) -> tuple[int, int] | None:
