@@ -71,6 +71,12 @@ DIRECT = [
         "said",
     ),
     (
+        "“The buses never come on time.” ― Marta Ruiz, 34, a nurse",
+        "“The buses never come on time.”",
+        "Marta Ruiz",
+        "―",
+    ),
+    (
         "Varga: ‘We Will Not Resign’",
         "‘We Will Not Resign’",
         "Varga",
@@ -115,6 +121,12 @@ def test_a_new_speaker_in_between_starts_a_new_quote() -> None:
     assert first.speaker_text == "Ebba Lund"
     assert second.text == "“Not yet.”"
     assert not first.parts
+
+
+def test_dash_signature_in_the_next_paragraph() -> None:
+    text = "“We were promised a new school.”\n\n- Lena Holm."
+    (quote,) = _direct(text)
+    assert quote.speaker_text == "Lena Holm" and quote.cue_text == "-"
 
 
 def test_quote_in_its_own_paragraph_after_a_lead_in() -> None:

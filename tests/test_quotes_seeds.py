@@ -46,6 +46,7 @@ EXPECTED: dict[str, list[object]] = {
         "Sergey Lavrov",
         "Mikhail Bogdanov",
         "Sergey Lavrov",
+        "Giovanni Paolo II",  # the motto in the page footer, signed with a dash
     ],
 }
 # The direct quotes among them, by seed: their speakers in order.
@@ -54,7 +55,13 @@ DIRECT = {
     "001": ["Hassan Rouhani", "John Kerry", OFFICIAL, "Power", "Mogherini"],
     "002": [None, "Hassan Rouhani"],
     "003": [],
-    "004": ["Vladimir Putin", "Sergey Lavrov", "Sergey Lavrov", "Sergey Lavrov"],
+    "004": [
+        "Vladimir Putin",
+        "Sergey Lavrov",
+        "Sergey Lavrov",
+        "Sergey Lavrov",
+        "Giovanni Paolo II",
+    ],
 }
 _MARKS = '“”"‘«'
 

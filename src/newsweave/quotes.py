@@ -440,6 +440,12 @@ _MODALS = _wordset("would will could can may might should must to")
 _AFTER_INVERTED_RE = re.compile(
     r"[\s,;:—–\-]*(?P<cue>according to|" + _DIRECT_CUES + r")\s+(?P<spk>[^“”\"«»]{1,250})"
 )
+# "“…” ― Sonya Herridge": a dash, then a name and nothing else.
+_DASH_SPEAKER_RE = re.compile(
+    r"[\s\xa0]*(?P<cue>[―—–]|-(?=\s))[\s\xa0]*"
+    r"(?P<spk>[A-Z][\w.’'\-]*(?:[\s\xa0]+(?:[A-Z][\w.’'\-]*|de|van|von|al|bin)){0,5})"
+    r"(?:,[^“”\"«»\n]{0,100})?[\s\xa0.,;]*$"  # "― Marta Ruiz, 34, a nurse"
+)
 # Where an inverted speaker's description ends: at a participle or adverbial phrase.
 _SPEAKER_END_RE = re.compile(
     r",\s+\w+ing\b|\s+(?:as|while|before|after|when)\s+(?:he|she|they|the|it|we|I)\b"
@@ -731,6 +737,10 @@ def _attribution_after(
     text: str, start: int, end: int
 ) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """Cue and speaker right after a closing mark: '…,” he said' or '…,” said Kerry'."""
+    dash = _DASH_SPEAKER_RE.match(text, start, end)
+    if dash is not None:  # "“…” ― Sonya Herridge" (vox pops, epigraphs)
+        signed = _trim(text, dash.start("spk"), dash.end("spk"), " \t\n\xa0.,;:")
+        return (dash.start("cue"), dash.end("cue")), signed
     m = _AFTER_INVERTED_RE.match(text, start, end)
     if m is not None:
         cue = (m.start("cue"), m.end("cue"))
@@ -992,6 +1002,12 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Q
                 _paragraph_quotes(text, p_index, sentences, marks, lead_in, carried)
             )
         lead_in = None
+        last = attributions[-1] if attributions else None
+        if last is not None and last.paragraph == p_index - 1 and last.speaker is None:
+            dash = _DASH_SPEAKER_RE.match(text, p_start, p_end)
+            if dash is not None:  # a quotation, then "- Clinton." in a paragraph of its own
+                last.cue = (dash.start("cue"), dash.end("cue"))
+                last.speaker = _trim(text, dash.start("spk"), dash.end("spk"), " \t\n\xa0.,;:")
         if sentences and text[p_end - 1] in ":,":
             # "…, adding:" then the quote in a paragraph of its own.
             last_start = sentences[-1][0]
