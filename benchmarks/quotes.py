@@ -1,13 +1,14 @@
 """Quotes and entities benchmark: speed of the two stages together, and their quality.
 
 Speed: articles/s for quotes + entities on real news (the PolNeAR dev articles, ~800 words
-each, and the five seed articles), best of several passes, wall clock and CPU time, one
-process; peak memory.  Quality: the evaluation harness's scores on PolNeAR dev (quotes) and
-CoNLL-2003 dev (entities), with direct-quote speaker F1 and PER/ORG/LOC F1 added, and the seed
-checks (speakers of direct quotes, people merged across the five articles).  Prints the figures
-and writes ``benchmarks/results/quotes.json``.
+each, and the five seed articles, ~550): one process (best of several passes, wall clock and
+CPU time) and ``--workers`` processes (wall clock); peak memory.  Quality: the evaluation
+harness's scores on PolNeAR dev (quotes) and CoNLL-2003 dev (entities), with direct-quote
+speaker F1 and PER/ORG/LOC F1 added, and the seed checks (speakers of direct quotes, people
+merged across the five articles).  Prints the figures and writes
+``benchmarks/results/quotes.json``.
 
-    python benchmarks/quotes.py [--passes 3] [--skip-quality]
+    python benchmarks/quotes.py [--passes 3] [--workers 2] [--skip-quality]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import platform
 import resource
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,28 @@ def seed_articles() -> list[Article]:
         title, _, body = path.read_text(encoding="utf-8").partition("\n")
         articles.append(Article.build(body.strip("\n"), title=title.strip(), external_id=path.stem))
     return articles
+
+
+def _work(texts: list[str]) -> int:
+    """One worker's share: quotes and entities of each text (the worker loads its own lists)."""
+    recognizer = get_recognizer("rules")
+    found = 0
+    for text in texts:
+        quotes, entities = article_quotes(Article.build(text), recognizer=recognizer)
+        found += len(quotes) + len(entities)
+    return found
+
+
+def parallel_speed(articles: list[Article], workers: int) -> dict[str, Any]:
+    """Articles/s with ``workers`` processes, each warmed up first (gazetteers loaded)."""
+    texts = [a.text for a in articles]
+    chunks = [texts[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_work, [[t] for t in texts[:workers]]))  # load the lists in each worker
+        w0 = time.perf_counter()
+        list(pool.map(_work, chunks))
+        wall = time.perf_counter() - w0
+    return {"workers": workers, "articles_per_s_wall": round(len(texts) / wall, 1)}
 
 
 def speed(articles: list[Article], passes: int) -> dict[str, Any]:
@@ -127,6 +151,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the parallel run")
     args = parser.parse_args(argv)
     if not QUOTES_DEV.exists():
         raise SystemExit(f"needs {QUOTES_DEV} (../shared/data)")
@@ -141,8 +166,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         },
         "speed_polnear_dev": speed(articles, args.passes),
     }
+    result["speed_polnear_dev_parallel"] = parallel_speed(articles * 3, args.workers)
     if seeds:
         result["speed_seeds"] = speed(seeds * 20, args.passes)
+        result["speed_seeds_parallel"] = parallel_speed(seeds * 60, args.workers)
     if not args.skip_quality:
         result["quotes_polnear_dev"] = quote_quality()
         result["ner_conll2003_dev"] = ner_quality()

@@ -165,8 +165,11 @@ def load_gazetteer() -> Gazetteer:
     )
 
 
+@lru_cache(maxsize=65_536)
 def _fold(text: str) -> str:
     """Lower case without accents: "François" -> "francois"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -586,16 +589,10 @@ class RuleRecognizer:
         return tokens
 
     def _sentence(self, text: str, start: int, end: int) -> _Sentence:
-        upper = len(_UPPER_RE.findall(text, start, end))
-        lower = len(_LOWER_RE.findall(text, start, end))
-        all_caps = upper + lower > 6 and upper > 0.8 * (upper + lower)
-        numbers = len(_NUMBER_START_RE.findall(text, start, end))
-        lower_words = len(_LOWER_WORD_RE.findall(text, start, end))
-        table = numbers >= 2 and lower_words <= 2
-        words = _ALPHA_RE.findall(text[start:end].lower())
-        sports = table or not _SPORTS_WORDS.isdisjoint(words)
-        sentence = _Sentence(all_caps, table, sports, [])
-        windows = [(start, end)] if all_caps or table else self._windows(text, start, end)
+        segment = text[start:end]
+        all_caps = segment.isupper() and len(_UPPER_RE.findall(segment)) > 6
+        sentence = _Sentence(text, start, end, all_caps)
+        windows = [(start, end)] if all_caps or sentence.table else self._windows(text, start, end)
         for w_start, w_end in windows:
             tokens = self._tokens(text, w_start, w_end)
             sentence.runs.extend(self._runs(sentence, tokens, at_start=w_start == start))
@@ -605,7 +602,16 @@ class RuleRecognizer:
         """Stretches of a sentence worth reading word by word: each run of capitalised words
         with the two words before it (a title, an opening quote) and three after it."""
         windows: list[tuple[int, int]] = []
+        common = self.gazetteer.common
         for m in _CAPITALS_RE.finditer(text, start, end):
+            word = m.group()
+            if (
+                " " not in word
+                and word.isalpha()
+                and (m.start() == start or text[m.start() - 1] in '“"‘(')
+                and common.get(word.lower(), 0) >= 100_000
+            ):
+                continue  # "The", "But", "He" opening the sentence
             w_start = m.start()
             for _ in range(2):
                 cut = text.rfind(" ", start, max(start, w_start - 1))
@@ -660,7 +666,10 @@ class RuleRecognizer:
                 is_cap = self._name_like(tok, nxt, sentence.all_caps)
             if i < skip:
                 continue  # inside a title
-            if is_cap or tok.lower in _PERSON_TITLES:
+            bare = tok.lower.rstrip(".")
+            if (is_cap or bare in _PERSON_TITLES) and (
+                bare in _PERSON_TITLES or bare in _ROLE_WORDS
+            ):
                 title_end = self._title_end(tokens, i)
                 if title_end:
                     close()
@@ -676,7 +685,8 @@ class RuleRecognizer:
             if current and tok.lower in _JOINERS and nxt is not None and nxt.text[0].isupper():
                 current.append(i)
                 continue
-            close()
+            if current:
+                close()
             if not (pending_title and tok.text in ".,"):
                 pending_title = None
         close()
@@ -862,10 +872,42 @@ def _is_first_name(g: Gazetteer, word: str) -> bool:
 
 @dataclass(slots=True)
 class _Sentence:
+    text: str
+    start: int
+    end: int
     all_caps: bool  # a headline in capitals: case says nothing
-    table: bool  # mostly numbers: a results table or standings line
-    sports: bool
-    runs: list[_Run]
+    runs: list[_Run] = field(default_factory=list)
+    _table: bool | None = None
+    _sports: bool | None = None
+
+    @property
+    def table(self) -> bool:
+        """Mostly numbers: a results table or a standings line."""
+        if self._table is None:
+            lower_words = _count(_LOWER_WORD_RE, self.text, self.start, self.end, 3)
+            self._table = (
+                lower_words <= 2
+                and _count(_NUMBER_START_RE, self.text, self.start, self.end, 2) >= 2
+            )
+        return self._table
+
+    @property
+    def sports(self) -> bool:
+        if self._sports is None:
+            words = _ALPHA_RE.findall(self.text[self.start : self.end].lower())
+            self._sports = self.table or not _SPORTS_WORDS.isdisjoint(words)
+        return self._sports
+
+
+def _count(pattern: re.Pattern[str], text: str, start: int, end: int, enough: int) -> int:
+    """How many times ``pattern`` occurs in ``text[start:end]``, counting no further than
+    ``enough``."""
+    found = 0
+    for _ in pattern.finditer(text, start, end):
+        found += 1
+        if found >= enough:
+            break
+    return found
 
 
 # Words for groups, creeds and movements that are "other" names, like nationalities.
@@ -924,7 +966,6 @@ _DIRECTIONS = _wordset(
     "north south east west northern southern eastern western central upper lower greater"
 )
 _UPPER_RE = re.compile(r"[A-Z]")
-_LOWER_RE = re.compile(r"[a-z]")
 _NUMBER_START_RE = re.compile(r"(?<![\w.,:/\-])\d")
 _LOWER_WORD_RE = re.compile(r"(?<![\w'’\-])[a-z]")
 # A capitalised word (or a particle glued to one, "al-Assad"), or a title before a name.
@@ -1139,32 +1180,51 @@ def _name_clusters(article: Article, spans: Sequence[RecognizedSpan]) -> list[_C
     text = article.text
     clusters: list[_Cluster] = []
     by_key: dict[tuple[EntityType, str], _Cluster] = {}
+    people: dict[str, list[_Cluster]] = defaultdict(list)  # name word -> people named so
+    acronyms: dict[tuple[EntityType, str], _Cluster] = {}  # "UN" <-> "United Nations"
     for span in sorted(spans, key=lambda s: (s.start, s.end)):
         surface = text[span.start : span.end]
         if span.type is EntityType.PER:
             tokens = _person_tokens(surface)
             if not tokens:
                 continue
-            cluster = _match_person(clusters, tokens)
+            cluster = _match_person(people, tokens)
             if cluster is None:
                 cluster = _Cluster(EntityType.PER, " ".join(tokens), surface, tokens)
                 clusters.append(cluster)
             elif len(tokens) > len(cluster.tokens):
                 cluster.tokens, cluster.name, cluster.key = tokens, surface, " ".join(tokens)
-            _describe_person(cluster, text, span, g)
+            for word in (tokens[0], tokens[-1]):
+                if cluster not in people[word]:
+                    people[word].append(cluster)
+            title = _title_words(text, span.start)
+            _describe_person(cluster, text, span, g, title)
+            alias = " ".join([*title, surface]) if title else surface
         else:
             key = _other_key(surface, span.type)
-            cluster = by_key.get((span.type, key)) or _match_acronym(clusters, surface, span.type)
+            cluster = by_key.get((span.type, key)) or acronyms.get(
+                (span.type, _acronym_key(surface))
+            )
             if cluster is None:
                 name = _country_name(key) if span.type is EntityType.LOC else surface
                 cluster = _Cluster(span.type, key, name or surface)
                 clusters.append(cluster)
                 by_key[(span.type, key)] = cluster
-        mention = Mention(Span(article.id, span.start, span.end), surface, span.type)
-        cluster.mentions.append(mention)
-        alias = _titled_alias(text, span) if span.type is EntityType.PER else surface
+                acronyms.setdefault((span.type, _acronym_key(surface)), cluster)
+            alias = surface
+        cluster.mentions.append(Mention(Span(article.id, span.start, span.end), surface, span.type))
         cluster.aliases[alias] = cluster.aliases.get(alias, 0) + 1
     return clusters
+
+
+def _acronym_key(surface: str) -> str:
+    """What an organisation and its acronym share: "IMF" for "IMF" and for "International
+    Monetary Fund"; names of one word share nothing."""
+    letters = surface.replace(".", "")
+    if letters.isupper() and 1 < len(letters) <= 6 and " " not in letters:
+        return letters
+    acronym = _acronym(surface)
+    return acronym if len(acronym) > 1 else f"\x00{surface}"
 
 
 def _gazetteer_or_none() -> Gazetteer:
@@ -1186,14 +1246,17 @@ def _person_tokens(surface: str) -> tuple[str, ...]:
     return tuple(w for w in out if w)
 
 
-def _match_person(clusters: list[_Cluster], tokens: tuple[str, ...]) -> _Cluster | None:
+def _match_person(people: dict[str, list[_Cluster]], tokens: tuple[str, ...]) -> _Cluster | None:
     """The latest person whose name these words fit: "Putin" fits "Vladimir Putin"."""
-    for cluster in reversed(clusters):
-        if cluster.type is not EntityType.PER:
-            continue
+    candidates = people.get(tokens[-1], []) + people.get(tokens[0], [])
+    best: _Cluster | None = None
+    best_at = -1
+    for cluster in candidates:
         if _names_fit(cluster.tokens, tokens):
-            return cluster
-    return None
+            at = cluster.mentions[-1].span.start if cluster.mentions else -1
+            if at > best_at:
+                best, best_at = cluster, at
+    return best
 
 
 def _names_fit(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -1222,20 +1285,6 @@ def _other_key(surface: str, kind: EntityType) -> str:
     if kind is EntityType.LOC:
         return _country_aliases().get(key, key)
     return key
-
-
-def _match_acronym(clusters: list[_Cluster], surface: str, kind: EntityType) -> _Cluster | None:
-    """ "UN" and "United Nations", "the International Monetary Fund" and "IMF"."""
-    letters = surface.replace(".", "")
-    for cluster in clusters:
-        if cluster.type is not kind:
-            continue
-        other = cluster.name.replace(".", "")
-        if letters.isupper() and 1 < len(letters) <= 6 and _acronym(other) == letters:
-            return cluster
-        if other.isupper() and 1 < len(other) <= 6 and _acronym(surface) == other:
-            return cluster
-    return None
 
 
 def _acronym(name: str) -> str:
@@ -1311,15 +1360,13 @@ def _words_before(text: str, start: int, limit: int = 60) -> str:
     return chunk[cut + 1 :] if cut >= 0 else chunk
 
 
-def _titled_alias(text: str, span: RecognizedSpan) -> str:
-    """The name with the title written before it: "Mr Putin", "Russian President Vladimir Putin"."""
-    surface = text[span.start : span.end]
-    m = _TITLE_BEFORE_RE.search(_words_before(text, span.start))
+def _title_words(text: str, start: int) -> list[str]:
+    """The title written before a name: ["Russian", "President"] before "Vladimir Putin"."""
+    m = _TITLE_BEFORE_RE.search(_words_before(text, start))
     if m is None:
-        return surface
-    words = m.group(1).split()
+        return []
     keep: list[str] = []
-    for word in reversed(words):
+    for word in reversed(m.group(1).split()):
         low = word.lower().rstrip(".")
         titled = low in _PERSON_TITLES or low in _ROLE_WORDS or low in _ROLE_NOUNS or low == "of"
         if not (titled or _is_demonym(word) or low in ("u.s", "us", "uk", "u.n", "un", "eu")):
@@ -1327,7 +1374,7 @@ def _titled_alias(text: str, span: RecognizedSpan) -> str:
         keep.append(word)
     while keep and keep[-1].lower() == "of":
         keep.pop()
-    return " ".join([*reversed(keep), surface]) if keep else surface
+    return keep[::-1]
 
 
 def _is_demonym(word: str) -> bool:
@@ -1355,9 +1402,9 @@ def _describe(words: Sequence[str], roles: set[str], places: set[str]) -> None:
         roles.add("head")
 
 
-def _describe_person(cluster: _Cluster, text: str, span: RecognizedSpan, g: Gazetteer) -> None:
-    before = _TITLE_BEFORE_RE.search(_words_before(text, span.start))
-    title_words = before.group(1).split() if before else []
+def _describe_person(
+    cluster: _Cluster, text: str, span: RecognizedSpan, g: Gazetteer, title_words: list[str]
+) -> None:
     lows = {w.lower().rstrip(".") for w in title_words}
     if cluster.gender is None:
         if lows & _MALE_TITLES:
@@ -1423,10 +1470,11 @@ def describes(description: str, roles: set[str], places: set[str]) -> bool:
     m = _DESCRIPTION_RE.search(description)
     if m is None:
         return False
-    wanted, where = _description_roles(m.group(1), m.group(2))
-    if not (wanted & roles):
-        return False
-    return not (where and places and not (where & places))
+    return _fits(*_description_roles(m.group(1), m.group(2)), roles, places)
+
+
+def _fits(wanted: set[str], where: set[str], roles: set[str], places: set[str]) -> bool:
+    return bool(wanted & roles) and not (where and places and not (where & places))
 
 
 def _link_descriptions(article: Article, clusters: list[_Cluster], quoted: SpanSet) -> None:
@@ -1437,10 +1485,11 @@ def _link_descriptions(article: Article, clusters: list[_Cluster], quoted: SpanS
     for m in _DESCRIPTION_RE.finditer(text):
         if _inside_any(quoted, m.start()):
             continue
+        wanted, where = _description_roles(m.group(1), m.group(2))
         best: _Cluster | None = None
         best_pos = -1
         for cluster in people:
-            if not describes(m.group(), cluster.roles, cluster.places):
+            if not _fits(wanted, where, cluster.roles, cluster.places):
                 continue
             last = max(
                 (x.span.start for x in cluster.mentions if x.span.start < m.start()), default=-1
@@ -1503,7 +1552,7 @@ def _to_entity(cluster: _Cluster) -> Entity:
     entity_id = cluster.entity_id()
     mentions = tuple(
         sorted(
-            (replace(x, entity_id=entity_id) for x in cluster.mentions),
+            (Mention(x.span, x.text, x.type, entity_id, x.kind) for x in cluster.mentions),
             key=lambda x: (x.span.article_id, x.span.start, x.span.end),
         )
     )

@@ -986,8 +986,19 @@ _AND_VERB_RE = re.compile(r",?\s+and\s+([a-z]+)\b")
 
 
 def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Quote]:
-    """Every quote of ``article``."""
-    options = options or QuoteOptions()
+    """Every quote of ``article``: direct quotes (with their pieces when an attribution splits
+    them) and, unless ``options.indirect`` is off, reported speech."""
+    paragraphs = article.paragraphs or ((0, len(article.text)),)
+    return _find_quotes(article, options or QuoteOptions(), _marks(article.text, paragraphs))
+
+
+def _marks(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[list[QuoteMark]]:
+    return [_all_marks(text, start, end) for start, end in paragraphs]
+
+
+def _find_quotes(
+    article: Article, options: QuoteOptions, marks_by_paragraph: list[list[QuoteMark]]
+) -> list[Quote]:
     text = article.text
     paragraphs = article.paragraphs or ((0, len(text)),)
     attributions: list[_Attribution] = []
@@ -995,7 +1006,7 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Q
     by_paragraph = [sentence_spans(text, (p,)) for p in paragraphs]
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         sentences = by_paragraph[p_index]
-        marks = _all_marks(text, p_start, p_end)
+        marks = marks_by_paragraph[p_index]
         if marks and sentences:
             carried = attributions[-1] if attributions else None
             attributions.extend(
@@ -1013,7 +1024,7 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> list[Q
             last_start = sentences[-1][0]
             lead_in = _attribution_before(text, last_start, p_end, "X")
     if options.indirect:
-        quoted = SpanSet((q.start, q.end) for q in quote_marks(text, paragraphs))
+        quoted = SpanSet((q.start, q.end) for marks in marks_by_paragraph for q in marks)
         direct = list(attributions)
         for p_index, sentences in enumerate(by_paragraph):
             attributions.extend(_indirect_quotes(text, p_index, sentences, quoted, direct))
@@ -1201,13 +1212,24 @@ def article_quotes(
     recognizer: Recognizer | None = None,
 ) -> tuple[list[Quote], list[Entity]]:
     """The quotes of one article with speakers resolved, and the article's entities."""
+    quotes, entities, _ = _article_quotes(article, options, entity_options, recognizer)
+    return quotes, entities
+
+
+def _article_quotes(
+    article: Article,
+    options: QuoteOptions | None,
+    entity_options: EntityOptions | None,
+    recognizer: Recognizer | None,
+) -> tuple[list[Quote], list[Entity], list[tuple[int, int]]]:
     entity_options = entity_options or EntityOptions()
     recognizer = recognizer or get_recognizer(entity_options.recognizer)
-    text = article.text
-    paragraphs = article.paragraphs or ((0, len(text)),)
-    quoted = [(q.start, q.end) for q in quote_marks(text, paragraphs)]
+    paragraphs = article.paragraphs or ((0, len(article.text)),)
+    marks = _marks(article.text, paragraphs)
+    quoted = [(q.start, q.end) for found in marks for q in found]
     entities = article_entities(article, entity_options, recognizer, quoted)
-    return link_speakers(find_quotes(article, options), entities), entities
+    quotes = _find_quotes(article, options or QuoteOptions(), marks)
+    return link_speakers(quotes, entities), entities, quoted
 
 
 def quote_story(
@@ -1226,11 +1248,10 @@ def quote_story(
     quotes: list[Quote] = []
     quoted: dict[str, list[tuple[int, int]]] = {}
     for article in sorted(articles, key=lambda a: a.id):
-        found, entities = article_quotes(article, options, entity_options, recognizer)
+        found, entities, spans = _article_quotes(article, options, entity_options, recognizer)
         per_article.append(entities)
         quotes.extend(found)
-        paragraphs = article.paragraphs or ((0, len(article.text)),)
-        quoted[article.id] = [(q.start, q.end) for q in quote_marks(article.text, paragraphs)]
+        quoted[article.id] = spans
     merged, _ = merge_entities(per_article)
     unlinked = [replace(q, entity_id=None) for q in quotes]
     quotes = _resolve_descriptions(link_speakers(unlinked, merged), merged, quoted)
