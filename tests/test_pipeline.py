@@ -157,6 +157,23 @@ def test_an_error_mid_stream_stores_what_was_cleaned_before_it(
     assert store.count_articles() == 2  # the unfinished batch was written before the error
 
 
+def test_worker_processes_store_the_same(tmp_path: Path) -> None:
+    extra = {
+        f"brief{i}.txt": f"Brief number {i}\n\nThe council met on day {i}. It voted."
+        for i in range(7)
+    }
+    corpus = write_corpus(tmp_path / "in", {**extra, "blank.txt": ""})
+    stored = []
+    for workers in (1, 2):
+        with SQLiteStore(tmp_path / f"w{workers}.db") as store:
+            report = ingest_paths(
+                store, [str(corpus)], IngestRunOptions(batch_size=3, workers=workers)
+            )
+            assert (report.read, report.new, len(report.skipped)) == (11, 10, 1)
+            stored.append([(a, store.get_sentences(a.id)) for a in store.iter_articles()])
+    assert stored[0] == stored[1]
+
+
 def test_any_store_backend_works() -> None:
     store = MemoryStore()
     report = ingest_paths(store, [str(Path(__file__))])  # a .py file: not an input format
@@ -166,6 +183,8 @@ def test_any_store_backend_works() -> None:
 def test_options_are_validated() -> None:
     with pytest.raises(ConfigError, match="batch_size"):
         IngestRunOptions(batch_size=0)
+    with pytest.raises(ConfigError, match="workers"):
+        IngestRunOptions(workers=0)
 
 
 def test_report_dict() -> None:

@@ -457,3 +457,9 @@ def test_entities_round_trip_and_scoped_replace(filled: Store, corpus: list) -> 
     with pytest.raises(StoreError, match="outside"):
         filled.replace_entities([wire.id], [greyfield])
     assert filled.mentions(wire.id) == []
+
+
+def test_the_backend_implements_the_protocol(store: Store) -> None:
+    assert isinstance(store, Store)
+    with store as entered:
+        assert entered is store

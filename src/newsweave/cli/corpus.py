@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -73,6 +74,12 @@ def _progress_bar(enabled: bool) -> Iterator[Any]:
     help="Articles stored per transaction (an interrupted run keeps every finished batch).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes splitting sentences [default: one per CPU core].",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar on stderr [default: when stderr is a terminal].",
@@ -102,6 +109,7 @@ def ingest(
     paths: tuple[str, ...],
     db: str | None,
     batch_size: int,
+    workers: int | None,
     progress: bool | None,
     input_format: str | None,
     encoding: str,
@@ -119,6 +127,7 @@ def ingest(
         ingest=IngestOptions(encoding=encoding, format=input_format, include_hidden=include_hidden),
         clean=CleanOptions(dayfirst=dayfirst, boilerplate=not keep_boilerplate),
         batch_size=batch_size,
+        workers=workers or os.cpu_count() or 1,
     )
     show_bar = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:

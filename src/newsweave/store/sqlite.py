@@ -418,7 +418,7 @@ class SQLiteStore:
     def _fts(self, match: str, limit: int) -> list[sqlite3.Row]:
         return self._conn.execute(
             f"""SELECT a.id, a.title, a.source, a.published, a.collection,
-                       snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet,
+                       snippet(articles_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet,
                        bm25(articles_fts) AS rank
                 FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
                 WHERE articles_fts MATCH ?
