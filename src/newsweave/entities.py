@@ -451,7 +451,8 @@ _ORG_SUFFIXES = _wordset(
     board office authority administration fc cf sc ac church alliance coalition front
     movement brigade brigades forces guard council trust partners capital securities
     investments insurance financial resources mining steel electric chemical chemicals
-    airport hospital institute review magazine agency nations"""
+    airport hospital institute review magazine agency nations bureau unit herald tribune
+    gazette brothers associates"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
@@ -821,6 +822,8 @@ class RuleRecognizer:
             return EntityType.PER
         if len(words) > 1 and re.fullmatch(r"[a-z]\.", first):
             return EntityType.PER
+        if len(words) > 1 and _named_after_place(g, words):
+            return EntityType.ORG  # "Los Angeles Dodgers", "Red Star Belgrade"
         token = run.tokens[0].text
         if len(words) == 1 and token.isupper() and 1 < len(token) <= 6 and not sentence.all_caps:
             return EntityType.ORG
@@ -838,6 +841,8 @@ class RuleRecognizer:
         if run.after in _PERSON_VERBS or (run.before in _SAID and run.after in (",", ".", "")):
             return EntityType.PER  # "Putin said", "…, said Rouhani, who …"
         if len(words) == 1:
+            if run.before == "the" and first.endswith("s"):
+                return EntityType.ORG  # "the Yankees"
             if first in g.surnames and not g.is_common(first, 20_000):
                 return EntityType.PER
             if first.endswith(_SURNAME_ENDINGS) and not g.is_common(first, 200):
@@ -878,6 +883,18 @@ def _misc_compound(g: Gazetteer, run: _Run) -> bool:
         return False
     parts = run.tokens[0].lower.split("-")
     return any(p in g.demonyms or p in g.places or p in _MISC_WORDS for p in parts if len(p) > 1)
+
+
+def _named_after_place(g: Gazetteer, words: list[str]) -> bool:
+    """A team or firm named for its town: a place, then words that are not a person's name
+    ("Los Angeles Dodgers"), or a name, then its town ("Ajax Amsterdam")."""
+    for cut in range(1, len(words)):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        if g.places.get(head) in ("city", "region") and tail not in g.places:
+            return not _is_first_name(g, words[cut])
+        if g.places.get(tail) == "city" and head not in g.places and cut == len(words) - 1:
+            return not _is_first_name(g, words[0]) and words[0] not in g.demonyms
+    return False
 
 
 def _is_first_name(g: Gazetteer, word: str) -> bool:
