@@ -31,10 +31,10 @@ import pytest
 from dateutil import parser as dateparser
 from warcio.archiveiterator import ArchiveIterator
 
-from conftest import DEMO, ROOT
 from newsweave.clean import clean
 from newsweave.ingest import Rejection, read
 from newsweave.model import Article
+from tests.support import DEMO, ROOT
 
 TRUTH_PATH = ROOT / "examples" / "demo-truth.json"
 WARC_SCRIPT = ROOT / "scripts" / "build_demo_warc.py"
