@@ -134,9 +134,9 @@ def _english_pieces(chunk: str) -> list[tuple[int, int, bool]]:
         if word.lower() in _ABBREVIATIONS or word.isupper():
             continue
         if closer:  # 'said "yes." She left': the quotation must close right there
-            if not any(s < period and e == period + 2 for s, e in protected):
+            if period + 2 not in protected.closing:
                 continue
-        elif _inside(period, protected):
+        elif protected.inside[period]:
             continue
         end = match.end(2)
         pieces.append((start, end, _doubtful(chunk, start, end, protected)))
@@ -145,7 +145,7 @@ def _english_pieces(chunk: str) -> list[tuple[int, int, bool]]:
     return pieces
 
 
-def _doubtful(chunk: str, start: int, end: int, protected: list[tuple[int, int]]) -> bool:
+def _doubtful(chunk: str, start: int, end: int, protected: _Protected) -> bool:
     """Whether ``chunk[start:end]`` holds a mark pysbd might end a sentence at (its last one
     aside) that is not one of the marks known never to end a sentence."""
     last = len(chunk[start:end].rstrip(_CLOSERS))
@@ -158,9 +158,9 @@ def _doubtful(chunk: str, start: int, end: int, protected: list[tuple[int, int]]
     return False
 
 
-def _certainly_inside_sentence(chunk: str, at: int, protected: list[tuple[int, int]]) -> bool:
+def _certainly_inside_sentence(chunk: str, at: int, protected: _Protected) -> bool:
     mark = chunk[at]
-    if any(start < at and at + 2 < end for start, end in protected):
+    if protected.masked[at]:
         return True  # inside a quotation or brackets, not its last mark: pysbd masks these
     following = chunk[at + 1 : at + 2]
     if mark == "." and (
@@ -174,20 +174,34 @@ def _certainly_inside_sentence(chunk: str, at: int, protected: list[tuple[int, i
         return True  # a lower-case start is joined back to the sentence before (_rejoin)
     if mark != "." or chunk[at + 1 : at + 2] != " ":
         return False
-    before = _WORD_BEFORE.search(chunk, 0, at)
+    before = _WORD_BEFORE.search(chunk, max(0, at - 40), at)
     # "Mr. Putin": pysbd never ends a sentence after a title before a name.
     return before is not None and before.group(1).lower() in _PREPOSITIVE
 
 
-def _protected_spans(chunk: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for pattern in _BETWEEN:
-        spans.extend(m.span() for m in pattern.finditer(chunk))
-    return spans
+@dataclass(frozen=True, slots=True)
+class _Protected:
+    """Where pysbd masks marks, per character of a chunk: ``inside`` a quotation or brackets
+    (delimiters included), ``masked`` strictly inside and not the last character before the
+    closing delimiter; ``closing``: the offsets just past each span."""
+
+    inside: bytearray
+    masked: bytearray
+    closing: frozenset[int]
 
 
-def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= at < end for start, end in spans)
+def _protected_spans(chunk: str) -> _Protected:
+    inside = bytearray(len(chunk) + 1)
+    masked = bytearray(len(chunk) + 1)
+    closing: set[int] = set()
+    for pattern in _BETWEEN:  # each pattern's matches are disjoint: linear in the chunk
+        for match in pattern.finditer(chunk):
+            start, end = match.span()
+            inside[start:end] = b"\x01" * (end - start)
+            if end - start > 3:
+                masked[start + 1 : end - 2] = b"\x01" * (end - start - 3)
+            closing.add(end)
+    return _Protected(inside, masked, frozenset(closing))
 
 
 def _load_english() -> tuple[frozenset[str], frozenset[str]]:
