@@ -125,6 +125,12 @@ def test_headline_repeated_in_the_body_is_dropped() -> None:
     assert article.title == "Tram line approved 'at last'"
 
 
+def test_a_paragraph_that_starts_like_the_headline_is_kept() -> None:
+    lead = "Tram line approved by the council after a long debate, its mayor said."
+    article = cleaned("\n".join([lead, *BODY]), title="Tram line approved by the council")
+    assert paragraphs(article) == [lead, *BODY]
+
+
 def test_a_text_that_is_only_its_headline_is_kept() -> None:
     line = "A storm closed the coast road for three hours on Sunday."
     assert cleaned(line, title=line).text == line

@@ -70,6 +70,8 @@ HEAD_UNITS = 8
 DATELINE_FIRST_UNITS = 3
 # A line of at most this many words before the first paragraph is a section label or kicker.
 LABEL_MAX_WORDS = 2
+# A line that is the headline plus at most this many words ("… | Outlet") repeats it.
+HEADLINE_TAG_WORDS = 6
 # A headline has this many words at most (the seeds' longest: 11; DUC titles: under 20).
 HEADLINE_MAX_WORDS = 25
 # Lines repeated across one outlet's articles: a short line (not a full sentence) in at least
@@ -80,6 +82,10 @@ HEADLINE_MAX_WORDS = 25
 REPEAT_SHORT_SHARE = 0.2
 REPEAT_PROSE_FACTOR = 2
 REPEAT_PROSE_SHARE = 0.5
+# A page's HTML may be this many times max_chars before it is refused unparsed (markup, scripts
+# and styles make a page 5 to 20 times longer than its article; the scrapinghub pages: ~30x at
+# most, but their articles are far below max_chars).
+PAGE_CHARS_FACTOR = 20
 # Lines longer than this are not counted for repetition (boilerplate lines are short).
 REPEAT_MAX_CHARS = 400
 
@@ -107,9 +113,11 @@ class CleanOptions:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
 
     def __post_init__(self) -> None:
-        for name in ("repeat_window", "max_chars", "min_words"):
+        for name in ("repeat_window", "min_words"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"clean: {name} must be 0 or more, got {getattr(self, name)}")
+        if self.max_chars < 1:
+            raise ConfigError(f"clean: max_chars must be positive, got {self.max_chars}")
         if self.repeat_min_docs < 2:
             raise ConfigError(
                 f"clean: repeat_min_docs must be at least 2, got {self.repeat_min_docs}"
@@ -251,8 +259,9 @@ def _prepare(doc: RawDocument, options: CleanOptions) -> _Draft | Rejection:
     if doc.text is not None and doc.text.strip():
         body = doc.text
     elif doc.html is not None and doc.html.strip():
-        if len(doc.html) > 20 * options.max_chars:
-            return Rejection(doc.origin, _too_long("page", len(doc.html), 20 * options.max_chars))
+        limit = PAGE_CHARS_FACTOR * options.max_chars
+        if len(doc.html) > limit:
+            return Rejection(doc.origin, _too_long("page", len(doc.html), limit))
         page = extract_page(doc.html, doc.url, options.extract)
         if word_count(page.text) < max(options.min_words, 1):
             found = f" (only {page.text.strip()[:60]!r})" if page.text.strip() else ""
@@ -401,8 +410,10 @@ def _drop_headline(units: Sequence[Unit], title: str) -> None:
         if unit.kind != KEPT or len(unit.text) > longest:
             continue
         unit_key = fold_key(unit.text)
-        if unit_key == key or (
-            unit_key.startswith(key + " ") and len(unit_key.split()) - len(key.split()) <= 6
+        if unit_key == key or (  # "Headline | Outlet", but not a sentence that starts like it
+            unit_key.startswith(key + " ")
+            and len(unit_key.split()) - len(key.split()) <= HEADLINE_TAG_WORDS
+            and not is_sentence(unit.text)
         ):
             unit.kind = "headline"
 
