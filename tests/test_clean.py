@@ -81,6 +81,7 @@ def paragraphs(article: Article) -> list[str]:
         ("She said the comments made by the mayor were unfair to the drivers.", KEPT),
         ("Tram line approved", KEPT),
         ("In March 2024, 1,200 people signed the petition.", KEPT),
+        ("She urged the men to sign up for campaign updates from the mayor's office.", KEPT),
     ],
 )
 def test_line_kind(line: str, kind: str) -> None:

@@ -43,6 +43,7 @@ from newsweave.clean.language import (
     SAMPLE_CHARS,
     dominant_language,
     guess_language,
+    language_hits,
     normalize_language,
 )
 from newsweave.clean.units import (
@@ -82,6 +83,10 @@ HEADLINE_MAX_WORDS = 25
 REPEAT_SHORT_SHARE = 0.2
 REPEAT_PROSE_FACTOR = 2
 REPEAT_PROSE_SHARE = 0.5
+# A closing line is dropped as foreign only with this many words, and with at least
+# FOREIGN_MARGIN times more function words of the other language than of the article's.
+FOREIGN_MIN_WORDS = 5
+FOREIGN_MARGIN = 3
 # A page's HTML may be this many times max_chars before it is refused unparsed (markup, scripts
 # and styles make a page 5 to 20 times longer than its article; the scrapinghub pages: ~30x at
 # most, but their articles are far below max_chars).
@@ -426,10 +431,15 @@ def _article_language(units: Sequence[Unit]) -> str | None:
 
 
 def _foreign(text: str, article_language: str | None) -> bool:
-    if article_language is None:
+    """Whether a line is clearly in another language than the article: another language's
+    function words are plenty in it, the article's own nearly absent."""
+    if article_language is None or word_count(text) < FOREIGN_MIN_WORDS:
         return False
     found = guess_language(text)
-    return found is not None and found != article_language
+    if found is None or found == article_language:
+        return False
+    hits = language_hits(text)
+    return hits.get(article_language, 0.0) * FOREIGN_MARGIN <= hits.get(found, 0.0)
 
 
 def _strip_datelines(body: str, units: Sequence[Unit]) -> tuple[str | None, tuple[str, ...]]:

@@ -91,7 +91,8 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "newsletter",
         re.compile(
             r"\bnewsletters?\b.*\b(?:sign|subscri|inbox|deliver|receive|get|email)|"
-            r"\b(?:sign up|subscribe)\b.*\b(?:newsletter|updates|alerts|inbox|briefing|digest)\b"
+            r"\b(?:sign up|subscribe)\b.*\bnewsletters?\b|"
+            r"^(?:sign up|subscribe|get|receive)\b.*\b(?:updates|alerts|inbox|briefing|digest)\b"
         ),
     ),
     (
@@ -271,6 +272,7 @@ def _mark_sandwiched(units: Sequence[Unit]) -> None:
             before.kind not in _WEAK_NEIGHBOURS
             and after.kind not in _WEAK_NEIGHBOURS
             and unit.kind == KEPT
+            and unit.words <= PROMPT_MAX_WORDS
             and not is_sentence(unit.text)
         ):
             unit.kind = "sandwiched"

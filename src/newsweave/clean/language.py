@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-__all__ = ["dominant_language", "guess_language", "normalize_language"]
+__all__ = ["dominant_language", "guess_language", "language_hits", "normalize_language"]
 
 # The guess reads at most this many characters: two or three paragraphs settle it.
 SAMPLE_CHARS = 1000
@@ -27,7 +27,8 @@ _PROFILES: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
     for lang, words in {
         "en": "the and of to in is that for it was on with as he she by at from his her are "
-        "have has be this an not they which were said will would but or had their been who its",
+        "have has be this an not they which were said will would but or had their been who its "
+        "a i you we there what when all can if just into than them do about after",
         "fr": "le la les de des du et en un une est que qui dans pour pas sur au aux ce il elle "
         "ne se par plus avec sont ont été son sa ses cette mais nous vous leur",
         "de": "der die das und ist nicht den dem des ein eine einer zu mit sich auf für von im "
@@ -100,14 +101,10 @@ def guess_language(text: str) -> str | None:
     script = None if sample.isascii() else _script(sample)
     if script:
         return script
-    tokens = Counter(sample.lower().split())
-    n_words = sum(tokens.values())
+    n_words = len(sample.split())
     if not n_words:
         return None
-    hits: dict[str, float] = {}
-    for token, count in tokens.items():
-        for lang, weight in _WORD_WEIGHTS.get(token.strip(_PUNCTUATION), ()):
-            hits[lang] = hits.get(lang, 0.0) + weight * count
+    hits = language_hits(sample)
     ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:2]
     if not ranked:
         return None
@@ -118,6 +115,15 @@ def guess_language(text: str) -> str | None:
     if best_hits < MIN_LEAD * runner_up:
         return None
     return best
+
+
+def language_hits(text: str) -> dict[str, float]:
+    """Weighted function-word hits per language in ``text`` (its first SAMPLE_CHARS)."""
+    hits: dict[str, float] = {}
+    for token, count in Counter(text[:SAMPLE_CHARS].lower().split()).items():
+        for lang, weight in _WORD_WEIGHTS.get(token.strip(_PUNCTUATION), ()):
+            hits[lang] = hits.get(lang, 0.0) + weight * count
+    return hits
 
 
 def dominant_language(paragraphs: Iterable[str]) -> str | None:
