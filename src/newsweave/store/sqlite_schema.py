@@ -237,3 +237,15 @@ def m006_quotes_and_entities(conn: sqlite3.Connection) -> None:
         "CREATE INDEX quotes_speaker ON quotes (speaker_text COLLATE NOCASE)",
         "CREATE INDEX quotes_entity ON quotes (entity_id)",
     )
+
+
+@MIGRATIONS
+def m007_browse_indexes(conn: sqlite3.Connection) -> None:
+    # For the web UI's listings: stories newest first, and outlets.  The outlet index covers
+    # (source, published, id) so that counting an outlet's articles or finding its stories never
+    # reads the article rows (whose text comes before these columns and may overflow pages).
+    _run(
+        conn,
+        "CREATE INDEX stories_last_published ON stories (last_published)",
+        "CREATE INDEX articles_source ON articles (source, published, id)",
+    )
