@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsweave.cli import corpus as _corpus  # noqa: F401  (registers its commands)
+from newsweave.cli import serve as _serve  # noqa: F401
 from newsweave.cli.app import cli
 
 # Each module adds its commands to `cli` when imported.
