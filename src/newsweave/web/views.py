@@ -521,7 +521,7 @@ def _summary(store: Store, summary: Summary, number: dict[str, int]) -> SummaryV
     return SummaryView(
         method=summary.method,
         word_budget=summary.word_budget,
-        n_words=sum(len(_WORD.findall(s.text)) for s in summary.sentences),
+        n_words=sum(len(s.text.split()) for s in summary.sentences),
         lines=tuple(lines),
     )
 
