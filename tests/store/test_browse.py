@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from newsweave.errors import NotFoundError
 from newsweave.model import (
+    AlignedPassage,
     Article,
     Entity,
     EntityType,
@@ -225,6 +228,17 @@ def test_reuse_links_among_a_set(browsed: Store, corpus: list) -> None:
     assert browsed.reuse_links(among=[]) == []
 
 
+def test_reuse_links_without_passages(browsed: Store, corpus: list) -> None:
+    a, b = (x.id for x, _ in corpus[:2])
+    passage = AlignedPassage(Span(a, 0, 5), Span(b, 0, 5), 1.0, "identical")
+    full = ReuseLink(
+        a, b, ReuseKind.PASSAGE, ReuseDirection.DERIVED, 0.7, 0.2, 0.3, 0.4, (passage,), ("e",)
+    )
+    browsed.replace_reuse_links([full])
+    assert browsed.reuse_links() == [full]
+    assert browsed.reuse_links(passages=False) == [replace(full, passages=())]
+
+
 def test_quotes_of_a_set_of_articles_with_a_limit(browsed: Store, corpus: list) -> None:
     arts = [a for a, _ in corpus[:3]]
 
@@ -242,3 +256,25 @@ def test_quotes_of_a_set_of_articles_with_a_limit(browsed: Store, corpus: list) 
     assert sorted(q.text for q in chosen) == ["pay was the issue", "reopened"]
     assert len(browsed.quotes(limit=2)) == 2
     assert browsed.quotes(article_ids=[arts[1].id], limit=0) == []
+
+
+def test_data_version_changes_when_another_writer_commits(tmp_path: Path) -> None:
+    from newsweave.store import SQLiteStore
+
+    path = tmp_path / "v.db"
+    with SQLiteStore(path) as reader, SQLiteStore(path) as writer:
+        before = reader.data_version()
+        assert reader.data_version() == before  # nothing happened
+        writer.add_articles([build("A new report about the pier.", title="Pier")])
+        after = reader.data_version()
+        assert after != before and reader.data_version() == after
+
+
+def test_memory_store_counts_its_writes() -> None:
+    from newsweave.store import MemoryStore
+
+    store = MemoryStore()
+    before = store.data_version()
+    store.add_articles([build("A new report about the pier.", title="Pier")])
+    store.replace_stories([])
+    assert store.data_version() == before + 2

@@ -62,6 +62,12 @@ def _find(text: str, needle: str, start: int = 0) -> int:
     return _fold(text).find(_fold(needle), start)
 
 
+def _find_word(text: str, needle: str, start: int = 0) -> int:
+    """Like :func:`_find`, but only whole words ("he" is not found in "the")."""
+    found = re.compile(r"\b" + re.escape(_fold(needle)) + r"\b").search(_fold(text), start)
+    return found.start() if found else -1
+
+
 def _entity_id(name: str) -> str:
     return stable_id("entity", name)
 
@@ -138,7 +144,7 @@ def _quotes(truth: dict[str, Any], by_ext: dict[str, Article]) -> dict[str, list
             seen.add(at)
             content = Span(article.id, at, at + len(q["text"]))
             mention = q.get("speaker_mention") or ""
-            s_at = _find(article.text, mention, max(0, at - 400)) if mention else -1
+            s_at = _find_word(article.text, mention, max(0, at - 400)) if mention else -1
             speaker = Span(article.id, s_at, s_at + len(mention)) if s_at >= 0 else None
             found[article.id].append(
                 Quote(

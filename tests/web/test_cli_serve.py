@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from newsweave.cli import cli
@@ -39,7 +40,8 @@ def test_serve_help_names_the_options() -> None:
     assert "--db" in result.output and "--host" in result.output and "--port" in result.output
 
 
-def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_on_loopback(tmp_path: Path, workers: int) -> None:
     path = tmp_path / "web.db"
     with SQLiteStore(path) as store:
         world = fill(store)

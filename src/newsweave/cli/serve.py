@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 
 import click
 
 from newsweave.cli.app import cli, db_option
 from newsweave.errors import MissingDependencyError
+from newsweave.store import default_db_path
 
 log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
 
 
 def _is_loopback(host: str) -> bool:
@@ -33,7 +37,21 @@ def _is_loopback(host: str) -> bool:
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port."
 )
-def serve(db: str | None, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes; more use more cores when many people read at once.",
+)
+@click.option(
+    "--cache-mb",
+    type=click.IntRange(0, 1_000_000),
+    default=64,
+    show_default=True,
+    help="Memory per process for rendered pages, kept until the store changes (0: no cache).",
+)
+def serve(db: str | None, host: str, port: int, workers: int, cache_mb: int) -> None:
     """Serve a read-only web UI and JSON API over the store (stories, articles, search).
 
     Open http://HOST:PORT/ in a browser; the JSON API is described at /api and /openapi.json.
@@ -41,10 +59,11 @@ def serve(db: str | None, host: str, port: int) -> None:
     try:
         import uvicorn
 
-        from newsweave.web.app import create_app
+        from newsweave.web import app as web
     except ImportError as exc:
         raise MissingDependencyError(f"the web UI ({exc.name} is missing)", "web") from exc
-    app = create_app(db=db)  # fails here, with a clear message, when the store is missing
+    location = str(db) if db is not None else str(default_db_path())
+    app = web.create_app(db=location, cache_bytes=cache_mb * MB)  # fails early when missing
     if not _is_loopback(host):
         click.echo(
             f"warning: listening on {host}: anyone who can reach this machine can read the store",
@@ -52,4 +71,17 @@ def serve(db: str | None, host: str, port: int) -> None:
         )
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"newsweave: serving the store at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        return
+    os.environ[web.SERVE_DB_ENV] = location
+    os.environ[web.SERVE_CACHE_ENV] = str(cache_mb * MB)
+    uvicorn.run(
+        "newsweave.web.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+    )

@@ -232,10 +232,15 @@ class Store(Protocol):
         ...
 
     def reuse_links(
-        self, *, article_id: str | None = None, among: Collection[str] | None = None
+        self,
+        *,
+        article_id: str | None = None,
+        among: Collection[str] | None = None,
+        passages: bool = True,
     ) -> list[ReuseLink]:
         """All links, those touching one article, or (with ``among``) those with both ends in a
-        set of articles; by (source_id, target_id).  Both filters may be combined."""
+        set of articles; by (source_id, target_id).  Both filters may be combined.  With
+        ``passages=False`` the links come without their aligned passages (cheaper to read)."""
         ...
 
     # --- stories and summaries ----------------------------------------------------------------
@@ -305,6 +310,14 @@ class Store(Protocol):
         ...
 
     # --- reads for browsing (the web UI): filtered, counted, paged --------------------------
+
+    def data_version(self) -> int:
+        """A number that changes when the stored data may have changed since this store object
+        last looked: readers cache what they computed until it changes.  Writes made through
+        another store object or process always change it (SQLite: ``PRAGMA data_version``);
+        whether this object's own writes do is up to the backend, so a cache should be kept by
+        readers only."""
+        ...
 
     def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
         """Headers of several articles, in the order asked; :class:`NotFoundError` names any

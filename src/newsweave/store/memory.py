@@ -10,6 +10,7 @@ stemming or ranking finesse.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from types import TracebackType
 from typing import Self
@@ -61,6 +62,7 @@ class MemoryStore:
         self._quotes: dict[str, Quote] = {}
         self._entities: dict[str, tuple[str, EntityType, tuple[str, ...]]] = {}
         self._mentions: dict[tuple[str, str, int, int], tuple[str, Mention]] = {}
+        self._version = 0  # counts write calls: see data_version()
 
     @property
     def location(self) -> str:
@@ -91,6 +93,7 @@ class MemoryStore:
     # --- articles and sentences ---------------------------------------------------------------
 
     def add_articles(self, batch: Sequence[tuple[Article, Sequence[Sentence]]]) -> AddResult:
+        self._version += 1
         for article, sentences in batch:
             for sentence in sentences:
                 if sentence.article_id != article.id:
@@ -259,6 +262,7 @@ class MemoryStore:
     def replace_reuse_links(
         self, links: Iterable[ReuseLink], *, among: Collection[str] | None = None
     ) -> None:
+        self._version += 1
         new = {link.id: link for link in links}
         self._require_articles(
             {i for link in new.values() for i in (link.source_id, link.target_id)}, "reuse links"
@@ -275,7 +279,11 @@ class MemoryStore:
         self._links.update(new)
 
     def reuse_links(
-        self, *, article_id: str | None = None, among: Collection[str] | None = None
+        self,
+        *,
+        article_id: str | None = None,
+        among: Collection[str] | None = None,
+        passages: bool = True,
     ) -> list[ReuseLink]:
         scope = None if among is None else set(among)
         chosen = [
@@ -284,11 +292,14 @@ class MemoryStore:
             if (article_id is None or article_id in (link.source_id, link.target_id))
             and (scope is None or (link.source_id in scope and link.target_id in scope))
         ]
+        if not passages:
+            chosen = [replace(link, passages=()) for link in chosen]
         return sorted(chosen, key=lambda link: (link.source_id, link.target_id))
 
     # --- stories and summaries ----------------------------------------------------------------
 
     def replace_stories(self, stories: Iterable[Story]) -> None:
+        self._version += 1
         new = list(stories)
         ids = [s.id for s in new]
         if len(set(ids)) != len(ids):
@@ -316,6 +327,7 @@ class MemoryStore:
         return [s for s in self.stories() if article_id in s.article_ids]
 
     def save_summary(self, summary: Summary) -> None:
+        self._version += 1
         if summary.story_id not in self._stories:
             raise StoreError(
                 f"cannot save a summary of story {summary.story_id}: no such story in :memory:"
@@ -341,6 +353,7 @@ class MemoryStore:
     # --- quotes and entities ------------------------------------------------------------------
 
     def replace_quotes(self, article_ids: Iterable[str], quotes: Iterable[Quote]) -> None:
+        self._version += 1
         scope = set(article_ids)
         new = {q.id: q for q in quotes}
         try:
@@ -380,6 +393,7 @@ class MemoryStore:
         return chosen if limit is None else chosen[: max(limit, 0)]
 
     def replace_entities(self, article_ids: Iterable[str], entities: Iterable[Entity]) -> None:
+        self._version += 1
         scope = set(article_ids)
         new = list(entities)
         if len({e.id for e in new}) != len(new):
@@ -433,6 +447,9 @@ class MemoryStore:
         return [m for _, m in sorted(found, key=lambda km: km[0])]
 
     # --- reads for browsing -------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        return self._version
 
     def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
         return [self._header(a) for a in self.get_articles(article_ids)]

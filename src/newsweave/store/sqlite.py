@@ -67,6 +67,10 @@ _HEADER_SELECT = """
     FROM articles a
 """
 _ARTICLE_SELECT = f"SELECT {', '.join(rows.ARTICLE_COLUMNS)} FROM articles"
+_LINK_COLUMNS_WITHOUT_PASSAGES = (
+    "id, source_id, target_id, kind, direction, score, jaccard, containment_source_in_target, "
+    "containment_target_in_source, '[]' AS passages, evidence"
+)
 
 
 def _insert_sql(table: str, columns: Iterable[str], suffix: str = "") -> str:
@@ -449,7 +453,11 @@ class SQLiteStore:
                 conn.executemany(_upsert_sql("reuse_links", list(values[0]), "id"), values)
 
     def reuse_links(
-        self, *, article_id: str | None = None, among: Collection[str] | None = None
+        self,
+        *,
+        article_id: str | None = None,
+        among: Collection[str] | None = None,
+        passages: bool = True,
     ) -> list[ReuseLink]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -464,8 +472,9 @@ class SQLiteStore:
                     "AND target_id IN (SELECT id FROM temp._refs)"
                 )
             where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+            columns = "*" if passages else _LINK_COLUMNS_WITHOUT_PASSAGES
             found = self._conn.execute(
-                f"SELECT * FROM reuse_links {where} ORDER BY source_id, target_id", params
+                f"SELECT {columns} FROM reuse_links {where} ORDER BY source_id, target_id", params
             ).fetchall()
         return [rows.reuse_from_row(r) for r in found]
 
@@ -689,6 +698,11 @@ class SQLiteStore:
         return [rows.mention_from_row(r) for r in found]
 
     # --- reads for browsing -------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        # SQLite's own counter: it changes when another connection (this process or another)
+        # commits to the file; this connection's own commits do not change it.
+        return int(self._query("PRAGMA data_version")[0][0])
 
     def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
         wanted = list(article_ids)

@@ -13,11 +13,15 @@ script or style.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -36,12 +40,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsweave import __version__
 from newsweave.errors import ConfigError, NotFoundError, StoreError
-from newsweave.model import to_dict
 from newsweave.store import Store, open_store
 from newsweave.web import views
+from newsweave.web.cache import DEFAULT_BUDGET_BYTES, PageCache
 from newsweave.web.highlight import REUSE_KINDS, paragraph_pieces
 
-__all__ = ["create_app"]
+__all__ = ["app_from_environment", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ HERE = Path(__file__).resolve().parent
 ARTICLE_ID = r"^[0-9a-f]{16}$"  # Article.build and Story.make_id: 16 hex digits
 ENTITY_REF = r"^[^\x00-\x1f\x7f]{1,200}$"  # an entity id, or a name typed in the filter form
 MAX_TEXT_PARAM = 200
+CARRIERS_SHOWN = 12  # articles linked under a statement on a page (the JSON lists them all)
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -62,6 +67,9 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# How `newsweave serve --workers N` hands its options to the worker processes it starts.
+SERVE_DB_ENV = "NEWSWEAVE_SERVE_DB"
+SERVE_CACHE_ENV = "NEWSWEAVE_SERVE_CACHE_BYTES"
 
 
 class SecurityHeaders:
@@ -90,6 +98,36 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class VersionProbe:
+    """The store's data version, always read through one store on one thread.
+
+    SQLite's data version only compares between two reads of one connection, and a connection
+    belongs to its thread; request threads come and go, so the cache asks this one instead.
+    """
+
+    def __init__(self, factory: Callable[[], Store]) -> None:
+        self._factory = factory
+        self._store: Store | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-probe")
+
+    def _read(self) -> int:
+        if self._store is None:
+            self._store = self._factory()
+        return self._store.data_version()
+
+    def data_version(self) -> int:
+        return self._thread.submit(self._read).result()
+
+    def close(self) -> None:
+        def close_store() -> None:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+        self._thread.submit(close_store).result()
+        self._thread.shutdown()
 
 
 class ThreadStores:
@@ -173,16 +211,33 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def plain(obj: Any) -> Any:
+    """JSON-ready data for a view: what :func:`newsweave.model.to_dict` gives, faster (field
+    names are looked up once per class; large story pages hold thousands of records)."""
+    kind = type(obj)
+    if kind in (str, int, float, bool) or obj is None:
+        return obj
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(obj):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
+    if names is not None:
+        return {name: plain(getattr(obj, name)) for name in names}
+    if isinstance(obj, tuple | list):
+        return [plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
     if isinstance(obj, Enum):
         return obj.value
-    raise TypeError(f"not JSON serializable: {type(obj).__name__}")
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    raise TypeError(f"not JSON serializable: {kind.__name__}")
 
 
 def json_response(view: Any, status_code: int = 200) -> Response:
-    body = json.dumps(to_dict(view), ensure_ascii=False, separators=(",", ":"), default=_plain)
+    body = json.dumps(plain(view), ensure_ascii=False, separators=(",", ":"))
     return Response(body, status_code=status_code, media_type="application/json")
 
 
@@ -204,7 +259,12 @@ def _templates() -> Environment:
         marked=marked,
         plural=plural,
     )
-    env.globals.update(version=__version__, urlencode=urlencode, reuse_kinds=REUSE_KINDS)
+    env.globals.update(
+        version=__version__,
+        urlencode=urlencode,
+        reuse_kinds=REUSE_KINDS,
+        carriers_shown=CARRIERS_SHOWN,
+    )
     return env
 
 
@@ -255,10 +315,16 @@ QueryParam = Annotated[
 
 
 def create_app(
-    store_factory: Callable[[], Store] | None = None, *, db: str | Path | None = None
+    store_factory: Callable[[], Store] | None = None,
+    *,
+    db: str | Path | None = None,
+    cache_bytes: int = DEFAULT_BUDGET_BYTES,
 ) -> FastAPI:
     """The web app over the store ``db`` (a SQLite file), or over stores made by
-    ``store_factory`` (called once per worker thread; it may return one shared store)."""
+    ``store_factory`` (called once per worker thread; it may return one shared store).
+
+    Rendered pages are cached up to ``cache_bytes`` until the store's data changes (0: off).
+    """
     if store_factory is None:
         location = db
         open_store(location, create=False).close()  # fail now, not on the first request
@@ -267,8 +333,20 @@ def create_app(
             return open_store(location, create=False)
 
     stores = ThreadStores(store_factory)
+    probe = VersionProbe(store_factory)
+    cache = PageCache(probe.data_version, cache_bytes)
     env = _templates()
+
+    def cached(request: Request, build: Callable[[Store], Response]) -> Response:
+        return cache.respond(request, stores.get(), build)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        probe.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="newsweave",
         version=__version__,
         summary="Stories, cited summaries, quotes and who copied whom, from a newsweave store.",
@@ -279,6 +357,7 @@ def create_app(
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; /api lists the API
         redoc_url=None,
     )
+    app.state.page_cache = cache
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -361,6 +440,7 @@ def create_app(
         tags=["stories"],
     )
     def stories_json(
+        request: Request,
         since: DayParam = None,
         until: DayParam = None,
         outlet: OutletParam = None,
@@ -368,7 +448,7 @@ def create_app(
         page: PageParam = 1,
     ) -> Response:
         filters = stories_filters(since, until, outlet, entity, page)
-        return json_response(views.stories_view(stores.get(), filters))
+        return cached(request, lambda store: json_response(views.stories_view(store, filters)))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
@@ -381,7 +461,11 @@ def create_app(
         page: PageParam = 1,
     ) -> Response:
         filters = stories_filters(since, until, outlet, entity, page)
-        view = views.stories_view(stores.get(), filters)
+        return cached(request, lambda store: stories_page(request, store, filters))
+
+    def stories_page(request: Request, store: Store, filters: views.StoryFilters) -> Response:
+        view = views.stories_view(store, filters)
+        page_no = filters.page
         params = {
             k: v
             for k, v in (
@@ -396,7 +480,7 @@ def create_app(
             request,
             "stories.html",
             "/stories.json",
-            {**params, "page": page} if page > 1 else params,
+            {**params, "page": page_no} if page_no > 1 else params,
             view=view,
             params=params,
         )
@@ -410,15 +494,25 @@ def create_app(
         tags=["stories"],
         responses={404: {"description": "No such story"}},
     )
-    def story_json(story_id: IdParam) -> Response:
-        return json_response(views.story_view(stores.get(), story_id))
+    def story_json(request: Request, story_id: IdParam) -> Response:
+        return cached(request, lambda store: json_response(views.story_view(store, story_id)))
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_html(request: Request, story_id: IdParam) -> Response:
-        view = views.story_view(stores.get(), story_id)
+        return cached(request, lambda store: story_page(request, store, story_id))
+
+    def story_page(request: Request, store: Store, story_id: str) -> Response:
+        view = views.story_view(store, story_id)
         by_id = {s.id: s for s in view.sources}
+        label_of = {s.id: f"#{s.number} {s.source or 'unknown outlet'}" for s in view.sources}
         return _page_with_json(
-            request, "story.html", f"/story/{story_id}.json", {}, view=view, by_id=by_id
+            request,
+            "story.html",
+            f"/story/{story_id}.json",
+            {},
+            view=view,
+            by_id=by_id,
+            label_of=label_of,
         )
 
     # --- one article --------------------------------------------------------------------------
@@ -430,12 +524,15 @@ def create_app(
         tags=["articles"],
         responses={404: {"description": "No such article"}},
     )
-    def article_json(article_id: IdParam) -> Response:
-        return json_response(views.article_view(stores.get(), article_id))
+    def article_json(request: Request, article_id: IdParam) -> Response:
+        return cached(request, lambda store: json_response(views.article_view(store, article_id)))
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_html(request: Request, article_id: IdParam) -> Response:
-        view = views.article_view(stores.get(), article_id)
+        return cached(request, lambda store: article_page(request, store, article_id))
+
+    def article_page(request: Request, store: Store, article_id: str) -> Response:
+        view = views.article_view(store, article_id)
         return _page_with_json(
             request,
             "article.html",
@@ -452,12 +549,15 @@ def create_app(
         summary="Every stored article, one page at a time",
         tags=["articles"],
     )
-    def articles_json(page: PageParam = 1) -> Response:
-        return json_response(views.articles_view(stores.get(), page))
+    def articles_json(request: Request, page: PageParam = 1) -> Response:
+        return cached(request, lambda store: json_response(views.articles_view(store, page)))
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_html(request: Request, page: PageParam = 1) -> Response:
-        view = views.articles_view(stores.get(), page)
+        return cached(request, lambda store: articles_page(request, store, page))
+
+    def articles_page(request: Request, store: Store, page: int) -> Response:
+        view = views.articles_view(store, page)
         return _page_with_json(
             request,
             "articles.html",
@@ -474,12 +574,15 @@ def create_app(
         summary="Full-text search of articles, with matching entities and their quotes",
         tags=["search"],
     )
-    def search_json(q: QueryParam) -> Response:
-        return json_response(views.search_view(stores.get(), q))
+    def search_json(request: Request, q: QueryParam) -> Response:
+        return cached(request, lambda store: json_response(views.search_view(store, q)))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_html(request: Request, q: QueryParam) -> Response:
-        view = views.search_view(stores.get(), q)
+        return cached(request, lambda store: search_page(request, store, q))
+
+    def search_page(request: Request, store: Store, q: str) -> Response:
+        view = views.search_view(store, q)
         return _page_with_json(
             request,
             "search.html",
@@ -516,3 +619,11 @@ def create_app(
         return page(request, "api.html", endpoints=endpoints, json_url="/openapi.json")
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``newsweave serve --workers N`` (options from env)."""
+    return create_app(
+        db=os.environ.get(SERVE_DB_ENV) or None,
+        cache_bytes=int(os.environ.get(SERVE_CACHE_ENV, DEFAULT_BUDGET_BYTES)),
+    )

@@ -567,10 +567,12 @@ def group_statements(quotes: Sequence[Quote], number: dict[str, int]) -> list[St
             groups.append([wording])
     statements = []
     for group in groups:
-        members = [q for w in group for q in wordings[w]]
         by_articles = {w: len({q.article_id for q in wordings[w]}) for w in group}
         usual = max(group, key=lambda w: (by_articles[w], -group.index(w)))
-        first_usual = wordings[usual][0]
+        members = sorted(
+            ((q, w != usual) for w in group for q in wordings[w]),
+            key=lambda qv: (number.get(qv[0].article_id, 0), qv[0].content.start),
+        )
         carriers = tuple(
             QuoteCarrier(
                 q.article_id,
@@ -579,15 +581,15 @@ def group_statements(quotes: Sequence[Quote], number: dict[str, int]) -> list[St
                 q.text,
                 q.direct,
                 q.content.start,
-                _normal(q.text) != usual,
+                variant,
             )
-            for q in sorted(members, key=lambda q: (number.get(q.article_id, 0), q.content.start))
+            for q, variant in members
         )
         statements.append(
             Statement(
-                text=first_usual.text,
-                direct=any(q.direct for q in members),
-                n_articles=len({q.article_id for q in members}),
+                text=wordings[usual][0].text,
+                direct=any(q.direct for q, _ in members),
+                n_articles=len({q.article_id for q, _ in members}),
                 n_variants=len({c.article_id for c in carriers if c.variant}),
                 carriers=carriers,
             )
@@ -627,7 +629,7 @@ def story_view(store: Store, story_id: str) -> StoryView:
         store.article_headers(story.article_ids), key=lambda h: (_instant(h.published), h.id)
     )
     number = {h.id: n for n, h in enumerate(headers, start=1)}
-    links = store.reuse_links(among=story.article_ids)
+    links = store.reuse_links(among=story.article_ids, passages=False)
     known = bool(links) or story.n_origins > 0
     roles = _roles(headers, links, known)
     sources = tuple(
