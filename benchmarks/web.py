@@ -3,11 +3,13 @@
 Builds (once, cached under .newsweave/bench/) a store of generated news: 20,000+ articles in
 stories of 2-40 articles plus one story of 500, with a summary per story, quotes and entities in
 every article, and copies linked by reuse links with aligned passages.  Then it starts
-``newsweave serve`` in its own process on a free loopback port and measures, with an asyncio
-httpx client, the latency of each page at 1 and at 20 concurrent clients: a bounded run (a fixed
-number of requests per client, and a time cap) that stops by itself.
+``newsweave serve`` in its own process on a free loopback port and measures, with a small
+asyncio HTTP client, the latency of each page at 1 and at 20 concurrent clients: a bounded run
+(a fixed number of requests per client, and a time cap) that stops by itself.  Three server
+set-ups: one worker process without the page cache (every request builds its page), two
+workers without it, and one worker with it (a page is built once until the store changes).
 
-    .venv/bin/python benchmarks/web.py [--articles 20000] [--requests 40] [--rebuild]
+    .venv/bin/python benchmarks/web.py [--articles 20000] [--requests 30] [--rebuild]
 
 Prints a table and writes benchmarks/results/web.json.  Goal (issue 8): story page p50 <= 150 ms
 and p99 <= 500 ms.  On a shared machine the numbers are provisional.
@@ -379,29 +381,53 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
-async def _load(base: str, path: str, clients: int, per_client: int) -> dict[str, Any]:
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+    """One GET on a kept-alive connection; the status.  A minimal HTTP/1.1 client: the load
+    generator must cost far less CPU than the server it measures (httpx parsing 500 KB pages
+    for 20 clients would compete with the server for the same two cores)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\nConnection: keep-alive\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = next(
+        (
+            int(line.split(":", 1)[1])
+            for line in lines
+            if line.lower().startswith("content-length:")
+        ),
+        None,
+    )
+    if length is None:
+        raise RuntimeError(f"{path}: no Content-Length in the response")
+    await reader.readexactly(length)
+    return status
+
+
+async def _load(port: int, path: str, clients: int, per_client: int) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + TIME_CAP_S
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
-        await http.get(path)  # warm: templates compiled, connection opened
+    connections = [await asyncio.open_connection("127.0.0.1", port) for _ in range(clients)]
+    try:
+        await _get(*connections[0], path)  # warm: templates compiled, page built once
 
-        async def client() -> None:
+        async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             nonlocal errors
             for _ in range(per_client):
                 if time.perf_counter() > deadline:
                     return
                 began = time.perf_counter()
-                response = await http.get(path)
-                await response.aread()
+                status = await _get(reader, writer, path)
                 latencies.append((time.perf_counter() - began) * 1000)
-                if response.status_code != 200:
-                    errors += 1
+                errors += status != 200
 
         began = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(clients)))
+        await asyncio.gather(*(client(r, w) for r, w in connections))
         elapsed = time.perf_counter() - began
+    finally:
+        for _, writer in connections:
+            writer.close()
     return {
         "clients": clients,
         "requests": len(latencies),
@@ -414,7 +440,7 @@ async def _load(base: str, path: str, clients: int, per_client: int) -> dict[str
 
 
 @contextmanager
-def _serve(db: Path, workers: int, cache_mb: int) -> Iterator[str]:
+def _serve(db: Path, workers: int, cache_mb: int) -> Iterator[int]:
     """``newsweave serve`` in its own process (so the client does not share its GIL)."""
     port = _free_port()
     command = [
@@ -434,7 +460,7 @@ def _serve(db: Path, workers: int, cache_mb: int) -> Iterator[str]:
                     stderr = server.stderr.read() if server.stderr else ""
                     raise RuntimeError(f"server did not start: {stderr}") from None
                 time.sleep(0.2)
-        yield base
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -475,11 +501,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"page cache {cache_mb} MB" if cache_mb else "no page cache"
         )
         print(f"-- newsweave serve: {server}", flush=True)
-        with _serve(db, workers, cache_mb) as base:
+        with _serve(db, workers, cache_mb) as port:
             for name, path in pages.items():
                 for clients in CONCURRENCY:
                     per_client = args.requests if clients == 1 else max(5, args.requests // 6)
-                    result = asyncio.run(_load(base, path, clients, per_client))
+                    result = asyncio.run(_load(port, path, clients, per_client))
                     result.update(page=name, path=path, server=server, workers=workers)
                     result["cache_mb"] = cache_mb
                     runs.append(result)

@@ -13,6 +13,7 @@ script or style.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -35,6 +36,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -117,8 +119,8 @@ class VersionProbe:
             self._store = self._factory()
         return self._store.data_version()
 
-    def data_version(self) -> int:
-        return self._thread.submit(self._read).result()
+    async def data_version(self) -> int:
+        return await asyncio.wrap_future(self._thread.submit(self._read))
 
     def close(self) -> None:
         def close_store() -> None:
@@ -334,11 +336,24 @@ def create_app(
 
     stores = ThreadStores(store_factory)
     probe = VersionProbe(store_factory)
-    cache = PageCache(probe.data_version, cache_bytes)
+    cache = PageCache(cache_bytes)
     env = _templates()
 
-    def cached(request: Request, build: Callable[[Store], Response]) -> Response:
-        return cache.respond(request, stores.get(), build)
+    async def cached(request: Request, build: Callable[[Store], Response]) -> Response:
+        """``build``'s response, from the cache while the store's data version holds.  Store
+        reads and rendering run in the worker threads; a cache hit never leaves the loop but
+        for the version check."""
+        if not cache.enabled:
+            return await run_in_threadpool(lambda: build(stores.get()))
+        generation = cache.generation(await probe.data_version())
+        key = cache.key(request)
+        entry = cache.get(key, generation)
+        if entry is None:
+            response = await run_in_threadpool(lambda: build(stores.get()))
+            entry = cache.put(key, generation, response)
+            if entry is None:
+                return response
+        return cache.reply(request, entry)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -439,7 +454,7 @@ def create_app(
         summary="Stories, newest first",
         tags=["stories"],
     )
-    def stories_json(
+    async def stories_json(
         request: Request,
         since: DayParam = None,
         until: DayParam = None,
@@ -448,11 +463,13 @@ def create_app(
         page: PageParam = 1,
     ) -> Response:
         filters = stories_filters(since, until, outlet, entity, page)
-        return cached(request, lambda store: json_response(views.stories_view(store, filters)))
+        return await cached(
+            request, lambda store: json_response(views.stories_view(store, filters))
+        )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_html(
+    async def stories_html(
         request: Request,
         since: DayParam = None,
         until: DayParam = None,
@@ -461,7 +478,7 @@ def create_app(
         page: PageParam = 1,
     ) -> Response:
         filters = stories_filters(since, until, outlet, entity, page)
-        return cached(request, lambda store: stories_page(request, store, filters))
+        return await cached(request, lambda store: stories_page(request, store, filters))
 
     def stories_page(request: Request, store: Store, filters: views.StoryFilters) -> Response:
         view = views.stories_view(store, filters)
@@ -494,12 +511,12 @@ def create_app(
         tags=["stories"],
         responses={404: {"description": "No such story"}},
     )
-    def story_json(request: Request, story_id: IdParam) -> Response:
-        return cached(request, lambda store: json_response(views.story_view(store, story_id)))
+    async def story_json(request: Request, story_id: IdParam) -> Response:
+        return await cached(request, lambda store: json_response(views.story_view(store, story_id)))
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_html(request: Request, story_id: IdParam) -> Response:
-        return cached(request, lambda store: story_page(request, store, story_id))
+    async def story_html(request: Request, story_id: IdParam) -> Response:
+        return await cached(request, lambda store: story_page(request, store, story_id))
 
     def story_page(request: Request, store: Store, story_id: str) -> Response:
         view = views.story_view(store, story_id)
@@ -524,12 +541,14 @@ def create_app(
         tags=["articles"],
         responses={404: {"description": "No such article"}},
     )
-    def article_json(request: Request, article_id: IdParam) -> Response:
-        return cached(request, lambda store: json_response(views.article_view(store, article_id)))
+    async def article_json(request: Request, article_id: IdParam) -> Response:
+        return await cached(
+            request, lambda store: json_response(views.article_view(store, article_id))
+        )
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_html(request: Request, article_id: IdParam) -> Response:
-        return cached(request, lambda store: article_page(request, store, article_id))
+    async def article_html(request: Request, article_id: IdParam) -> Response:
+        return await cached(request, lambda store: article_page(request, store, article_id))
 
     def article_page(request: Request, store: Store, article_id: str) -> Response:
         view = views.article_view(store, article_id)
@@ -549,12 +568,12 @@ def create_app(
         summary="Every stored article, one page at a time",
         tags=["articles"],
     )
-    def articles_json(request: Request, page: PageParam = 1) -> Response:
-        return cached(request, lambda store: json_response(views.articles_view(store, page)))
+    async def articles_json(request: Request, page: PageParam = 1) -> Response:
+        return await cached(request, lambda store: json_response(views.articles_view(store, page)))
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
-    def articles_html(request: Request, page: PageParam = 1) -> Response:
-        return cached(request, lambda store: articles_page(request, store, page))
+    async def articles_html(request: Request, page: PageParam = 1) -> Response:
+        return await cached(request, lambda store: articles_page(request, store, page))
 
     def articles_page(request: Request, store: Store, page: int) -> Response:
         view = views.articles_view(store, page)
@@ -574,12 +593,12 @@ def create_app(
         summary="Full-text search of articles, with matching entities and their quotes",
         tags=["search"],
     )
-    def search_json(request: Request, q: QueryParam) -> Response:
-        return cached(request, lambda store: json_response(views.search_view(store, q)))
+    async def search_json(request: Request, q: QueryParam) -> Response:
+        return await cached(request, lambda store: json_response(views.search_view(store, q)))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_html(request: Request, q: QueryParam) -> Response:
-        return cached(request, lambda store: search_page(request, store, q))
+    async def search_html(request: Request, q: QueryParam) -> Response:
+        return await cached(request, lambda store: search_page(request, store, q))
 
     def search_page(request: Request, store: Store, q: str) -> Response:
         view = views.search_view(store, q)
@@ -596,7 +615,7 @@ def create_app(
     # --- the API described for people ----------------------------------------------------
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
-    def api_html(request: Request) -> Response:
+    async def api_html(request: Request) -> Response:
         endpoints = []
         for path, methods in sorted(app.openapi().get("paths", {}).items()):
             for method, spec in methods.items():
