@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +275,37 @@ def test_date_formatting() -> None:
     assert date_span(datetime(2025, 2, 28), datetime(2025, 3, 2)) == "28 Feb – 2 Mar 2025"
     assert date_span(datetime(2024, 12, 30), datetime(2025, 1, 2)) == "30 Dec 2024 – 2 Jan 2025"
     assert date_span(None, None) == "undated"
+
+
+class _Structure(HTMLParser):
+    """Landmarks, headings, form controls and their labels, ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_pages_are_accessible_in_structure(served: tuple[TestClient, World, Path]) -> None:
+    """What a screen reader and a keyboard need: one h1, landmarks, labelled controls,
+    unique ids, named SVG pictures and links with text."""
+    client, world, _ = served
+    for html_path, _ in pages(world):
+        parsed = _Structure()
+        parsed.feed(client.get(html_path).text)
+        tags = parsed.tags
+        names = [t for t, _ in tags]
+        assert names.count("h1") == 1, html_path
+        assert {"header", "nav", "main", "footer"} <= set(names), html_path
+        assert ("html", {"lang": "en"}) in tags
+        ids = [a["id"] for _, a in tags if a.get("id")]
+        assert len(ids) == len(set(ids)), (html_path, sorted(i for i in ids if ids.count(i) > 1))
+        labelled = {a.get("for") for t, a in tags if t == "label"}
+        for tag, attrs in tags:
+            if tag in ("input", "select") and attrs.get("type") != "hidden":
+                assert attrs.get("id") in labelled or attrs.get("aria-label"), (html_path, attrs)
+            if tag == "svg":
+                assert attrs.get("role") == "img" and attrs.get("aria-labelledby"), html_path
+        assert any(t == "a" and a.get("class") == "skip-link" for t, a in tags)
