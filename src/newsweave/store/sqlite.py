@@ -724,7 +724,8 @@ class SQLiteStore:
             found = {
                 row["id"]: rows.header_from_row(row)
                 for row in self._conn.execute(
-                    f"SELECT {_HEADER_COLUMNS} FROM articles a WHERE a.id IN (SELECT id FROM temp._refs)"
+                    f"SELECT {_HEADER_COLUMNS} FROM articles a"
+                    " WHERE a.id IN (SELECT id FROM temp._refs)"
                 )
             }
         missing = [i for i in wanted if i not in found]
