@@ -388,12 +388,8 @@ def evaluate_cluster(
     """
     found = registry.get("cluster", method)
     clock = _Clock()
-    data, gold = read_clustering(path)
+    data, gold = read_clustering(path, limit)
     articles, labels = list(gold.articles), list(gold.labels)
-    if limit is not None:
-        keep = set(list(dict.fromkeys(labels))[:limit])
-        pairs = [(a, g) for a, g in zip(articles, labels, strict=True) if g in keep]
-        articles, labels = [a for a, _ in pairs], [g for _, g in pairs]
     if not articles:
         raise InputError("no articles could be read", path=str(path))
     failures: list[str] = []
