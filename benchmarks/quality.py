@@ -7,6 +7,7 @@ DUC 2004 ROUGE table, writes ``benchmarks/results/quality.json`` (merged with ea
     python benchmarks/quality.py                    # everything (Multi-News in full: slow)
     python benchmarks/quality.py --limit 500        # Multi-News capped at 500 stories
     python benchmarks/quality.py --only cluster,pairs --method tfidf-cosine
+    python benchmarks/quality.py --dataset multinews      # only the Multi-News sets
     python benchmarks/quality.py --tune             # the clustering baseline's threshold grid
 
 Development splits only: DUC 2003, Multi-News validation, DUC 2007 update, MultiLing 2011,
@@ -86,11 +87,15 @@ TUNING_GRID = tuple(round(0.60 + 0.01 * i, 2) for i in range(36))  # cosine dist
 
 
 def evaluate_all(
-    data: Path, tasks: Sequence[str], methods: Sequence[str], limit: int | None
+    data: Path,
+    tasks: Sequence[str],
+    methods: Sequence[str],
+    limit: int | None,
+    datasets: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     runs = []
     for task, relative, capped in DEV_SETS:
-        if task not in tasks:
+        if task not in tasks or (datasets and not any(d in relative for d in datasets)):
             continue
         path = data / relative
         if not path.exists():
@@ -193,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "ner, extract, rouge); default all.",
     )
     parser.add_argument("--method", default=None, help="Comma-separated method names only.")
+    parser.add_argument(
+        "--dataset", default=None, help="Comma-separated parts of file names (e.g. multinews)."
+    )
     parser.add_argument("--data", type=Path, default=DATA, help="The shared data folder.")
     parser.add_argument("--tune", action="store_true", help="Print the clustering threshold grid.")
     parser.add_argument("--render", action="store_true", help="Only regenerate RESULTS.md.")
@@ -214,7 +222,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.perf_counter()
     if "rouge" in wanted and (repro := reproduce_duc2004(args.data)) is not None:
         results["rouge_reproduction"] = repro
-    runs = evaluate_all(args.data, [t for t in wanted if t != "rouge"], methods, args.limit)
+    datasets = args.dataset.split(",") if args.dataset else []
+    tasks = [t for t in wanted if t != "rouge"]
+    runs = evaluate_all(args.data, tasks, methods, args.limit, datasets)
     results["runs"] = merge_runs(results.get("runs", []), runs)
     results["machine"] = {
         "cores": os.cpu_count(),

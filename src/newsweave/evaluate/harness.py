@@ -19,13 +19,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from newsweave.errors import ConfigError, InputError
 from newsweave.evaluate import registry
 from newsweave.evaluate.datasets import (
     Dataset,
     MdsCluster,
+    NerSentence,
+    Page,
+    QuoteDoc,
     read_clustering,
     read_extraction,
     read_mds,
@@ -496,66 +499,85 @@ def _as_predicted(quote: Quote) -> PredictedQuote:
     return PredictedQuote((quote.content.start, quote.content.end), quote.direct, speaker)
 
 
+T = TypeVar("T")
+
+
+def _per_item(
+    task: str,
+    path: str | Path,
+    method: str,
+    limit: int | None,
+    records: Dataset[T],
+    call: Callable[[T], tuple[str, tuple[Any, ...]]],
+    score: Callable[[Sequence[T], Sequence[Any]], Mapping[str, Any]],
+) -> Report:
+    """Call the method once per record (``call`` gives the item's name and arguments), then
+    score all outputs at once; a failed call yields None for that record."""
+    found = registry.get(task, method)
+    clock = _Clock()
+    data = records.limit(limit)
+    if not data.records:
+        raise InputError("no records could be read", path=str(path))
+    failures: list[str] = []
+    outputs = []
+    for record in data.records:
+        name, args = call(record)
+        outputs.append(_call(clock, failures, name, found.fn, *args))
+    scores = score(data.records, outputs)
+    params = {"limit": limit}
+    return _report(task, path, found, len(outputs), clock, scores, params, _notes(data, failures))
+
+
 def evaluate_quotes(
     path: str | Path, method: str = DEFAULT_METHOD, *, limit: int | None = None
 ) -> Report:
     """Quote spans (direct and all, exact and overlapping) and speakers against PolNeAR."""
-    found = registry.get("quotes", method)
-    clock = _Clock()
-    data = read_quotes(path).limit(limit)
-    if not data.records:
-        raise InputError("no articles could be read", path=str(path))
-    failures: list[str] = []
-    docs = []
-    for doc in data.records:
-        out = _call(
-            clock, failures, doc.article.external_id or doc.article.id, found.fn, doc.article
+
+    def score(docs: Sequence[QuoteDoc], outputs: Sequence[Any]) -> dict[str, float]:
+        return quote_scores(
+            (
+                doc.article.text,
+                [_as_predicted(q) for q in (out or [])],
+                [AnnotatedQuote(q.spans, q.direct, q.speaker_spans) for q in doc.quotes],
+            )
+            for doc, out in zip(docs, outputs, strict=True)
         )
-        predicted = [_as_predicted(q) for q in (out or [])]
-        gold = [AnnotatedQuote(q.spans, q.direct, q.speaker_spans) for q in doc.quotes]
-        docs.append((doc.article.text, predicted, gold))
-    scores = quote_scores(docs)
-    return _report(
-        "quotes", path, found, len(docs), clock, scores, {"limit": limit}, _notes(data, failures)
-    )
+
+    def call(doc: QuoteDoc) -> tuple[str, tuple[Any, ...]]:
+        return doc.article.external_id or doc.article.id, (doc.article,)
+
+    return _per_item("quotes", path, method, limit, read_quotes(path), call, score)
 
 
 def evaluate_ner(
     path: str | Path, method: str = DEFAULT_METHOD, *, limit: int | None = None
 ) -> Report:
     """Exact-match entity P/R/F1, overall and per CoNLL type."""
-    found = registry.get("ner", method)
-    clock = _Clock()
-    data = read_ner(path).limit(limit)
-    if not data.records:
-        raise InputError("no sentences could be read", path=str(path))
-    failures: list[str] = []
-    docs = []
-    for sentence in data.records:
-        out = _call(clock, failures, sentence.id, found.fn, sentence.text)
-        predicted = [(int(s), int(e), str(t)) for s, e, t in (out or [])]
-        docs.append((predicted, list(sentence.entities)))
-    scores = entity_scores(docs)
-    return _report(
-        "ner", path, found, len(docs), clock, scores, {"limit": limit}, _notes(data, failures)
-    )
+
+    def score(sentences: Sequence[NerSentence], outputs: Sequence[Any]) -> dict[str, float]:
+        return entity_scores(
+            ([(int(s), int(e), str(t)) for s, e, t in (out or [])], list(sentence.entities))
+            for sentence, out in zip(sentences, outputs, strict=True)
+        )
+
+    def call(sentence: NerSentence) -> tuple[str, tuple[Any, ...]]:
+        return sentence.id, (sentence.text,)
+
+    return _per_item("ner", path, method, limit, read_ner(path), call, score)
 
 
 def evaluate_extract(
     path: str | Path, method: str = DEFAULT_METHOD, *, limit: int | None = None
 ) -> Report:
     """Article-body extraction scored over word 4-grams, as the extraction benchmark does."""
-    found = registry.get("extract", method)
-    clock = _Clock()
-    data = read_extraction(path).limit(limit)
-    if not data.records:
-        raise InputError("no pages could be read", path=str(path))
-    failures: list[str] = []
-    pages = []
-    for page in data.records:
-        out = _call(clock, failures, page.id, found.fn, page.html, page.url)
-        pages.append((out if isinstance(out, str) else "", page.gold_text))
-    scores = extraction_scores(pages)
-    return _report(
-        "extract", path, found, len(pages), clock, scores, {"limit": limit}, _notes(data, failures)
-    )
+
+    def score(pages: Sequence[Page], outputs: Sequence[Any]) -> dict[str, float]:
+        return extraction_scores(
+            (out if isinstance(out, str) else "", page.gold_text)
+            for page, out in zip(pages, outputs, strict=True)
+        )
+
+    def call(page: Page) -> tuple[str, tuple[Any, ...]]:
+        return page.id, (page.html, page.url)
+
+    return _per_item("extract", path, method, limit, read_extraction(path), call, score)
