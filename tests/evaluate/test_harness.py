@@ -294,6 +294,12 @@ def test_eval_commands_print_one_json_object(tmp_path: Path) -> None:
     assert (out["dataset"], out["method"], out["n"]) == ("duc_mini", "test-first-doc", 1)
     assert out["params"]["words"] == 100
 
+    saved = tmp_path / "peers.jsonl"
+    args = ["eval", "summarize", str(mds), "--method", "test-first-doc", "--save-summaries"]
+    assert runner.invoke(cli, [*args, str(saved)]).exit_code == 0
+    rescored = runner.invoke(cli, ["eval", "rouge", str(mds), str(saved), "--json"])
+    assert json.loads(rescored.output)["rouge1_r"] == out["rouge1_r"]
+
     pairs = write_jsonl(tmp_path / "pairs.jsonl", pair_rows(10))
     result = runner.invoke(cli, ["eval", "pairs", str(pairs), "--method", "test-overlap", "--json"])
     out = json.loads(result.output)

@@ -152,6 +152,12 @@ def rouge_command(
     help="Scoring protocol; default from the file name (duc*, multinews*, multiling*).",
 )
 @limit_option
+@click.option(
+    "--save-summaries",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the summaries as peers JSONL (score again with `eval rouge`).",
+)
 @json_option
 def summarize_command(
     data: str,
@@ -159,6 +165,7 @@ def summarize_command(
     words: int | None,
     protocol: str | None,
     limit: int | None,
+    save_summaries: str | None,
     as_json: bool,
 ) -> None:
     """ROUGE of a method's summaries of the MDS clusters in DATA.
@@ -170,7 +177,9 @@ def summarize_command(
       multiling       250 words, recall (TAC 2011 MultiLing)
       multinews       256 words, F-measure (Multi-News)
     """
-    report = harness.evaluate_summarize(data, method, words=words, limit=limit, protocol=protocol)
+    report = harness.evaluate_summarize(
+        data, method, words=words, limit=limit, protocol=protocol, save_to=save_summaries
+    )
     _emit(report, as_json)
 
 

@@ -11,6 +11,7 @@ under ``failed``, and the run goes on.
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import random
 import time
@@ -280,11 +281,14 @@ def evaluate_summarize(
     words: int | None = None,
     limit: int | None = None,
     protocol: str | None = None,
+    save_to: str | Path | None = None,
 ) -> Report:
     """ROUGE of ``method``'s summaries of the MDS clusters in ``path``.
 
     ``protocol`` (default: chosen from the file name, see :data:`PROTOCOLS`) fixes the word
     budget and the measure to read; ``words`` overrides the budget (and the ROUGE cut).
+    ``save_to`` writes the summaries as peers JSONL (``{"id", "system", "summary"}``), which
+    ``newsweave eval rouge`` scores again.
     """
     chosen = _protocol(protocol, path)
     budget = chosen.words if words is None else words
@@ -296,6 +300,11 @@ def evaluate_summarize(
     if not data.records:
         raise InputError("no clusters could be read", path=str(path))
     summaries, failures = summarize_clusters(found, data.records, budget, clock)
+    if save_to is not None:
+        with Path(save_to).open("w", encoding="utf-8") as out:
+            for cluster_id, sentences in summaries.items():
+                row = {"id": cluster_id, "system": found.name, "summary": "\n".join(sentences)}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
     result = rouge_corpus(
         ((c.id, summaries[c.id], c.summaries) for c in data.records), chosen.rouge(budget)
     )
