@@ -71,9 +71,10 @@ PERSISTED = {
         "cue",
         "cue_text",
         "entity_id",
+        "parts",
     },
     Entity: {"id", "name", "type", "aliases", "mentions"},
-    Mention: {"span", "text", "type", "entity_id"},
+    Mention: {"span", "text", "type", "entity_id", "kind"},
 }
 
 
@@ -82,7 +83,7 @@ def test_every_model_field_is_persisted(cls: type) -> None:
     fields = {f.name for f in dataclasses.fields(cls)}
     assert fields == PERSISTED[cls], (
         f"{cls.__name__} fields changed: persist {sorted(fields - PERSISTED[cls])} in "
-        "store/rows.py (and a migration), or drop {sorted(PERSISTED[cls] - fields)}"
+        f"store/rows.py (and a migration), or drop {sorted(PERSISTED[cls] - fields)}"
     )
 
 
@@ -112,6 +113,7 @@ def full_article() -> Article:
         external_id="iw-9",
         origin="feed.xml:3",
         collection="ferry",
+        source_offsets=((0, 0), (12, 14)),
     )
 
 
