@@ -91,6 +91,12 @@ def _rouge_table(reports: Sequence[Report], metrics: Sequence[str]) -> None:
 @click.option("--alpha", default=0.5, show_default=True, help="F-measure weight of precision (-p).")
 @click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples (-r).")
 @click.option("--system", default=None, help="Score only this system of PEERS.")
+@click.option(
+    "--split-sentences",
+    is_flag=True,
+    help="Split summaries given on one line into sentences (for ROUGE-L), as `eval summarize` "
+    "does with references.",
+)
 @json_option
 def rouge_command(
     references: str,
@@ -103,6 +109,7 @@ def rouge_command(
     alpha: float,
     resamples: int,
     system: str | None,
+    split_sentences: bool,
     as_json: bool,
 ) -> None:
     """ROUGE of PEERS ({"id","summary","system"}) against REFERENCES (an MDS file or
@@ -120,7 +127,7 @@ def rouge_command(
         alpha=alpha,
         resamples=resamples,
     )
-    reports = score_peers(references, peers, options, system=system)
+    reports = score_peers(references, peers, options, system=system, split=split_sentences)
     if as_json:
         if len(reports) == 1:
             echo_json(reports[0].to_json())

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -51,6 +52,7 @@ from newsweave.evaluate.metrics import (
 )
 from newsweave.evaluate.rouge import RougeOptions, rouge_corpus
 from newsweave.model import Quote
+from newsweave.segment import split_sentences
 
 __all__ = [
     "PROTOCOLS",
@@ -306,7 +308,11 @@ def evaluate_summarize(
                 row = {"id": cluster_id, "system": found.name, "summary": "\n".join(sentences)}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     result = rouge_corpus(
-        ((c.id, summaries[c.id], c.summaries) for c in data.records), chosen.rouge(budget)
+        (
+            (c.id, summaries[c.id], [sentence_lines(ref) for ref in c.summaries])
+            for c in data.records
+        ),
+        chosen.rouge(budget),
     )
     params = {
         "protocol": chosen.name,
@@ -318,6 +324,19 @@ def evaluate_summarize(
     return _report(
         "summarize", path, found, result.n, clock, result.flat(), params, _notes(data, failures)
     )
+
+
+@lru_cache(maxsize=65536)
+def sentence_lines(summary: str) -> str:
+    """A summary given as one line, rewritten one sentence per line.
+
+    ROUGE-1.5.5 reads a sentence per line; ROUGE-L takes the union LCS of each reference
+    sentence with the peer's sentences, so a reference on a single line (DUC 2003, Multi-News)
+    would be scored as one long sentence.  ROUGE-N and the word cut are unaffected.
+    """
+    if "\n" in summary.strip():
+        return summary
+    return "\n".join(summary[start:end] for start, end in split_sentences(summary))
 
 
 def _protocol(name: str | None, path: str | Path) -> Protocol:
@@ -334,15 +353,19 @@ def score_peers(
     options: RougeOptions | None = None,
     *,
     system: str | None = None,
+    split: bool = False,
 ) -> list[Report]:
     """ROUGE of every system in ``peers`` against ``references``: one report per system.
 
     A cluster a system did not summarize is left out of that system's average (ROUGE-1.5.5
-    does the same and warns); the report counts them under ``missing``.
+    does the same and warns); the report counts them under ``missing``.  With ``split``,
+    summaries given on one line are split into sentences first (see :func:`sentence_lines`).
     """
     options = options or RougeOptions()
     refs = read_references(references)
     gold = dict(refs.records)
+    if split:
+        gold = {k: tuple(sentence_lines(r) for r in v) for k, v in gold.items()}
     if not gold:
         raise InputError("no reference summaries could be read", path=str(references))
     peer_data = read_peers(peers)
@@ -356,7 +379,7 @@ def score_peers(
             raise InputError(
                 f"two summaries of {peer.id} by system {peer.system!r}", path=str(peers)
             )
-        by_system[peer.system][peer.id] = peer.summary
+        by_system[peer.system][peer.id] = sentence_lines(peer.summary) if split else peer.summary
     if system is not None:
         if system not in by_system:
             known = ", ".join(sorted(by_system)) or "none"
@@ -381,7 +404,7 @@ def score_peers(
                 n=result.n,
                 seconds=time.perf_counter() - start,
                 scores=result.flat(),
-                params={"rouge": options.perl_args(), "words": options.words},
+                params={"rouge": options.perl_args(), "words": options.words, "split": split},
                 notes=notes,
             )
         )
