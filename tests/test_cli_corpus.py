@@ -212,6 +212,17 @@ def test_ingest_tally_and_rerun(tmp_path: Path) -> None:
     assert report["skipped"][0]["origin"].startswith(str(corpus / "blank.txt"))
 
 
+def test_ingest_format_option(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text(NOTES["ferry.txt"], encoding="utf-8")
+    db = str(tmp_path / "f.db")
+    run("ingest", str(note), "--db", db, ok=False)  # .md is no input format
+    out, _ = run("ingest", str(note), "--db", db, "--format", "txt", "--json")
+    assert json.loads(out)["new"] == 1
+    _, err = run("ingest", str(note), "--db", db, "--encoding", "klingon", ok=False)
+    assert "unknown encoding 'klingon'" in err
+
+
 def test_ingest_of_nothing_readable_fails(tmp_path: Path) -> None:
     (tmp_path / "only.txt").write_bytes(b"")
     _, err = run("ingest", str(tmp_path / "only.txt"), "--db", str(tmp_path / "x.db"), ok=False)

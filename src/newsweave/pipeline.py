@@ -9,19 +9,22 @@ counted as skipped with their reason and never stop the run.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from multiprocessing.pool import Pool
+from typing import Any, TypeVar
 
+from newsweave.clean import CleanOptions, clean
 from newsweave.errors import ConfigError
+from newsweave.ingest import IngestOptions, RawDocument, Rejection, read
 from newsweave.model import Article, Sentence
 from newsweave.segment import SegmentOptions, segment_article
-
-if TYPE_CHECKING:
-    from newsweave.clean import CleanOptions
-    from newsweave.ingest import IngestOptions, RawDocument, Rejection
-    from newsweave.store import Store
+from newsweave.store import Store
 
 __all__ = ["IngestReport", "IngestRunOptions", "ingest_paths"]
 
@@ -30,6 +33,11 @@ log = logging.getLogger(__name__)
 # Articles per transaction.  Larger batches write faster (fewer commits, ~2 ms each in WAL
 # mode) but lose more work when a run is killed; 500 clean news articles are ~1.5 MB of text.
 DEFAULT_BATCH_SIZE = 500
+# Work items per worker per batch handed to the process pool: small enough to balance the load
+# of uneven articles, large enough that pickling overhead stays low.
+CHUNKS_PER_WORKER = 4
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +48,13 @@ class IngestRunOptions:
     clean: CleanOptions | None = None
     segment: SegmentOptions | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
+    workers: int = 1  # processes splitting sentences (pysbd is most of the cost); 1 = this one
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ConfigError(f"ingest: batch_size must be at least 1, not {self.batch_size}")
+        if self.workers < 1:
+            raise ConfigError(f"ingest: workers must be at least 1, not {self.workers}")
 
 
 @dataclass(slots=True)
@@ -78,6 +89,9 @@ class IngestReport:
 
 
 Progress = Callable[[IngestReport], None]
+# An item after sentence splitting: the article (or rejection), its sentences, or the reason
+# the splitter failed on it.
+Outcome = tuple[Article | Rejection, list[Sentence] | None, str | None]
 
 
 def ingest_paths(
@@ -89,12 +103,10 @@ def ingest_paths(
     """Read, clean, segment and store every article under ``paths`` (files, folders, globs).
 
     ``progress`` is called with the running report after each record and each stored batch.
+    With ``options.workers > 1`` sentences are split in that many worker processes, a batch at
+    a time, while this process cleans the next batch and stores the last; the stored result is
+    the same as with one process.
     """
-    # Imported here: the readers pull in trafilatura, warcio and feedparser, which commands
-    # that only read the store should not pay for.
-    from newsweave.clean import clean
-    from newsweave.ingest import Rejection, read
-
     options = options or IngestRunOptions()
     report = IngestReport()
 
@@ -118,37 +130,82 @@ def ingest_paths(
         if progress is not None:
             progress(report)
 
+    cleaned = clean(counted(read(paths, options.ingest)), options.clean)
     try:
-        for item in clean(counted(read(paths, options.ingest)), options.clean):
-            if isinstance(item, Rejection):
-                log.info("skipped %s: %s", item.origin, item.reason)
-                report.skipped.append(item)
-            else:
-                sentences = _segment(item, options.segment, report)
-                if sentences is not None:
+        for outcomes in _split_all(cleaned, options):
+            for item, sentences, failure in outcomes:
+                if isinstance(item, Rejection):
+                    log.info("skipped %s: %s", item.origin, item.reason)
+                    report.skipped.append(item)
+                elif sentences is None:
+                    where = item.origin or item.id
+                    report.skipped.append(Rejection(where, f"sentence splitting failed: {failure}"))
+                else:
                     batch.append((item, sentences))
-                if len(batch) >= options.batch_size:
-                    flush()
-            if progress is not None:
-                progress(report)
+                    if len(batch) >= options.batch_size:
+                        flush()
+                if progress is not None:
+                    progress(report)
     except Exception:
-        flush()  # keep what was read before the failure, then report the failure
+        flush()  # keep what was split before the failure, then report the failure
         raise
     flush()
     return report
 
 
-def _segment(
-    article: Article, options: SegmentOptions | None, report: IngestReport
-) -> list[Sentence] | None:
-    """The article's sentences, or None (and a skipped record) if the splitter fails on it."""
-    from newsweave.ingest import Rejection
-
+def _split(item: Article | Rejection, options: SegmentOptions | None) -> Outcome:
+    """An item with its sentences; a splitter failure is returned, not raised."""
+    if isinstance(item, Rejection):
+        return item, None, None
     try:
-        return segment_article(article, options)
+        return item, segment_article(item, options), None
     except Exception as exc:  # one odd text must not stop a run of thousands
-        log.warning("sentence splitting failed on %s", article.origin or article.id, exc_info=True)
-        report.skipped.append(
-            Rejection(article.origin or article.id, f"sentence splitting failed: {exc}")
-        )
-        return None
+        log.warning("sentence splitting failed on %s", item.origin or item.id, exc_info=True)
+        return item, None, str(exc) or type(exc).__name__
+
+
+def _split_all(
+    items: Iterator[Article | Rejection], options: IngestRunOptions
+) -> Iterator[list[Outcome]]:
+    """Split every item: here, one at a time, or in worker processes, a batch at a time."""
+    split = partial(_split, options=options.segment)
+    if options.workers == 1:
+        for item in items:
+            yield [split(item)]
+        return
+    chunks = _chunks(items, options.batch_size)
+    first = next(chunks, [])
+    second = next(chunks, None)
+    if second is None:  # at most one batch: starting workers would cost more than it saves
+        for item in first:
+            yield [split(item)]
+        return
+    with _pool(options.workers) as pool:
+        pending = pool.map_async(split, first, _chunksize(first, options.workers))
+        for chunk in itertools.chain([second], chunks):
+            following = pool.map_async(split, chunk, _chunksize(chunk, options.workers))
+            yield pending.get()
+            pending = following
+        yield pending.get()
+
+
+def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def _chunksize(chunk: Sequence[object], workers: int) -> int:
+    return max(1, len(chunk) // (workers * CHUNKS_PER_WORKER))
+
+
+def _pool(workers: int) -> Pool:
+    # forkserver (spawn where there is none) rather than fork: the CLI runs a progress-bar
+    # thread, and forking a process with threads can deadlock the child.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return context.Pool(workers, initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -72,6 +72,7 @@ def corpus() -> list[tuple[Article, list[Sentence]]]:
             external_id="tw-101",
             origin="wire.jsonl:1",
             collection="bridge",
+            source_offsets=((0, 0), (40, 43)),
         ),
         build(
             BRIDGE_REWRITE,
@@ -456,3 +457,9 @@ def test_entities_round_trip_and_scoped_replace(filled: Store, corpus: list) -> 
     with pytest.raises(StoreError, match="outside"):
         filled.replace_entities([wire.id], [greyfield])
     assert filled.mentions(wire.id) == []
+
+
+def test_the_backend_implements_the_protocol(store: Store) -> None:
+    assert isinstance(store, Store)
+    with store as entered:
+        assert entered is store

@@ -82,7 +82,7 @@ def test_every_model_field_is_persisted(cls: type) -> None:
     fields = {f.name for f in dataclasses.fields(cls)}
     assert fields == PERSISTED[cls], (
         f"{cls.__name__} fields changed: persist {sorted(fields - PERSISTED[cls])} in "
-        "store/rows.py (and a migration), or drop {sorted(PERSISTED[cls] - fields)}"
+        f"store/rows.py (and a migration), or drop {sorted(PERSISTED[cls] - fields)}"
     )
 
 
@@ -112,6 +112,7 @@ def full_article() -> Article:
         external_id="iw-9",
         origin="feed.xml:3",
         collection="ferry",
+        source_offsets=((0, 0), (12, 14)),
     )
 
 

@@ -56,6 +56,7 @@ def test_an_older_database_is_upgraded_in_place(tmp_path: Path) -> None:
     conn.execute("INSERT INTO _migrations VALUES (?, '2024-01-01T00:00:00+00:00')", (first.name,))
     old, _ = article("The lighthouse keeper retired after forty winters.", title="Keeper")
     row = rows.article_to_row(old)
+    del row["source_offsets"]  # a column of a later migration
     conn.execute(
         f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
         list(row.values()),
@@ -64,8 +65,15 @@ def test_an_older_database_is_upgraded_in_place(tmp_path: Path) -> None:
     with SQLiteStore(db) as store:
         assert store.applied_migrations() == MIGRATIONS.names
         assert store.get_article(old.id) == old
-        # The full-text index added by a later migration covers the article stored before it.
+        # The full-text index added by a later migration covers the article stored before it,
+        # and articles added after the upgrade are indexed once.
         assert [h.article_id for h in store.search("lighthouse")] == [old.id]
+        new, _ = pair = article("A second lighthouse opened on the northern cape.", title="Cape")
+        store.add_articles([pair])
+        assert {h.article_id for h in store.search("lighthouse")} == {old.id, new.id}
+        store._conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        fts_rows = store._conn.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
+        assert fts_rows == 2
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -11,8 +12,10 @@ from typing import Any
 
 import click
 
+from newsweave.clean import CleanOptions
 from newsweave.cli.app import cli, db_option, echo_json, json_option
 from newsweave.errors import NewsweaveError
+from newsweave.ingest import FORMATS, IngestOptions
 from newsweave.model import Article, Sentence, to_dict
 from newsweave.pipeline import DEFAULT_BATCH_SIZE, IngestReport, IngestRunOptions, ingest_paths
 from newsweave.store import CollectionStats, SearchHit, open_store
@@ -71,20 +74,61 @@ def _progress_bar(enabled: bool) -> Iterator[Any]:
     help="Articles stored per transaction (an interrupted run keeps every finished batch).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes splitting sentences [default: one per CPU core].",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar on stderr [default: when stderr is a terminal].",
 )
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Read every file as this format [default: by file suffix].",
+)
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Encoding of files that do not declare one (BOM, <meta charset>, XML declaration).",
+)
+@click.option("--include-hidden", is_flag=True, help="Also read dot-files and dot-folders.")
+@click.option(
+    "--dayfirst", is_flag=True, help="Read ambiguous numeric dates day first (05/02 = 5 Feb)."
+)
+@click.option(
+    "--keep-boilerplate", is_flag=True, help="Keep share/subscribe/related lines in the text."
+)
 @json_option
 def ingest(
-    paths: tuple[str, ...], db: str | None, batch_size: int, progress: bool | None, as_json: bool
+    paths: tuple[str, ...],
+    db: str | None,
+    batch_size: int,
+    workers: int | None,
+    progress: bool | None,
+    input_format: str | None,
+    encoding: str,
+    include_hidden: bool,
+    dayfirst: bool,
+    keep_boilerplate: bool,
+    as_json: bool,
 ) -> None:
     """Read, clean, split and store the articles in PATHS (files, folders, globs).
 
-    Formats: .txt (first line = headline), .html/.htm, .jsonl/.json, .warc/.warc.gz, RSS/Atom
-    feeds, and any of them gzipped.  Re-running on the same files stores nothing twice.
+    Formats: .txt (first line = headline), .html/.htm, .jsonl/.json, .warc, RSS/Atom feeds,
+    and any of them gzipped.  Re-running on the same files stores nothing twice.
     """
-    options = IngestRunOptions(batch_size=batch_size)
+    options = IngestRunOptions(
+        ingest=IngestOptions(encoding=encoding, format=input_format, include_hidden=include_hidden),
+        clean=CleanOptions(dayfirst=dayfirst, boilerplate=not keep_boilerplate),
+        batch_size=batch_size,
+        workers=workers or os.cpu_count() or 1,
+    )
     show_bar = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:
         with _progress_bar(show_bar) as update:

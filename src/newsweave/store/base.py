@@ -21,7 +21,7 @@ Reads return model objects (or the small records below), in a deterministic orde
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -80,6 +80,16 @@ class ArticleHeader:
     n_chars: int
     n_sentences: int
     lead: str  # the first sentence, "" when the article has none
+
+    @classmethod
+    def of(cls, article: Article, *, n_sentences: int, lead: str) -> ArticleHeader:
+        """The header of ``article``, given its sentence count and first sentence."""
+        shared = {
+            f.name: getattr(article, f.name)
+            for f in fields(cls)
+            if f.name not in ("n_chars", "n_sentences", "lead")
+        }
+        return cls(**shared, n_chars=len(article.text), n_sentences=n_sentences, lead=lead)
 
 
 @dataclass(frozen=True, slots=True)

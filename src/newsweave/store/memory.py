@@ -151,24 +151,8 @@ class MemoryStore:
 
     def _header(self, article: Article) -> ArticleHeader:
         sentences = self._sentences.get(article.id, [])
-        return ArticleHeader(
-            id=article.id,
-            title=article.title,
-            url=article.url,
-            source=article.source,
-            byline=article.byline,
-            published=article.published,
-            dateline=article.dateline,
-            credits=article.credits,
-            language=article.language,
-            external_id=article.external_id,
-            origin=article.origin,
-            collection=article.collection,
-            text_hash=article.text_hash,
-            n_chars=len(article.text),
-            n_sentences=len(sentences),
-            lead=sentences[0].text if sentences and sentences[0].index == 0 else "",
-        )
+        lead = sentences[0].text if sentences and sentences[0].index == 0 else ""
+        return ArticleHeader.of(article, n_sentences=len(sentences), lead=lead)
 
     def list_articles(
         self, *, collection: str | None = None, limit: int | None = None, offset: int = 0

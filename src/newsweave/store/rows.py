@@ -80,6 +80,7 @@ ARTICLE_COLUMNS = (
     "origin",
     "collection",
     "text_hash",
+    "source_offsets",
 )
 
 
@@ -120,52 +121,57 @@ def article_to_row(article: Article) -> dict[str, Any]:
         "byline": article.byline,
         "published": _time(article.published),
         "dateline": article.dateline,
-        "credits": _json(article.credits),
+        "credits": json.dumps(article.credits, ensure_ascii=False),
         "language": article.language,
-        "paragraphs": _json(article.paragraphs),
+        "paragraphs": json.dumps(article.paragraphs),
         "external_id": article.external_id,
         "origin": article.origin,
         "collection": article.collection,
         "text_hash": article.text_hash,
+        "source_offsets": json.dumps(article.source_offsets),
     }
+
+
+# Columns read as they are, shared by Article and ArticleHeader.
+_PLAIN_COLUMNS = (
+    "id",
+    "title",
+    "url",
+    "source",
+    "byline",
+    "dateline",
+    "language",
+    "external_id",
+    "origin",
+    "collection",
+    "text_hash",
+)
+
+
+def _metadata(row: Row) -> dict[str, Any]:
+    data = {name: row[name] for name in _PLAIN_COLUMNS}
+    data["published"] = _parse_time(row["published"])
+    data["credits"] = tuple(_unjson(row["credits"]) or ())
+    return data
+
+
+def _pairs(value: Any) -> tuple[tuple[int, int], ...]:
+    return tuple((int(a), int(b)) for a, b in _unjson(value) or ())
 
 
 def article_from_row(row: Row) -> Article:
     return Article(
-        id=row["id"],
+        **_metadata(row),
         text=row["text"],
-        title=row["title"],
-        url=row["url"],
-        source=row["source"],
-        byline=row["byline"],
-        published=_parse_time(row["published"]),
-        dateline=row["dateline"],
-        credits=tuple(_unjson(row["credits"]) or ()),
-        language=row["language"],
-        paragraphs=tuple((int(s), int(e)) for s, e in _unjson(row["paragraphs"]) or ()),
-        external_id=row["external_id"],
-        origin=row["origin"],
-        collection=row["collection"],
-        text_hash=row["text_hash"],
+        paragraphs=_pairs(row["paragraphs"]),
+        source_offsets=_pairs(row["source_offsets"]),
     )
 
 
 def header_from_row(row: Row) -> ArticleHeader:
     """A listing record: the article columns except text/paragraphs, plus sizes and lead."""
     return ArticleHeader(
-        id=row["id"],
-        title=row["title"],
-        url=row["url"],
-        source=row["source"],
-        byline=row["byline"],
-        published=_parse_time(row["published"]),
-        dateline=row["dateline"],
-        credits=tuple(_unjson(row["credits"]) or ()),
-        language=row["language"],
-        external_id=row["external_id"],
-        origin=row["origin"],
-        collection=row["collection"],
-        text_hash=row["text_hash"],
+        **_metadata(row),
         n_chars=int(row["n_chars"]),
         n_sentences=int(row["n_sentences"]),
         lead=row["lead"] or "",

@@ -58,13 +58,21 @@ AMBIGUOUS_SHOWN = 5  # candidate ids named when an id prefix is ambiguous
 _HIT_OPEN, _HIT_CLOSE = "\x02", "\x03"  # snippet() markers, parsed out into offsets
 _HEX = re.compile(r"[0-9a-f]+")
 
-_HEADER_SELECT = """
-    SELECT a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
+# Listing order: by collection (none last), publication date (undated last), outlet, id.  The
+# page of ids is chosen first, so sizes and lead sentences are computed only for that page.
+_LISTING_ORDER = """a.collection IS NULL, a.collection, a.published IS NULL, a.published,
+    a.source, a.id"""
+_HEADER_COLUMNS = """a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
            a.language, a.external_id, a.origin, a.collection, a.text_hash,
            length(a.text) AS n_chars,
            (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
-           (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead
-    FROM articles a
+           (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead"""
+_HEADER_SELECT = f"""
+    SELECT {_HEADER_COLUMNS}
+    FROM (SELECT a.seq FROM articles a {{where}} ORDER BY {_LISTING_ORDER} LIMIT ? OFFSET ?)
+         AS page
+    JOIN articles a ON a.seq = page.seq
+    ORDER BY {_LISTING_ORDER}
 """
 _ARTICLE_SELECT = f"SELECT {', '.join(rows.ARTICLE_COLUMNS)} FROM articles"
 _LINK_COLUMNS_WITHOUT_PASSAGES = (
@@ -276,7 +284,13 @@ class SQLiteStore:
                         )
                     sentence_rows.append(rows.sentence_to_row(sentence))
             if article_rows:
+                last = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
                 conn.executemany(_insert_sql("articles", article_rows[0]), article_rows)
+                conn.execute(
+                    "INSERT INTO articles_fts (rowid, title, text) "
+                    "SELECT seq, title, text FROM articles WHERE seq > ?",
+                    (last,),
+                )
             if sentence_rows:
                 conn.executemany(_insert_sql("sentences", sentence_rows[0]), sentence_rows)
         return AddResult(tuple(new), tuple(existing))
@@ -347,10 +361,7 @@ class SQLiteStore:
     ) -> list[ArticleHeader]:
         where, params = ("WHERE a.collection = ?", [collection]) if collection else ("", [])
         found = self._query(
-            f"""{_HEADER_SELECT} {where}
-            ORDER BY a.collection IS NULL, a.collection, a.published IS NULL, a.published,
-                     a.source, a.id
-            LIMIT ? OFFSET ?""",
+            _HEADER_SELECT.format(where=where),
             [*params, -1 if limit is None else limit, offset],
         )
         return [rows.header_from_row(r) for r in found]
@@ -421,7 +432,7 @@ class SQLiteStore:
     def _fts(self, match: str, limit: int) -> list[sqlite3.Row]:
         return self._conn.execute(
             f"""SELECT a.id, a.title, a.source, a.published, a.collection,
-                       snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet,
+                       snippet(articles_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet,
                        bm25(articles_fts) AS rank
                 FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
                 WHERE articles_fts MATCH ?
@@ -711,7 +722,8 @@ class SQLiteStore:
             found = {
                 row["id"]: rows.header_from_row(row)
                 for row in self._conn.execute(
-                    f"{_HEADER_SELECT} WHERE a.id IN (SELECT id FROM temp._refs)"
+                    f"SELECT {_HEADER_COLUMNS} FROM articles a "
+                    "WHERE a.id IN (SELECT id FROM temp._refs)"
                 )
             }
         missing = [i for i in wanted if i not in found]
