@@ -439,6 +439,27 @@ async def _load(port: int, path: str, clients: int, per_client: int) -> dict[str
     }
 
 
+def _cpu_per_request(db: Path, pages: dict[str, str], repeats: int = 9) -> dict[str, float]:
+    """Median CPU milliseconds to answer each page in-process without the page cache: what
+    one request costs whatever else the machine is doing (wall-clock latency on a shared
+    machine also counts the time spent waiting for a core)."""
+    from fastapi.testclient import TestClient
+
+    from newsweave.web.app import create_app
+
+    cost: dict[str, float] = {}
+    with TestClient(create_app(db=db, cache_bytes=0)) as client:
+        for name, path in pages.items():
+            client.get(path)
+            spent = []
+            for _ in range(repeats):
+                began = time.process_time()
+                client.get(path)
+                spent.append((time.process_time() - began) * 1000)
+            cost[name] = round(statistics.median(spent), 1)
+    return cost
+
+
 @contextmanager
 def _serve(db: Path, workers: int, cache_mb: int) -> Iterator[int]:
     """``newsweave serve`` in its own process (so the client does not share its GIL)."""
@@ -495,6 +516,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"story page ({BIG_STORY} articles)": f"/story/{meta['big_story']}",
         "search": "/search?q=" + meta["search"].replace(" ", "+"),
     }
+    cpu = _cpu_per_request(db, pages)
+    for name, ms in cpu.items():
+        print(f"{name:28s} CPU per request, in process, no cache: {ms:6.1f} ms", flush=True)
     runs: list[dict[str, Any]] = []
     for workers, cache_mb in SERVERS:
         server = f"{workers} worker{'s' if workers > 1 else ''}, " + (
@@ -525,6 +549,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "note": "shared CPU: provisional",
         },
         "store": meta,
+        "cpu_ms_per_request_uncached": cpu,
         "goal": {"story_p50_ms": GOAL_P50_MS, "story_p99_ms": GOAL_P99_MS},
         "story_goal_met": {
             str(r["clients"]): r["p50_ms"] <= GOAL_P50_MS and r["p99_ms"] <= GOAL_P99_MS

@@ -785,18 +785,24 @@ def _valid(start: int, end: int, length: int) -> bool:
     return 0 <= start < end <= length
 
 
+def _side(link: ReuseLink, article_id: str) -> tuple[str, str]:
+    """How ``article_id`` takes part in ``link`` ("reused", "reused_by" or "shared"), and the
+    other article's id."""
+    mine_is_source = link.source_id == article_id
+    other_id = link.target_id if mine_is_source else link.source_id
+    if link.direction is not ReuseDirection.DERIVED:
+        return "shared", other_id
+    return ("reused_by" if mine_is_source else "reused"), other_id
+
+
 def _reuse_highlights(
     article: Article, links: Sequence[ReuseLink], others: dict[str, ArticleRef]
 ) -> list[Highlight]:
     """One highlight per passage range of this article, listing every article it is found in."""
     merged: dict[tuple[str, int, int], list[Counterpart]] = {}
     for link in links:
+        kind, other_id = _side(link, article.id)
         mine_is_source = link.source_id == article.id
-        other_id = link.target_id if mine_is_source else link.source_id
-        if link.direction is ReuseDirection.DERIVED:
-            kind = "reused_by" if mine_is_source else "reused"
-        else:
-            kind = "shared"
         other = others.get(other_id)
         for passage in link.passages:
             mine, theirs = (
@@ -876,18 +882,13 @@ def article_view(store: Store, article_id: str) -> ArticleView:
     }
     reuse_rows = []
     for link in links:
-        mine_is_source = link.source_id == article.id
-        other_id = link.target_id if mine_is_source else link.source_id
+        kind, other_id = _side(link, article.id)
         if other_id not in others:
             continue
-        if link.direction is ReuseDirection.DERIVED:
-            rel = relation["reused_by" if mine_is_source else "reused"]
-        else:
-            rel = relation["shared"]
         reuse_rows.append(
             ReuseRow(
                 others[other_id],
-                rel,
+                relation[kind],
                 link.kind.value,
                 link.score,
                 len(link.passages),
