@@ -153,6 +153,17 @@ NOUNS = [
     "ferry",
     "market",
 ]
+# What speakers say: distinct statements, so a story's quotes group into several per speaker.
+SAYINGS = [
+    "We will not let the {topic} fail while I hold this office",
+    "Nobody in {place} was asked before the {topic} decision was taken",
+    "The money for the {topic} was promised three budgets ago",
+    "Our engineers warned about the {topic} in writing last spring",
+    "I expect every party to be at the table by Friday",
+    "Families in {place} deserve better than another delay",
+    "The figures we were given do not add up",
+    "This is the worst week for {place} in a decade",
+]
 VERBS = [
     "close",
     "reopen",
@@ -179,10 +190,11 @@ def _sentences(rng: random.Random, topic: str, place: str, people: list[str]) ->
     ]
     for _ in range(rng.randint(6, 12)):
         who = rng.choice(people)
+        saying = rng.choice(SAYINGS).format(topic=topic, place=place)
         out.append(
             rng.choice(
                 [
-                    f"\u201cWe will {rng.choice(VERBS)} the {topic} by winter,\u201d said {who}.",
+                    f"\u201c{saying},\u201d said {who}.",
                     f"{who} said the {topic} in {place} was idle for {rng.randint(3, 30)} years.",
                     f"Residents near the {topic} described delays of {rng.randint(2, 50)} minutes.",
                     f"The {rng.choice(ORGS)} would {rng.choice(VERBS)} its plans for the {topic}.",

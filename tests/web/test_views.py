@@ -104,8 +104,8 @@ def test_story_graph_draws_linked_articles_left_to_right(world: World) -> None:
     nodes = {n.article_id: n for n in graph.nodes}
     assert set(nodes) == {world.wire.id, world.herald.id, world.coast.id}
     assert graph.n_unlinked == 1 and graph.n_omitted == 0
-    assert nodes[world.wire.id].column == 0
-    assert nodes[world.herald.id].column == nodes[world.coast.id].column == 1
+    assert nodes[world.wire.id].layer == 0
+    assert nodes[world.herald.id].layer == nodes[world.coast.id].layer == 1
     for edge in graph.edges:
         assert edge.directed and nodes[edge.source_id].x < nodes[edge.target_id].x
 

@@ -56,6 +56,7 @@ ARTICLE_ID = r"^[0-9a-f]{16}$"  # Article.build and Story.make_id: 16 hex digits
 ENTITY_REF = r"^[^\x00-\x1f\x7f]{1,200}$"  # an entity id, or a name typed in the filter form
 MAX_TEXT_PARAM = 200
 CARRIERS_SHOWN = 12  # articles linked under a statement on a page (the JSON lists them all)
+STATEMENTS_OPEN = 3  # statements shown per speaker; the rest sit in a <details> under them
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -266,6 +267,7 @@ def _templates() -> Environment:
         urlencode=urlencode,
         reuse_kinds=REUSE_KINDS,
         carriers_shown=CARRIERS_SHOWN,
+        statements_open=STATEMENTS_OPEN,
     )
     return env
 
