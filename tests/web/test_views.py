@@ -261,6 +261,7 @@ def test_search_finds_articles_entities_and_their_quotes(world: World) -> None:
     assert view.query == "Edda Voss"
     assert {r.article.id for r in view.results} == {world.wire.id, world.herald.id, world.coast.id}
     assert all(r.stories[0].id == world.pier.id for r in view.results)
+    assert [(h.story.id, h.n_matching) for h in view.stories] == [(world.pier.id, 3)]
     assert [e.name for e in view.entities] == ["Edda Voss"]
     (voss,) = view.speakers
     assert voss.n_quotes == 3 and voss.statements[0].n_variants == 1
@@ -284,3 +285,11 @@ def test_articles_listing_pages(world: World) -> None:
     view = views.articles_view(world.store)
     assert view.total == 5 and len(view.articles) == 5 and view.pages == 1
     assert views.articles_view(world.store, page=2).articles == ()
+
+
+def test_many_outlets_are_offered_by_size(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views, "OUTLETS_OFFERED", 2)
+    view = views.stories_view(world.store)
+    assert view.n_outlets == 4
+    # Lakemoor Wire (2 articles) first by size, then the first of the 1-article outlets by name.
+    assert [o.name for o in view.outlets] == ["Coast Daily", "Lakemoor Wire"]

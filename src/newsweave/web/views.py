@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 STORIES_PER_PAGE = 25
 ARTICLES_PER_PAGE = 50
 MAX_PAGE = 100_000  # deeper pages are refused as bad input
+OUTLETS_OFFERED = 200  # outlets listed in the filter; with more, the filter takes a typed name
 TOP_ENTITIES = 5  # entity chips per row of the stories page
 STORY_ENTITIES = 60  # entities listed on a story page
 SEARCH_RESULTS = 30
@@ -225,7 +226,8 @@ class StoriesView:
     stories: tuple[StoryRow, ...]
     n_articles: int  # in the whole store
     n_stories: int  # in the whole store
-    outlets: tuple[OutletRef, ...]  # every outlet, for the filter
+    outlets: tuple[OutletRef, ...]  # outlets to offer in the filter: the largest, by name
+    n_outlets: int  # outlets in the store
 
 
 def _find_entity(store: Store, ref: str) -> EntityRef | None:
@@ -283,6 +285,10 @@ def stories_view(store: Store, filters: StoryFilters = StoryFilters()) -> Storie
         )
         for s in found.stories
     )
+    outlets = store.outlets()
+    offered = sorted(
+        (OutletRef(o.name, o.n_articles) for o in outlets), key=lambda o: (-o.n_articles, o.name)
+    )[:OUTLETS_OFFERED]
     return StoriesView(
         filters=filters,
         entity=entity,
@@ -293,7 +299,8 @@ def stories_view(store: Store, filters: StoryFilters = StoryFilters()) -> Storie
         stories=rows,
         n_articles=store.count_articles(),
         n_stories=n_stories,
-        outlets=tuple(OutletRef(o.name, o.n_articles) for o in store.outlets()),
+        outlets=tuple(sorted(offered, key=lambda o: o.name)),
+        n_outlets=len(outlets),
     )
 
 
@@ -943,8 +950,15 @@ class SearchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryHit:
+    story: StoryRef
+    n_matching: int  # of the matching articles shown, how many are in this story
+
+
+@dataclass(frozen=True, slots=True)
 class SearchView:
     query: str
+    stories: tuple[StoryHit, ...]  # stories of the matching articles, most matches first
     results: tuple[SearchResult, ...]  # articles, best first
     entities: tuple[EntityRef, ...]  # people, organisations and places whose name matches
     speakers: tuple[Speaker, ...]  # what the matching speakers said, grouped into statements
@@ -979,6 +993,15 @@ def search_view(store: Store, query: str) -> SearchView:
         )
         for h in hits
     )
+    matching: dict[str, int] = {}
+    for h in hits:  # best hits first, so ties keep the order of the best match
+        for story in story_lists[h.article_id]:
+            matching[story.id] = matching.get(story.id, 0) + 1
+    by_id = {s.id: s for s in all_stories}
+    story_hits = tuple(
+        StoryHit(_story_ref(by_id[i], headlines[i]), n)
+        for i, n in sorted(matching.items(), key=lambda kv: -kv[1])
+    )
     entities = [_entity(e) for e in store.find_entities(query, limit=SEARCH_ENTITIES)]
     names = {e.id: e.name for e in entities}
     said: dict[str, Quote] = {}
@@ -994,6 +1017,7 @@ def search_view(store: Store, query: str) -> SearchView:
     speakers = [s for s in _speakers(list(said.values()), names, number) if s.name]
     return SearchView(
         query=query,
+        stories=story_hits,
         results=results,
         entities=tuple(entities),
         speakers=tuple(speakers),
