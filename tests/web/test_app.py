@@ -319,3 +319,17 @@ def test_the_outlet_filter_becomes_a_text_field_when_outlets_are_many(
     monkeypatch.setattr(views, "OUTLETS_OFFERED", 2)
     html = client.get("/?since=2024-01-01").text  # another URL: not from the page cache
     assert '<input id="f-outlet" name="outlet" type="text" list="outlet-names"' in html
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("We will rebuild it", "“We will rebuild it”"),
+        ("“We warned them,” … “Nobody listened.”", "“We warned them,” … “Nobody listened.”"),
+        ('"Straight marks," too', '“"Straight marks," too”'),  # only an opening mark: wrapped
+    ],
+)
+def test_quotes_get_marks_once(text: str, shown: str) -> None:
+    from newsweave.web.app import quoted
+
+    assert quoted(text) == shown

@@ -130,7 +130,7 @@ def test_story_quotes_grouped_by_speaker_with_variants_flagged(world: World) -> 
     voss, unnamed = view.speakers
     assert (voss.name, voss.entity_id, voss.n_articles) == ("Edda Voss", "e-voss", 3)
     (statement,) = voss.statements
-    assert statement.text == "The pier is no longer safe for anyone,"  # carried by two
+    assert statement.text == "The pier is no longer safe for anyone who fishes from it,"
     assert statement.n_articles == 3 and statement.n_variants == 1
     assert [(c.number, c.variant) for c in statement.carriers] == [
         (1, False),
@@ -165,43 +165,6 @@ def test_story_without_reuse_says_provenance_is_unknown(world: World) -> None:
 def test_unknown_story_is_not_found(world: World) -> None:
     with pytest.raises(NotFoundError):
         views.story_view(world.store, "0123456789abcdef")
-
-
-# --- statements -------------------------------------------------------------------------------
-
-
-def said(article: str, text: str, start: int = 0) -> Quote:
-    return Quote(article, Span(article, start, start + len(text)), text, True, speaker_text="X")
-
-
-@pytest.mark.parametrize(
-    ("texts", "groups"),
-    [
-        # Copies word for word, and a trimmed copy, are one statement.
-        (
-            [
-                "We will rebuild the pier before the summer season starts",
-                "We will rebuild the pier before the summer season starts",
-                "rebuild the pier before the summer season",
-            ],
-            [3],
-        ),
-        # A reworded quote joins; a different statement does not.
-        (
-            [
-                "The pier is no longer safe for anyone",
-                "The pier is not safe any more for anyone",
-                "Taxes will not rise this year",
-            ],
-            [2, 1],
-        ),
-    ],
-)
-def test_group_statements(texts: list[str], groups: list[int]) -> None:
-    quotes = [said(f"{i:016x}", t) for i, t in enumerate(texts)]
-    number = {q.article_id: i + 1 for i, q in enumerate(quotes)}
-    statements = views.group_statements(quotes, number)
-    assert [s.n_articles for s in statements] == groups
 
 
 # --- one article ------------------------------------------------------------------------------
@@ -293,3 +256,26 @@ def test_many_outlets_are_offered_by_size(world: World, monkeypatch: pytest.Monk
     assert view.n_outlets == 4
     # Lakemoor Wire (2 articles) first by size, then the first of the 1-article outlets by name.
     assert [o.name for o in view.outlets] == ["Coast Daily", "Lakemoor Wire"]
+
+
+def test_a_split_quote_is_marked_piece_by_piece(world: World) -> None:
+    article = world.wire
+    first = "The pier is no longer safe"
+    second = "for anyone who fishes from it"
+    split = Quote(
+        article.id,
+        Span(article.id, article.text.index(first), article.text.index(second) + len(second)),
+        f"{first} … {second}",
+        True,
+        speaker_text="Mayor Edda Voss",
+        parts=(
+            Span(article.id, article.text.index(first), article.text.index(first) + len(first)),
+            Span(article.id, article.text.index(second), article.text.index(second) + len(second)),
+        ),
+    )
+    world.store.replace_quotes([article.id], [split])
+    marked = [
+        h for h in views.article_view(world.store, article.id).highlights if h.kind == "quote"
+    ]
+    assert [article.text[h.start : h.end] for h in marked] == [first, second]
+    assert [h.last for h in marked] == [False, True]

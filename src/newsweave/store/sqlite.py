@@ -62,11 +62,13 @@ _HEX = re.compile(r"[0-9a-f]+")
 # page of ids is chosen first, so sizes and lead sentences are computed only for that page.
 _LISTING_ORDER = """a.collection IS NULL, a.collection, a.published IS NULL, a.published,
     a.source, a.id"""
-_HEADER_COLUMNS = """a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
-           a.language, a.external_id, a.origin, a.collection, a.text_hash,
-           length(a.text) AS n_chars,
-           (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
-           (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead"""
+_HEADER_COLUMNS = """
+    a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
+    a.language, a.external_id, a.origin, a.collection, a.text_hash,
+    length(a.text) AS n_chars,
+    (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
+    (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead
+"""
 _HEADER_SELECT = f"""
     SELECT {_HEADER_COLUMNS}
     FROM (SELECT a.seq FROM articles a {{where}} ORDER BY {_LISTING_ORDER} LIMIT ? OFFSET ?)
@@ -722,8 +724,8 @@ class SQLiteStore:
             found = {
                 row["id"]: rows.header_from_row(row)
                 for row in self._conn.execute(
-                    f"SELECT {_HEADER_COLUMNS} FROM articles a "
-                    "WHERE a.id IN (SELECT id FROM temp._refs)"
+                    f"SELECT {_HEADER_COLUMNS} FROM articles a"
+                    " WHERE a.id IN (SELECT id FROM temp._refs)"
                 )
             }
         missing = [i for i in wanted if i not in found]

@@ -210,6 +210,17 @@ def marked(text: str, ranges: tuple[tuple[int, int], ...]) -> Markup:
     return Markup("".join(out))
 
 
+_QUOTE_MARKS = "\"'“”‘’«»„‚"
+
+
+def quoted(text: str) -> str:
+    """``text`` between curly quotes, unless it carries its own (a split quote keeps its marks)."""
+    text = text.strip()
+    if text[:1] in _QUOTE_MARKS and text[-1:] in _QUOTE_MARKS:
+        return text
+    return f"“{text}”"
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
@@ -261,6 +272,7 @@ def _templates() -> Environment:
         http_url=http_url,
         marked=marked,
         plural=plural,
+        quoted=quoted,
     )
     env.globals.update(
         version=__version__,
