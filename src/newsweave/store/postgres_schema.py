@@ -290,3 +290,12 @@ def m008_bulk_fts_and_listing_index(conn: Conn) -> None:
         """CREATE INDEX articles_collection
            ON articles (collection NULLS LAST, published NULLS LAST, source NULLS FIRST, id)""",
     )
+
+
+@MIGRATIONS
+def m009_quote_parts_and_mention_kinds(conn: Conn) -> None:
+    _run(
+        conn,
+        "ALTER TABLE quotes ADD COLUMN parts text NOT NULL DEFAULT '[]'",
+        "ALTER TABLE mentions ADD COLUMN kind text NOT NULL DEFAULT 'name'",
+    )
