@@ -80,7 +80,8 @@ class RunData:
     rejections: list[Dataset[Rejected]] = field(default_factory=list)
     records: Dataset[tuple[Order, Any]] | None = None
     articles: Dataset[tuple[Article, list[Sentence]]] | None = None
-    duplicates: Dataset[str] | None = None  # ids read more than once (once per extra copy)
+    # counters each step adds to ("records", 1), ("duplicates", n)...: summed in one pass
+    stats: list[Dataset[tuple[str, int]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -147,38 +148,47 @@ def step_read(engine: Engine, data: RunData, inputs: Sequence[str], options: Run
 def step_clean(engine: Engine, data: RunData, options: RunOptions) -> Dataset[Any]:
     assert data.records is not None
     prepared = data.records.map(partial(steps.prepare, options=options.clean)).persist()
-    data.records = prepared  # read once, counted at the end
+    data.stats.append(prepared.map(partial(_one, "records")))
     counts = RepeatCounts({}, {})
     if steps.repeats_on(options.clean):
-        per_article = prepared.flat_map(steps.lines).reduce_by_key(_first).persist()
-        docs = per_article.map(_outlet_one).reduce_by_key(operator.add).collect()
-        frequent = (
-            per_article.flat_map(_line_ones)
+        # One job: identical bodies of an outlet counted once, then articles per outlet and
+        # per (outlet, line); only lines in enough articles to be repeats come back.
+        tallies = (
+            prepared.flat_map(steps.lines)
+            .reduce_by_key(_first)
+            .flat_map(_tallies)
             .reduce_by_key(operator.add)
-            .filter(partial(_at_least, options.clean.repeat_min_docs))
+            .filter(partial(_worth_keeping, options.clean.repeat_min_docs))
             .collect()
         )
-        counts = RepeatCounts(dict(docs), dict(frequent))
-        log.info("clean: %d outlets, %d lines repeated across articles", len(docs), len(frequent))
+        docs = {outlet: n for (kind, outlet, _), n in tallies if kind == "docs"}
+        lines = {(outlet, line): n for (kind, outlet, line), n in tallies if kind == "line"}
+        counts = RepeatCounts(docs, lines)
+        log.info("clean: %d outlets, %d lines repeated across articles", len(docs), len(lines))
     shared = engine.broadcast(counts)
-    return prepared.map(partial(_finish, counts=shared, options=options.clean))
+    cleaned = prepared.map(partial(_finish, counts=shared, options=options.clean)).persist()
+    data.rejections.append(cleaned.flat_map(_rejected))
+    return cleaned
+
+
+def _one(name: str, item: object) -> tuple[str, int]:
+    return name, 1
 
 
 def _first(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     return min(a, b)  # the same body twice has the same lines: any one will do
 
 
-def _outlet_one(item: tuple[tuple[str, str], tuple[int, ...]]) -> tuple[str, int]:
-    return item[0][0], 1
+Tally = tuple[str, str, int]  # ("docs", outlet, 0) or ("line", outlet, line hash)
 
 
-def _line_ones(item: tuple[tuple[str, str], tuple[int, ...]]) -> list[tuple[tuple[str, int], int]]:
+def _tallies(item: tuple[tuple[str, str], tuple[int, ...]]) -> list[tuple[Tally, int]]:
     (outlet, _), lines = item
-    return [((outlet, line), 1) for line in lines]
+    return [(("docs", outlet, 0), 1), *((("line", outlet, line), 1) for line in lines)]
 
 
-def _at_least(minimum: int, item: tuple[Any, int]) -> bool:
-    return item[1] >= minimum
+def _worth_keeping(minimum: int, item: tuple[Tally, int]) -> bool:
+    return item[0][0] == "docs" or item[1] >= minimum
 
 
 def _finish(item: Any, counts: Any, options: CleanOptions) -> tuple[Order, Article | Rejected]:
@@ -188,35 +198,31 @@ def _finish(item: Any, counts: Any, options: CleanOptions) -> tuple[Order, Artic
 def step_dedupe(
     data: RunData, cleaned: Dataset[tuple[Order, Article | Rejected]]
 ) -> Dataset[Article]:
-    data.rejections.append(cleaned.flat_map(_rejected))
-    keyed = cleaned.flat_map(_keyed_article)
     # Two copies of one article (the same file read twice, a record repeated) have one id:
-    # keep the first read, as the store keeps the first stored.
-    first = keyed.reduce_by_key(_earliest).persist()
-    data.duplicates = keyed.map(_id_order).reduce_by_key(operator.add).flat_map(_extra_copies)
+    # keep the first read, as the store keeps the first stored, and count the others.
+    first = cleaned.flat_map(_keyed_article).reduce_by_key(_earliest).persist()
+    data.stats.append(first.map(_extra_copies))
     return first.map(_article_of)
 
 
-def _keyed_article(
-    item: tuple[Order, Article | Rejected],
-) -> list[tuple[str, tuple[Order, Article]]]:
+Copies = tuple[Order, Article, int]  # the first copy read, and how many were read
+
+
+def _keyed_article(item: tuple[Order, Article | Rejected]) -> list[tuple[str, Copies]]:
     order, article = item
-    return [] if isinstance(article, Rejected) else [(article.id, (order, article))]
+    return [] if isinstance(article, Rejected) else [(article.id, (order, article, 1))]
 
 
-def _earliest(a: tuple[Order, Article], b: tuple[Order, Article]) -> tuple[Order, Article]:
-    return a if a[0] <= b[0] else b
+def _earliest(a: Copies, b: Copies) -> Copies:
+    first = a if a[0] <= b[0] else b
+    return first[0], first[1], a[2] + b[2]
 
 
-def _id_order(item: tuple[str, tuple[Order, Article]]) -> tuple[str, int]:
-    return item[0], 1
+def _extra_copies(item: tuple[str, Copies]) -> tuple[str, int]:
+    return "duplicates", item[1][2] - 1
 
 
-def _extra_copies(item: tuple[str, int]) -> list[str]:
-    return [item[0]] * (item[1] - 1)
-
-
-def _article_of(item: tuple[str, tuple[Order, Article]]) -> Article:
+def _article_of(item: tuple[str, Copies]) -> Article:
     return item[1][1]
 
 
@@ -281,7 +287,7 @@ def run(
     running = {"status": "running", **report.to_dict()}  # a killed run is still recognised
     engine.write_text(f"{output.rstrip('/')}/{MANIFEST}", json.dumps(running, indent=2) + "\n")
     data = plan(engine, inputs, options)
-    assert data.records is not None and data.articles is not None and data.duplicates is not None
+    assert data.articles is not None
     report.files = len(data.files)
 
     def write(name: str, dataset: Dataset[Any], to: Callable[[Any], dict[str, Any]]) -> None:
@@ -295,16 +301,21 @@ def run(
     rejections = data.rejections[0]
     for more in data.rejections[1:]:
         rejections = rejections.union(more)
-    rejections = rejections.persist()
     write("rejections", rejections, _rejection_row)
 
-    counts = dict(articles.flat_map(_sizes).reduce_by_key(operator.add).collect())
-    report.articles = counts.get("articles", 0)
-    report.sentences = counts.get("sentences", 0)
-    report.records = data.records.count()
-    report.duplicates = data.duplicates.count()
-    rejected = rejections.map(_step_one).reduce_by_key(operator.add).collect()
-    report.rejected = dict(sorted(rejected))
+    stats = articles.flat_map(_sizes).union(rejections.map(_step_one))
+    for more_stats in data.stats:
+        stats = stats.union(more_stats)
+    totals = dict(stats.reduce_by_key(operator.add).collect())
+    report.articles = totals.get("articles", 0)
+    report.sentences = totals.get("sentences", 0)
+    report.records = totals.get("records", 0)
+    report.duplicates = totals.get("duplicates", 0)
+    report.rejected = {
+        k.removeprefix("rejected:"): n
+        for k, n in sorted(totals.items())
+        if k.startswith("rejected:")
+    }
     report.tables = {
         "articles": report.articles,
         "sentences": report.sentences,
@@ -322,4 +333,4 @@ def _sizes(item: tuple[Article, list[Sentence]]) -> list[tuple[str, int]]:
 
 
 def _step_one(item: Rejected) -> tuple[str, int]:
-    return item.step, 1
+    return f"rejected:{item.step}", 1

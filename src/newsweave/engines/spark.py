@@ -156,7 +156,10 @@ class SparkDataset(Generic[T]):
         spark_schema = st.StructType(
             [st.StructField(f.name, spark_type(f.type), nullable=f.nullable) for f in schema]
         )
-        frame = self._engine.session.createDataFrame(self.rdd.map(to_row), schema=spark_schema)
+        # The rows are built from the same schema (tables.py), so Spark need not check each.
+        frame = self._engine.session.createDataFrame(
+            self.rdd.map(to_row), schema=spark_schema, verifySchema=False
+        )
         frame.write.mode("overwrite").parquet(path)
 
 
