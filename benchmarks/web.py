@@ -153,6 +153,17 @@ NOUNS = [
     "ferry",
     "market",
 ]
+# What speakers say: distinct statements, so a story's quotes group into several per speaker.
+SAYINGS = [
+    "We will not let the {topic} fail while I hold this office",
+    "Nobody in {place} was asked before the {topic} decision was taken",
+    "The money for the {topic} was promised three budgets ago",
+    "Our engineers warned about the {topic} in writing last spring",
+    "I expect every party to be at the table by Friday",
+    "Families in {place} deserve better than another delay",
+    "The figures we were given do not add up",
+    "This is the worst week for {place} in a decade",
+]
 VERBS = [
     "close",
     "reopen",
@@ -179,10 +190,11 @@ def _sentences(rng: random.Random, topic: str, place: str, people: list[str]) ->
     ]
     for _ in range(rng.randint(6, 12)):
         who = rng.choice(people)
+        saying = rng.choice(SAYINGS).format(topic=topic, place=place)
         out.append(
             rng.choice(
                 [
-                    f"\u201cWe will {rng.choice(VERBS)} the {topic} by winter,\u201d said {who}.",
+                    f"\u201c{saying},\u201d said {who}.",
                     f"{who} said the {topic} in {place} was idle for {rng.randint(3, 30)} years.",
                     f"Residents near the {topic} described delays of {rng.randint(2, 50)} minutes.",
                     f"The {rng.choice(ORGS)} would {rng.choice(VERBS)} its plans for the {topic}.",
@@ -406,37 +418,72 @@ async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path:
 
 async def _load(port: int, path: str, clients: int, per_client: int) -> dict[str, Any]:
     latencies: list[float] = []
-    errors = 0
+    errors = reconnects = 0
     deadline = time.perf_counter() + TIME_CAP_S
-    connections = [await asyncio.open_connection("127.0.0.1", port) for _ in range(clients)]
-    try:
-        await _get(*connections[0], path)  # warm: templates compiled, page built once
 
-        async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            nonlocal errors
+    async def connect() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.open_connection("127.0.0.1", port)
+
+    warm = await connect()
+    await _get(*warm, path)  # templates compiled, page built once (and cached, if on)
+    warm[1].close()
+
+    async def client() -> None:
+        nonlocal errors, reconnects
+        reader, writer = await connect()
+        try:
             for _ in range(per_client):
                 if time.perf_counter() > deadline:
                     return
                 began = time.perf_counter()
-                status = await _get(reader, writer, path)
+                try:
+                    status = await _get(reader, writer, path)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    # The server closed a kept-alive connection (idle timeout): a browser
+                    # reconnects and asks again; so do we, and the latency includes it.
+                    reconnects += 1
+                    writer.close()
+                    reader, writer = await connect()
+                    status = await _get(reader, writer, path)
                 latencies.append((time.perf_counter() - began) * 1000)
                 errors += status != 200
-
-        began = time.perf_counter()
-        await asyncio.gather(*(client(r, w) for r, w in connections))
-        elapsed = time.perf_counter() - began
-    finally:
-        for _, writer in connections:
+        finally:
             writer.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.perf_counter() - began
     return {
         "clients": clients,
         "requests": len(latencies),
         "errors": errors,
+        "reconnects": reconnects,
         "p50_ms": round(_percentile(latencies, 50), 1),
         "p99_ms": round(_percentile(latencies, 99), 1),
         "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
         "requests_per_s": round(len(latencies) / elapsed, 1) if elapsed else None,
     }
+
+
+def _cpu_per_request(db: Path, pages: dict[str, str], repeats: int = 9) -> dict[str, float]:
+    """Median CPU milliseconds to answer each page in-process without the page cache: what
+    one request costs whatever else the machine is doing (wall-clock latency on a shared
+    machine also counts the time spent waiting for a core)."""
+    from fastapi.testclient import TestClient
+
+    from newsweave.web.app import create_app
+
+    cost: dict[str, float] = {}
+    with TestClient(create_app(db=db, cache_bytes=0)) as client:
+        for name, path in pages.items():
+            client.get(path)
+            spent = []
+            for _ in range(repeats):
+                began = time.process_time()
+                client.get(path)
+                spent.append((time.process_time() - began) * 1000)
+            cost[name] = round(statistics.median(spent), 1)
+    return cost
 
 
 @contextmanager
@@ -495,6 +542,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"story page ({BIG_STORY} articles)": f"/story/{meta['big_story']}",
         "search": "/search?q=" + meta["search"].replace(" ", "+"),
     }
+    cpu = _cpu_per_request(db, pages)
+    for name, ms in cpu.items():
+        print(f"{name:28s} CPU per request, in process, no cache: {ms:6.1f} ms", flush=True)
     runs: list[dict[str, Any]] = []
     for workers, cache_mb in SERVERS:
         server = f"{workers} worker{'s' if workers > 1 else ''}, " + (
@@ -525,6 +575,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "note": "shared CPU: provisional",
         },
         "store": meta,
+        "cpu_ms_per_request_uncached": cpu,
         "goal": {"story_p50_ms": GOAL_P50_MS, "story_p99_ms": GOAL_P99_MS},
         "story_goal_met": {
             str(r["clients"]): r["p50_ms"] <= GOAL_P50_MS and r["p99_ms"] <= GOAL_P99_MS

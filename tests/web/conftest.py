@@ -39,20 +39,20 @@ CET = timezone(timedelta(hours=1))
 WIRE = (
     "LAKEMOOR (Lakemoor Wire) - The town council of Lakemoor voted on Tuesday to close the old "
     "ferry pier after divers found its pilings rotten.\n"
-    "\u201cThe pier is no longer safe for anyone,\u201d said Mayor Edda Voss. Repairs would cost "
-    "four million crowns, the council said."
+    "\u201cThe pier is no longer safe for anyone who fishes from it,\u201d said Mayor Edda Voss. "
+    "Repairs would cost four million crowns, the council said."
 )
 HERALD = (
     "Valley readers will remember the pier from summer markets.\n"
     "LAKEMOOR (Lakemoor Wire) - The town council of Lakemoor voted on Tuesday to close the old "
     "ferry pier after divers found its pilings rotten.\n"
-    "\u201cThe pier is no longer safe for anyone,\u201d said Mayor Edda Voss. Repairs would cost "
-    "four million crowns, the council said."
+    "\u201cThe pier is no longer safe for anyone who fishes from it,\u201d said Mayor Edda Voss. "
+    "Repairs would cost four million crowns, the council said."
 )
 COAST = (
     "Lakemoor will shut its ferry pier, a decision that angered fishing crews.\n"
-    "\u201cThe pier is not safe any more for anyone,\u201d Mayor Edda Voss told the Coast Daily. "
-    "Repairs would cost four million crowns, the council said."
+    "\u201cThe pier is no longer safe for anybody who fishes from it,\u201d Mayor Edda Voss told "
+    "the Coast Daily. Repairs would cost four million crowns, the council said."
 )
 WATCH = (
     "Pier Watch has followed the pilings for years. He said the timber had been failing since "
@@ -189,9 +189,24 @@ def fill(store: Store) -> World:
     store.replace_quotes(
         [a.id for a in articles],
         [
-            quote(wire, "The pier is no longer safe for anyone,", "Mayor Edda Voss", voss),
-            quote(herald, "The pier is no longer safe for anyone,", "Mayor Edda Voss", voss),
-            quote(coast, "The pier is not safe any more for anyone,", "Mayor Edda Voss", voss),
+            quote(
+                wire,
+                "The pier is no longer safe for anyone who fishes from it,",
+                "Mayor Edda Voss",
+                voss,
+            ),
+            quote(
+                herald,
+                "The pier is no longer safe for anyone who fishes from it,",
+                "Mayor Edda Voss",
+                voss,
+            ),
+            quote(
+                coast,
+                "The pier is no longer safe for anybody who fishes from it,",
+                "Mayor Edda Voss",
+                voss,
+            ),
             quote(
                 watch,
                 "the timber had been failing since the storms of last winter",

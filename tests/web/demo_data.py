@@ -1,12 +1,13 @@
 """The demo corpus in a store, with stories, reuse links, quotes, entities and summaries.
 
-Until the reuse, clustering, quotes and summarizer stages land, the web tests need something
-to show: this module ingests ``examples/demo`` for real, then writes the *ground truth* of
-``examples/demo-truth.json`` into the store with the model types: one story per event, one reuse
-link per copy relation (passages located in the clean texts), the attributed quotes, the
-entities with their alias mentions, and a summary per story whose sentences are lead sentences
-of the story's origins, each citing every article that carries that sentence word for word.
-It is test data built by hand from the truth file, not pipeline output.
+The web tests show what the pipeline stores.  This module ingests ``examples/demo`` for real
+and runs the stages that have landed: quotes and entities come from the quotes stage
+(:func:`newsweave.quotes.quote_story`, one call per story).  Until the clustering, reuse and
+summarizer stages land, their results are the *ground truth* of ``examples/demo-truth.json``
+written with the model types: one story per event, one reuse link per copy relation (passages
+located in the clean texts), and a summary per story whose sentences are lead sentences of the
+story's origins, each citing every article that carries that sentence word for word.
+``truth_quotes=True`` writes the truth's quotes and entities instead of the stage's.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from newsweave.model import (
     stable_id,
 )
 from newsweave.pipeline import ingest_paths
+from newsweave.quotes import quote_story
 from newsweave.store import SQLiteStore, Store
 from tests.support import DEMO, ROOT
 
@@ -213,8 +215,8 @@ def _summary(store: Store, story: Story, copies: set[str]) -> Summary:
     return Summary(story.id, tuple(lines), method="lead sentences (test data)", word_budget=120)
 
 
-def build_demo_store(path: Path) -> DemoStore:
-    """Ingest examples/demo into ``path`` and add the truth-derived stages (see module doc)."""
+def build_demo_store(path: Path, *, truth_quotes: bool = False) -> DemoStore:
+    """Ingest examples/demo into ``path`` and add the other stages (see the module doc)."""
     truth = json.loads(TRUTH.read_text(encoding="utf-8"))
     with SQLiteStore(path) as store:
         report = ingest_paths(store, [str(DEMO)])
@@ -230,9 +232,16 @@ def build_demo_store(path: Path) -> DemoStore:
         store.replace_reuse_links(links)
         stories = _stories(truth, by_ext, copies)
         store.replace_stories(stories)
-        quotes = _quotes(truth, by_ext)
-        store.replace_quotes([a.id for a in articles], [q for qs in quotes.values() for q in qs])
-        store.replace_entities([a.id for a in articles], _entities(truth, articles))
+        if truth_quotes:
+            quotes = _quotes(truth, by_ext)
+            every = [a.id for a in articles]
+            store.replace_quotes(every, [q for qs in quotes.values() for q in qs])
+            store.replace_entities(every, _entities(truth, articles))
+        else:
+            for story in stories:
+                found = quote_story(store.get_articles(story.article_ids))
+                store.replace_quotes(story.article_ids, found.quotes)
+                store.replace_entities(story.article_ids, found.entities)
         for story in stories:
             store.save_summary(_summary(store, story, copies))
         story_of_event = {

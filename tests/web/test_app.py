@@ -309,3 +309,27 @@ def test_pages_are_accessible_in_structure(served: tuple[TestClient, World, Path
             if tag == "svg":
                 assert attrs.get("role") == "img" and attrs.get("aria-labelledby"), html_path
         assert any(t == "a" and a.get("class") == "skip-link" for t, a in tags)
+
+
+def test_the_outlet_filter_becomes_a_text_field_when_outlets_are_many(
+    served: tuple[TestClient, World, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _, _ = served
+    assert '<select id="f-outlet"' in client.get("/?page=1").text
+    monkeypatch.setattr(views, "OUTLETS_OFFERED", 2)
+    html = client.get("/?since=2024-01-01").text  # another URL: not from the page cache
+    assert '<input id="f-outlet" name="outlet" type="text" list="outlet-names"' in html
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("We will rebuild it", "“We will rebuild it”"),
+        ("“We warned them,” … “Nobody listened.”", "“We warned them,” … “Nobody listened.”"),
+        ('"Straight marks," too', '“"Straight marks," too”'),  # only an opening mark: wrapped
+    ],
+)
+def test_quotes_get_marks_once(text: str, shown: str) -> None:
+    from newsweave.web.app import quoted
+
+    assert quoted(text) == shown

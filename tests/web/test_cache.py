@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from newsweave.model import Story
@@ -12,13 +13,18 @@ from newsweave.store import SQLiteStore
 from newsweave.web.app import create_app
 from newsweave.web.cache import PageCache
 from tests.support import make_article
-from tests.web.conftest import fill
+from tests.web.conftest import World, fill
 
 
-def test_a_page_is_built_once_until_another_writer_commits(tmp_path: Path) -> None:
+@pytest.fixture
+def stored(tmp_path: Path) -> tuple[Path, World]:
     path = tmp_path / "web.db"
     with SQLiteStore(path) as store:
-        world = fill(store)
+        return path, fill(store)
+
+
+def test_a_page_is_built_once_until_another_writer_commits(stored: tuple[Path, World]) -> None:
+    path, world = stored
     app = create_app(db=path)
     cache: PageCache = app.state.page_cache
     with TestClient(app) as client:
@@ -41,10 +47,8 @@ def test_a_page_is_built_once_until_another_writer_commits(tmp_path: Path) -> No
         assert client.get("/", headers={"If-None-Match": first.headers["etag"]}).status_code == 200
 
 
-def test_errors_are_not_cached_and_json_is(tmp_path: Path) -> None:
-    path = tmp_path / "web.db"
-    with SQLiteStore(path) as store:
-        world = fill(store)
+def test_errors_are_not_cached_and_json_is(stored: tuple[Path, World]) -> None:
+    path, world = stored
     app = create_app(db=path)
     cache: PageCache = app.state.page_cache
     with TestClient(app) as client:
@@ -57,10 +61,8 @@ def test_errors_are_not_cached_and_json_is(tmp_path: Path) -> None:
         assert client.get(url).headers["content-type"] == "application/json"
 
 
-def test_a_small_budget_evicts_and_zero_turns_it_off(tmp_path: Path) -> None:
-    path = tmp_path / "web.db"
-    with SQLiteStore(path) as store:
-        world = fill(store)
+def test_a_small_budget_evicts_and_zero_turns_it_off(stored: tuple[Path, World]) -> None:
+    path, world = stored
     pier, library = f"/story/{world.pier.id}", f"/story/{world.library_story.id}"
     with TestClient(create_app(db=path)) as client:
         sizes = [len(client.get(pier).content), len(client.get(library).content)]

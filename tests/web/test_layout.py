@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsweave.web.layout import (
+    LANE_HEIGHT,
+    MAX_ROWS,
     MAX_STACK,
+    TIMELINE_PAD,
     EdgeSpec,
     NodeSpec,
     layout_graph,
@@ -28,7 +31,7 @@ def edge(a: int, b: int, directed: bool = True) -> EdgeSpec:
 
 
 def columns(graph_nodes: tuple) -> dict[str, int]:
-    return {n.article_id: n.column for n in graph_nodes}
+    return {n.article_id: n.layer for n in graph_nodes}
 
 
 def test_a_chain_of_copies_runs_left_to_right() -> None:
@@ -67,6 +70,20 @@ def test_big_graphs_keep_whole_components_and_count_the_rest() -> None:
     assert graph.n_omitted == 86 and graph.n_unlinked == 0
     kept = {n.article_id for n in graph.nodes}
     assert all((e.source_id in kept) == (e.target_id in kept) for e in edges)
+
+
+def test_a_tall_layer_wraps_into_columns() -> None:
+    nodes = [node(n) for n in range(0, 41)]
+    edges = [edge(0, n) for n in range(1, 41)]  # one wire story, forty copies
+    graph = layout_graph(nodes, edges)
+    copies = [n for n in graph.nodes if n.layer == 1]
+    assert len(copies) == 40 and len({n.column for n in copies}) == 3
+    assert max(n.y + n.height for n in graph.nodes) <= graph.height
+    assert graph.height < (MAX_ROWS + 1) * 60
+    source = next(n for n in graph.nodes if n.layer == 0)
+    assert all(source.x < n.x for n in copies)
+    occupied = {(n.x, n.y) for n in graph.nodes}
+    assert len(occupied) == len(graph.nodes)  # no two nodes on one spot
 
 
 def test_layout_is_deterministic_whatever_the_input_order() -> None:
@@ -110,7 +127,7 @@ def test_timeline_ticks_suit_the_span(hours: int, label: str) -> None:
 
 def test_timeline_caps_a_tall_stack() -> None:
     timeline = layout_timeline([node(n, 0) for n in range(1, 41)])
-    assert timeline.axis_y == pytest.approx(28 + MAX_STACK * 13)
+    assert timeline.axis_y == pytest.approx(TIMELINE_PAD + MAX_STACK * LANE_HEIGHT)
     (overflow,) = timeline.overflow
     assert overflow.label == f"+{40 - MAX_STACK + 1}"
 

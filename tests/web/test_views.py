@@ -104,8 +104,8 @@ def test_story_graph_draws_linked_articles_left_to_right(world: World) -> None:
     nodes = {n.article_id: n for n in graph.nodes}
     assert set(nodes) == {world.wire.id, world.herald.id, world.coast.id}
     assert graph.n_unlinked == 1 and graph.n_omitted == 0
-    assert nodes[world.wire.id].column == 0
-    assert nodes[world.herald.id].column == nodes[world.coast.id].column == 1
+    assert nodes[world.wire.id].layer == 0
+    assert nodes[world.herald.id].layer == nodes[world.coast.id].layer == 1
     for edge in graph.edges:
         assert edge.directed and nodes[edge.source_id].x < nodes[edge.target_id].x
 
@@ -130,7 +130,7 @@ def test_story_quotes_grouped_by_speaker_with_variants_flagged(world: World) -> 
     voss, unnamed = view.speakers
     assert (voss.name, voss.entity_id, voss.n_articles) == ("Edda Voss", "e-voss", 3)
     (statement,) = voss.statements
-    assert statement.text == "The pier is no longer safe for anyone,"  # carried by two
+    assert statement.text == "The pier is no longer safe for anyone who fishes from it,"
     assert statement.n_articles == 3 and statement.n_variants == 1
     assert [(c.number, c.variant) for c in statement.carriers] == [
         (1, False),
@@ -165,43 +165,6 @@ def test_story_without_reuse_says_provenance_is_unknown(world: World) -> None:
 def test_unknown_story_is_not_found(world: World) -> None:
     with pytest.raises(NotFoundError):
         views.story_view(world.store, "0123456789abcdef")
-
-
-# --- statements -------------------------------------------------------------------------------
-
-
-def said(article: str, text: str, start: int = 0) -> Quote:
-    return Quote(article, Span(article, start, start + len(text)), text, True, speaker_text="X")
-
-
-@pytest.mark.parametrize(
-    ("texts", "groups"),
-    [
-        # Copies word for word, and a trimmed copy, are one statement.
-        (
-            [
-                "We will rebuild the pier before the summer season starts",
-                "We will rebuild the pier before the summer season starts",
-                "rebuild the pier before the summer season",
-            ],
-            [3],
-        ),
-        # A reworded quote joins; a different statement does not.
-        (
-            [
-                "The pier is no longer safe for anyone",
-                "The pier is not safe any more for anyone",
-                "Taxes will not rise this year",
-            ],
-            [2, 1],
-        ),
-    ],
-)
-def test_group_statements(texts: list[str], groups: list[int]) -> None:
-    quotes = [said(f"{i:016x}", t) for i, t in enumerate(texts)]
-    number = {q.article_id: i + 1 for i, q in enumerate(quotes)}
-    statements = views.group_statements(quotes, number)
-    assert [s.n_articles for s in statements] == groups
 
 
 # --- one article ------------------------------------------------------------------------------
@@ -261,6 +224,7 @@ def test_search_finds_articles_entities_and_their_quotes(world: World) -> None:
     assert view.query == "Edda Voss"
     assert {r.article.id for r in view.results} == {world.wire.id, world.herald.id, world.coast.id}
     assert all(r.stories[0].id == world.pier.id for r in view.results)
+    assert [(h.story.id, h.n_matching) for h in view.stories] == [(world.pier.id, 3)]
     assert [e.name for e in view.entities] == ["Edda Voss"]
     (voss,) = view.speakers
     assert voss.n_quotes == 3 and voss.statements[0].n_variants == 1
@@ -284,3 +248,34 @@ def test_articles_listing_pages(world: World) -> None:
     view = views.articles_view(world.store)
     assert view.total == 5 and len(view.articles) == 5 and view.pages == 1
     assert views.articles_view(world.store, page=2).articles == ()
+
+
+def test_many_outlets_are_offered_by_size(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views, "OUTLETS_OFFERED", 2)
+    view = views.stories_view(world.store)
+    assert view.n_outlets == 4
+    # Lakemoor Wire (2 articles) first by size, then the first of the 1-article outlets by name.
+    assert [o.name for o in view.outlets] == ["Coast Daily", "Lakemoor Wire"]
+
+
+def test_a_split_quote_is_marked_piece_by_piece(world: World) -> None:
+    article = world.wire
+    first = "The pier is no longer safe"
+    second = "for anyone who fishes from it"
+    split = Quote(
+        article.id,
+        Span(article.id, article.text.index(first), article.text.index(second) + len(second)),
+        f"{first} … {second}",
+        True,
+        speaker_text="Mayor Edda Voss",
+        parts=(
+            Span(article.id, article.text.index(first), article.text.index(first) + len(first)),
+            Span(article.id, article.text.index(second), article.text.index(second) + len(second)),
+        ),
+    )
+    world.store.replace_quotes([article.id], [split])
+    marked = [
+        h for h in views.article_view(world.store, article.id).highlights if h.kind == "quote"
+    ]
+    assert [article.text[h.start : h.end] for h in marked] == [first, second]
+    assert [h.last for h in marked] == [False, True]

@@ -56,6 +56,7 @@ ARTICLE_ID = r"^[0-9a-f]{16}$"  # Article.build and Story.make_id: 16 hex digits
 ENTITY_REF = r"^[^\x00-\x1f\x7f]{1,200}$"  # an entity id, or a name typed in the filter form
 MAX_TEXT_PARAM = 200
 CARRIERS_SHOWN = 12  # articles linked under a statement on a page (the JSON lists them all)
+STATEMENTS_OPEN = 3  # statements shown per speaker; the rest sit in a <details> under them
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -209,6 +210,17 @@ def marked(text: str, ranges: tuple[tuple[int, int], ...]) -> Markup:
     return Markup("".join(out))
 
 
+_QUOTE_MARKS = "\"'“”‘’«»„‚"
+
+
+def quoted(text: str) -> str:
+    """``text`` between curly quotes, unless it carries its own (a split quote keeps its marks)."""
+    text = text.strip()
+    if text[:1] in _QUOTE_MARKS and text[-1:] in _QUOTE_MARKS:
+        return text
+    return f"“{text}”"
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
@@ -260,12 +272,14 @@ def _templates() -> Environment:
         http_url=http_url,
         marked=marked,
         plural=plural,
+        quoted=quoted,
     )
     env.globals.update(
         version=__version__,
         urlencode=urlencode,
         reuse_kinds=REUSE_KINDS,
         carriers_shown=CARRIERS_SHOWN,
+        statements_open=STATEMENTS_OPEN,
     )
     return env
 

@@ -34,18 +34,19 @@ __all__ = [
 
 # Graph geometry, in SVG user units (CSS pixels at 100% zoom).  A node holds two lines of 12px
 # text: "#3 Outlet name" and the publication time.
-NODE_WIDTH = 188
+NODE_WIDTH = 200
 NODE_HEIGHT = 44
 COLUMN_GAP = 76  # room for the curves between columns
 ROW_GAP = 12
 MARGIN = 10
 SAME_COLUMN_BULGE = 34  # how far an arc between two nodes of one column swings to the right
-LABEL_CHARS = 25  # characters of an outlet name that fit in a node
+LABEL_CHARS = 22  # characters of an outlet name that fit in a node (12px bold, with "#12 ")
+MAX_ROWS = 16  # nodes per column before a layer wraps into another column
 MAX_GRAPH_NODES = 80  # beyond this a graph is unreadable: whole components are kept, largest first
 
 # Timeline geometry.
 TIMELINE_WIDTH = 760
-TIMELINE_PAD = 28
+TIMELINE_PAD = 44  # room for half a tick label at either end
 DOT_STEP = 13  # horizontal slot per dot: dots closer than this stack
 LANE_HEIGHT = 13
 MAX_STACK = 16  # dots stacked in one slot before the slot shows "+n" instead
@@ -87,7 +88,8 @@ class GraphNode:
     title: str  # the article's title (tooltip)
     when: datetime | None
     role: str
-    column: int
+    layer: int  # the longest chain of known copies leading to it
+    column: int  # where it is drawn: its layer's column, or one of them when the layer wraps
     x: float
     y: float
     width: float
@@ -211,7 +213,7 @@ def layout_graph(
     rank = {i: r for r, i in enumerate(kept)}
     edges = [e for e in edges if e.source_id in rank and e.target_id in rank]
 
-    # Columns: the longest chain of known copies leading to a node, so that every arrow of a
+    # Layers: the longest chain of known copies leading to a node, so that every arrow of a
     # known direction points right.  Nodes are taken in topological order, earliest first; a
     # cycle (contradictory data) is broken at its earliest node, whose incoming links then do
     # not count.
@@ -224,26 +226,35 @@ def layout_graph(
     for i in kept:
         for s in sources[i]:
             targets[s].add(i)
-    column: dict[str, int] = {}
-    while len(column) < len(kept):
-        ready = [i for i in kept if i not in column and waiting[i] == 0]
-        node = ready[0] if ready else next(i for i in kept if i not in column)
-        sources[node] = [s for s in sources[node] if s in column]
-        column[node] = max((column[s] + 1 for s in sources[node]), default=0)
+    layer: dict[str, int] = {}
+    while len(layer) < len(kept):
+        ready = [i for i in kept if i not in layer and waiting[i] == 0]
+        node = ready[0] if ready else next(i for i in kept if i not in layer)
+        sources[node] = [s for s in sources[node] if s in layer]
+        layer[node] = max((layer[s] + 1 for s in sources[node]), default=0)
         for t in targets[node]:
             waiting[t] -= 1
-    # Rows: column by column, each node near the mean row of its sources, then by time.
+    # Rows: layer by layer, each node near the mean row of its sources, then by time.  A layer
+    # taller than MAX_ROWS wraps into several columns, so a wire story copied by dozens of
+    # outlets stays about one screen high.
+    order: dict[str, int] = {}  # position within the layer
     row: dict[str, int] = {}
-    n_columns = max(column.values(), default=-1) + 1
-    for c in range(n_columns):
-        members = [i for i in kept if column[i] == c]
+    column: dict[str, int] = {}
+    n_layers = max(layer.values(), default=-1) + 1
+    first_column = 0
+    for c in range(n_layers):
+        members = [i for i in kept if layer[i] == c]
 
         def key(i: str) -> tuple[float, int]:
-            placed = [row[s] for s in sources[i] if s in row]
+            placed = [order[s] for s in sources[i] if s in order]
             return (sum(placed) / len(placed) if placed else -1.0, rank[i])
 
         for r, i in enumerate(sorted(members, key=key)):
-            row[i] = r
+            order[i] = r
+            row[i] = r % MAX_ROWS
+            column[i] = first_column + r // MAX_ROWS
+        first_column += -(-len(members) // MAX_ROWS)
+    n_columns = first_column
     placed_nodes = {
         i: GraphNode(
             article_id=i,
@@ -252,6 +263,7 @@ def layout_graph(
             title=spec[i].title,
             when=spec[i].published,
             role=spec[i].role,
+            layer=layer[i],
             column=column[i],
             x=MARGIN + column[i] * (NODE_WIDTH + COLUMN_GAP),
             y=MARGIN + row[i] * (NODE_HEIGHT + ROW_GAP),

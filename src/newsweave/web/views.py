@@ -19,11 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from rapidfuzz import fuzz
-
 from newsweave.errors import ConfigError, NotFoundError
 from newsweave.model import (
     Article,
+    Entity,
     EntityType,
     Quote,
     ReuseDirection,
@@ -33,6 +32,7 @@ from newsweave.model import (
     Story,
     Summary,
 )
+from newsweave.quotes import QuoteGroup, group_quotes
 from newsweave.store import ArticleHeader, EntityCount, Store, StorySlice
 from newsweave.web.layout import (
     EdgeSpec,
@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 STORIES_PER_PAGE = 25
 ARTICLES_PER_PAGE = 50
 MAX_PAGE = 100_000  # deeper pages are refused as bad input
+OUTLETS_OFFERED = 200  # outlets listed in the filter; with more, the filter takes a typed name
 TOP_ENTITIES = 5  # entity chips per row of the stories page
 STORY_ENTITIES = 60  # entities listed on a story page
 SEARCH_RESULTS = 30
@@ -72,13 +73,6 @@ SEARCH_QUOTES = 500  # quotes read per matching speaker (grouped into statements
 MAX_QUERY_CHARS = 300
 MAX_SPEAKERS = 40  # speakers listed under "who said what"; the rest are counted
 MAX_STATEMENTS = 12  # statements listed per speaker; the rest are counted
-# Two quotes of one speaker are one statement when their normalised wording is this similar
-# (rapidfuzz token-sort ratio, 0-100), or when the shorter is a trimmed piece of the longer
-# (partial ratio).  Checked by hand on the demo corpus's quote groups (examples/demo-truth.json):
-# trimmed copies and the content farm's spins land together, different statements do not.
-SAME_STATEMENT = 74.0
-TRIMMED_STATEMENT = 92.0
-TRIMMED_MIN_WORDS = 5
 # Copies of a whole article (rather than borrowed passages) make the copy a non-origin.
 COPY_KINDS = frozenset({ReuseKind.EXACT, ReuseKind.NEAR_DUPLICATE})
 # Speakers written as these words name nobody until the quotes stage resolves them.
@@ -225,7 +219,8 @@ class StoriesView:
     stories: tuple[StoryRow, ...]
     n_articles: int  # in the whole store
     n_stories: int  # in the whole store
-    outlets: tuple[OutletRef, ...]  # every outlet, for the filter
+    outlets: tuple[OutletRef, ...]  # outlets to offer in the filter: the largest, by name
+    n_outlets: int  # outlets in the store
 
 
 def _find_entity(store: Store, ref: str) -> EntityRef | None:
@@ -283,6 +278,10 @@ def stories_view(store: Store, filters: StoryFilters = StoryFilters()) -> Storie
         )
         for s in found.stories
     )
+    outlets = store.outlets()
+    offered = sorted(
+        (OutletRef(o.name, o.n_articles) for o in outlets), key=lambda o: (-o.n_articles, o.name)
+    )[:OUTLETS_OFFERED]
     return StoriesView(
         filters=filters,
         entity=entity,
@@ -293,7 +292,8 @@ def stories_view(store: Store, filters: StoryFilters = StoryFilters()) -> Storie
         stories=rows,
         n_articles=store.count_articles(),
         n_stories=n_stories,
-        outlets=tuple(OutletRef(o.name, o.n_articles) for o in store.outlets()),
+        outlets=tuple(sorted(offered, key=lambda o: o.name)),
+        n_outlets=len(outlets),
     )
 
 
@@ -405,13 +405,14 @@ class QuoteCarrier:
     direct: bool
     start: int  # offset of the quote in the article (its page has an anchor there)
     variant: bool  # worded differently from the statement's usual wording
+    excerpt: bool = False  # only part of the usual wording
 
 
 @dataclass(frozen=True, slots=True)
 class Statement:
     """Something a speaker said, as every article of the story carries it."""
 
-    text: str  # the wording most articles carry
+    text: str  # the wording most articles carry (newsweave.quotes.group_quotes)
     direct: bool  # quoted words in at least one article (else reported speech)
     n_articles: int
     n_variants: int  # articles whose wording differs
@@ -526,10 +527,6 @@ def _summary(store: Store, summary: Summary, number: dict[str, int]) -> SummaryV
     )
 
 
-def _normal(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
-
-
 def _speaker_key(quote: Quote, names: dict[str, str]) -> tuple[str, str | None]:
     """(display name, entity id) of a quote's speaker; ("", None) when it names nobody."""
     if quote.entity_id is not None and quote.entity_id in names:
@@ -540,73 +537,53 @@ def _speaker_key(quote: Quote, names: dict[str, str]) -> tuple[str, str | None]:
     return written, None
 
 
-def _same_statement(a: str, b: str) -> bool:
-    if fuzz.token_sort_ratio(a, b) >= SAME_STATEMENT:
-        return True
-    shorter = min(a, b, key=len)
-    return (
-        len(shorter.split()) >= TRIMMED_MIN_WORDS and fuzz.partial_ratio(a, b) >= TRIMMED_STATEMENT
+def _statement(group: QuoteGroup, number: dict[str, int]) -> Statement:
+    variants, excerpts = set(group.variant_ids), set(group.excerpt_ids)
+    carriers = tuple(
+        QuoteCarrier(
+            q.article_id,
+            number.get(q.article_id, 0),
+            q.id,
+            q.text,
+            q.direct,
+            q.content.start,
+            variant=q.id in variants,
+            excerpt=q.id in excerpts,
+        )
+        for q in sorted(group.quotes, key=lambda q: (number.get(q.article_id, 0), q.content.start))
+    )
+    return Statement(
+        text=group.text,
+        direct=group.direct,
+        n_articles=len(group.article_ids),
+        n_variants=len({c.article_id for c in carriers if c.variant}),
+        carriers=carriers,
     )
 
 
-def group_statements(quotes: Sequence[Quote], number: dict[str, int]) -> list[Statement]:
-    """Group one speaker's quotes into statements: the same words, trimmed or reworded."""
-    # Exact repeats (the usual case: copies) are folded first, so fuzzy matching only compares
-    # distinct wordings, in order of first appearance.
-    ordered = sorted(quotes, key=lambda q: (number.get(q.article_id, 0), q.content.start))
-    wordings: dict[str, list[Quote]] = {}
-    for q in ordered:
-        wordings.setdefault(_normal(q.text), []).append(q)
-    groups: list[list[str]] = []
-    for wording in wordings:
-        for group in groups:
-            if _same_statement(group[0], wording):
-                group.append(wording)
-                break
-        else:
-            groups.append([wording])
-    statements = []
-    for group in groups:
-        by_articles = {w: len({q.article_id for q in wordings[w]}) for w in group}
-        usual = max(group, key=lambda w: (by_articles[w], -group.index(w)))
-        members = sorted(
-            ((q, w != usual) for w in group for q in wordings[w]),
-            key=lambda qv: (number.get(qv[0].article_id, 0), qv[0].content.start),
-        )
-        carriers = tuple(
-            QuoteCarrier(
-                q.article_id,
-                number.get(q.article_id, 0),
-                q.id,
-                q.text,
-                q.direct,
-                q.content.start,
-                variant,
-            )
-            for q, variant in members
-        )
-        statements.append(
-            Statement(
-                text=wordings[usual][0].text,
-                direct=any(q.direct for q, _ in members),
-                n_articles=len({q.article_id for q, _ in members}),
-                n_variants=len({c.article_id for c in carriers if c.variant}),
-                carriers=carriers,
-            )
-        )
-    statements.sort(key=lambda s: (-s.n_articles, min(c.number for c in s.carriers)))
-    return statements
-
-
 def _speakers(
-    quotes: Sequence[Quote], names: dict[str, str], number: dict[str, int]
+    quotes: Sequence[Quote], entities: Sequence[EntityRef], number: dict[str, int]
 ) -> list[Speaker]:
-    by_speaker: dict[tuple[str, str | None], list[Quote]] = {}
-    for q in quotes:
-        by_speaker.setdefault(_speaker_key(q, names), []).append(q)
+    """Who said what: the quotes stage's groups (one per remark, across outlets), by speaker."""
+    named = [Entity(e.id, e.name, e.type) for e in entities]
+    names = {e.id: e.name for e in entities}
+    by_speaker: dict[tuple[str, str | None], list[QuoteGroup]] = {}
+    for group in group_quotes(quotes, named):
+        name = " ".join((group.speaker or "").split())
+        if group.entity_id is not None and group.entity_id in names:
+            key: tuple[str, str | None] = (names[group.entity_id], group.entity_id)
+        elif not name or name.casefold() in PRONOUNS:
+            key = ("", None)  # names nobody until the quotes stage resolves it
+        else:
+            key = (name, None)
+        by_speaker.setdefault(key, []).append(group)
     speakers = []
-    for (name, entity_id), said in by_speaker.items():
-        statements = group_statements(said, number)
+    for (name, entity_id), groups in by_speaker.items():
+        statements = sorted(
+            (_statement(g, number) for g in groups),
+            key=lambda s: (-s.n_articles, min(c.number for c in s.carriers)),
+        )
+        said = [q for g in groups for q in g.quotes]
         speakers.append(
             Speaker(
                 name=name,
@@ -666,10 +643,9 @@ def story_view(store: Store, story_id: str) -> StoryView:
             for link in links
         ],
     )
-    counts = store.entity_counts(story.article_ids)
-    names = {c.id: c.name for c in counts}
+    counts = [_entity(c) for c in store.entity_counts(story.article_ids)]
     quotes = store.quotes(article_ids=story.article_ids)
-    speakers = _speakers(quotes, names, number)
+    speakers = _speakers(quotes, counts, number)
     summary = store.get_summary(story.id)
     return StoryView(
         id=story.id,
@@ -688,7 +664,7 @@ def story_view(store: Store, story_id: str) -> StoryView:
         speakers=tuple(speakers[:MAX_SPEAKERS]),
         n_speakers=len(speakers),
         n_quotes=len(quotes),
-        entities=tuple(_entity(c) for c in counts[:STORY_ENTITIES]),
+        entities=tuple(counts[:STORY_ENTITIES]),
         n_entities=len(counts),
         timeline=layout_timeline(specs),
         links=len(links),
@@ -723,6 +699,7 @@ class Highlight:
     label: str
     others: tuple[Counterpart, ...] = ()
     quote_id: str | None = None
+    last: bool = True  # the last piece of its quote (a split quote has several)
 
 
 @dataclass(frozen=True, slots=True)
@@ -785,18 +762,24 @@ def _valid(start: int, end: int, length: int) -> bool:
     return 0 <= start < end <= length
 
 
+def _side(link: ReuseLink, article_id: str) -> tuple[str, str]:
+    """How ``article_id`` takes part in ``link`` ("reused", "reused_by" or "shared"), and the
+    other article's id."""
+    mine_is_source = link.source_id == article_id
+    other_id = link.target_id if mine_is_source else link.source_id
+    if link.direction is not ReuseDirection.DERIVED:
+        return "shared", other_id
+    return ("reused_by" if mine_is_source else "reused"), other_id
+
+
 def _reuse_highlights(
     article: Article, links: Sequence[ReuseLink], others: dict[str, ArticleRef]
 ) -> list[Highlight]:
     """One highlight per passage range of this article, listing every article it is found in."""
     merged: dict[tuple[str, int, int], list[Counterpart]] = {}
     for link in links:
+        kind, other_id = _side(link, article.id)
         mine_is_source = link.source_id == article.id
-        other_id = link.target_id if mine_is_source else link.source_id
-        if link.direction is ReuseDirection.DERIVED:
-            kind = "reused_by" if mine_is_source else "reused"
-        else:
-            kind = "shared"
         other = others.get(other_id)
         for passage in link.passages:
             mine, theirs = (
@@ -859,10 +842,15 @@ def article_view(store: Store, article_id: str) -> ArticleView:
                 q.content.end,
             )
         )
-        highlights.append(
+        # A split quote ("…," she said, "…") is marked piece by piece, not across its attribution;
+        # the speaker's tag follows the last piece.
+        pieces = [p for p in q.parts if _valid(p.start, p.end, len(article.text))] or [q.content]
+        last = max(pieces, key=lambda p: p.end)
+        highlights.extend(
             Highlight(
-                "quote", q.content.start, q.content.end, speaker or "unattributed", quote_id=q.id
+                "quote", p.start, p.end, speaker or "unattributed", quote_id=q.id, last=p is last
             )
+            for p in pieces
         )
         if q.speaker is not None and _valid(q.speaker.start, q.speaker.end, len(article.text)):
             highlights.append(
@@ -876,18 +864,13 @@ def article_view(store: Store, article_id: str) -> ArticleView:
     }
     reuse_rows = []
     for link in links:
-        mine_is_source = link.source_id == article.id
-        other_id = link.target_id if mine_is_source else link.source_id
+        kind, other_id = _side(link, article.id)
         if other_id not in others:
             continue
-        if link.direction is ReuseDirection.DERIVED:
-            rel = relation["reused_by" if mine_is_source else "reused"]
-        else:
-            rel = relation["shared"]
         reuse_rows.append(
             ReuseRow(
                 others[other_id],
-                rel,
+                relation[kind],
                 link.kind.value,
                 link.score,
                 len(link.passages),
@@ -942,8 +925,15 @@ class SearchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryHit:
+    story: StoryRef
+    n_matching: int  # of the matching articles shown, how many are in this story
+
+
+@dataclass(frozen=True, slots=True)
 class SearchView:
     query: str
+    stories: tuple[StoryHit, ...]  # stories of the matching articles, most matches first
     results: tuple[SearchResult, ...]  # articles, best first
     entities: tuple[EntityRef, ...]  # people, organisations and places whose name matches
     speakers: tuple[Speaker, ...]  # what the matching speakers said, grouped into statements
@@ -978,8 +968,16 @@ def search_view(store: Store, query: str) -> SearchView:
         )
         for h in hits
     )
+    matching: dict[str, int] = {}
+    for h in hits:  # best hits first, so ties keep the order of the best match
+        for story in story_lists[h.article_id]:
+            matching[story.id] = matching.get(story.id, 0) + 1
+    by_id = {s.id: s for s in all_stories}
+    story_hits = tuple(
+        StoryHit(_story_ref(by_id[i], headlines[i]), n)
+        for i, n in sorted(matching.items(), key=lambda kv: -kv[1])
+    )
     entities = [_entity(e) for e in store.find_entities(query, limit=SEARCH_ENTITIES)]
-    names = {e.id: e.name for e in entities}
     said: dict[str, Quote] = {}
     for e in entities:
         if e.type is EntityType.PER or e.type is EntityType.ORG:
@@ -990,9 +988,10 @@ def search_view(store: Store, query: str) -> SearchView:
     headers = store.article_headers(dict.fromkeys(q.article_id for q in said.values()))
     headers.sort(key=lambda h: (_instant(h.published), h.id))
     number = {h.id: n for n, h in enumerate(headers, start=1)}
-    speakers = [s for s in _speakers(list(said.values()), names, number) if s.name]
+    speakers = [s for s in _speakers(list(said.values()), entities, number) if s.name]
     return SearchView(
         query=query,
+        stories=story_hits,
         results=results,
         entities=tuple(entities),
         speakers=tuple(speakers),
