@@ -127,6 +127,13 @@ def test_summarize_scores_rouge_and_counts_failures(tmp_path: Path) -> None:
     assert set(report.to_json()) >= {"rouge1_r", "rouge2_f", "rougeSU4_p", "n", "seconds"}
 
 
+def test_one_line_references_are_split_into_sentences_for_rouge_l() -> None:
+    assert harness.sentence_lines("The dam held. Crews left at dawn.") == (
+        "The dam held.\nCrews left at dawn."
+    )
+    assert harness.sentence_lines("Already\nsplit.") == "Already\nsplit."
+
+
 def test_summarize_protocol_from_the_file_name(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "multinews_mini.jsonl", mds_rows()[:1])
     report = harness.evaluate_summarize(path, "test-first-doc")
@@ -293,6 +300,15 @@ def test_eval_commands_print_one_json_object(tmp_path: Path) -> None:
     out = json.loads(result.output)
     assert (out["dataset"], out["method"], out["n"]) == ("duc_mini", "test-first-doc", 1)
     assert out["params"]["words"] == 100
+
+    saved = tmp_path / "peers.jsonl"
+    args = ["eval", "summarize", str(mds), "--method", "test-first-doc", "--save-summaries"]
+    assert runner.invoke(cli, [*args, str(saved)]).exit_code == 0
+    rescored = runner.invoke(
+        cli, ["eval", "rouge", str(mds), str(saved), "--split-sentences", "--json"]
+    )
+    assert json.loads(rescored.output)["rouge1_r"] == out["rouge1_r"]
+    assert json.loads(rescored.output)["rougeL_r"] == out["rougeL_r"]
 
     pairs = write_jsonl(tmp_path / "pairs.jsonl", pair_rows(10))
     result = runner.invoke(cli, ["eval", "pairs", str(pairs), "--method", "test-overlap", "--json"])

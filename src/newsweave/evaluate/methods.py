@@ -9,7 +9,7 @@ from newsweave.evaluate.registry import register
 from newsweave.model import Article, Quote
 from newsweave.quotes import QuoteOptions, find_quotes
 
-__all__ = ["ner_newsweave", "quotes_newsweave"]
+__all__ = ["extract_newsweave", "extract_page_only", "ner_newsweave", "quotes_newsweave"]
 
 # Names a stream of sentences remembers: about a few Reuters stories' worth (see below).
 NER_MEMORY = 300
@@ -45,3 +45,32 @@ def ner_newsweave(text: str) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=1)
 def _stream() -> tuple[RuleRecognizer, NameMemory]:
     return RuleRecognizer(), NameMemory(capacity=NER_MEMORY)
+
+
+# --- extract ----------------------------------------------------------------------------------
+
+
+@register(
+    "extract",
+    "newsweave",
+    description="the HTML path of ingest: trafilatura (precision, no comments), then clean "
+    "(boilerplate lines, repeated headline, dateline, byline): the body newsweave stores",
+)
+def extract_newsweave(html: str, url: str | None) -> str:
+    from newsweave.clean import clean_document
+    from newsweave.ingest import RawDocument, Rejection
+
+    result = clean_document(RawDocument(origin=url or "page", format="html", html=html, url=url))
+    return "" if isinstance(result, Rejection) else result.text
+
+
+@register(
+    "extract",
+    "newsweave-page",
+    description="only the extraction step of ingest (trafilatura, precision, no comments), "
+    "before clean",
+)
+def extract_page_only(html: str, url: str | None) -> str:
+    from newsweave.extract import extract_text
+
+    return extract_text(html, url)

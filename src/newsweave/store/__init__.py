@@ -19,8 +19,11 @@ from newsweave.store.base import (
     ArticleHeader,
     CitationRef,
     CollectionStats,
+    EntityCount,
+    OutletStats,
     SearchHit,
     Store,
+    StorySlice,
 )
 from newsweave.store.memory import MemoryStore
 from newsweave.store.sqlite import SQLiteStore
@@ -30,10 +33,13 @@ __all__ = [
     "ArticleHeader",
     "CitationRef",
     "CollectionStats",
+    "EntityCount",
     "MemoryStore",
+    "OutletStats",
     "SQLiteStore",
     "SearchHit",
     "Store",
+    "StorySlice",
     "default_db_path",
     "open_store",
 ]
