@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import groupby
 from types import TracebackType
 from typing import Any, Self
@@ -43,7 +43,16 @@ from newsweave.model import (
     Summary,
 )
 from newsweave.store import rows
-from newsweave.store.base import AddResult, ArticleHeader, CitationRef, CollectionStats, SearchHit
+from newsweave.store.base import (
+    AddResult,
+    ArticleHeader,
+    CitationRef,
+    CollectionStats,
+    EntityCount,
+    OutletStats,
+    SearchHit,
+    StorySlice,
+)
 from newsweave.store.checks import (
     check_batch,
     check_entities,
@@ -76,18 +85,25 @@ if MIGRATIONS.names != SQLITE_MIGRATIONS.names:  # pragma: no cover - caught by 
 # Listing order: SQLite's (collection, none last; date, undated last; outlet, none first; id).
 _LISTING_ORDER = """a.collection NULLS LAST, a.published NULLS LAST, a.source NULLS FIRST,
     a.id"""
+_HEADER_COLUMNS = """
+    a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
+    a.language, a.external_id, a.origin, a.collection, a.text_hash,
+    length(a.text) AS n_chars,
+    (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
+    (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead
+"""
 _HEADER_SELECT = f"""
-    SELECT a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
-           a.language, a.external_id, a.origin, a.collection, a.text_hash,
-           length(a.text) AS n_chars,
-           (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
-           (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead
+    SELECT {_HEADER_COLUMNS}
     FROM (SELECT a.seq FROM articles a {{where}} ORDER BY {_LISTING_ORDER} LIMIT %s OFFSET %s)
          AS page
     JOIN articles a ON a.seq = page.seq
     ORDER BY {_LISTING_ORDER}
 """
 _ARTICLE_SELECT = f"SELECT {', '.join(rows.ARTICLE_COLUMNS)} FROM articles"
+_LINK_COLUMNS_WITHOUT_PASSAGES = (
+    "id, source_id, target_id, kind, direction, score, jaccard, containment_source_in_target, "
+    "containment_target_in_source, '[]' AS passages, evidence"
+)
 _HEADLINE_OPTIONS = (
     f'StartSel="{_HIT_OPEN}", StopSel="{_HIT_CLOSE}", MaxWords={SNIPPET_TOKENS}, '
     f"MinWords={SNIPPET_TOKENS // 2}, ShortWord=2, MaxFragments=1, "
@@ -142,6 +158,8 @@ class PostgresStore:
     def __init__(self, url: str, *, create: bool = True) -> None:
         self._url = url
         self._shown = redact(url)
+        self._snapshot: str | None = None  # for data_version()
+        self._version = 0
         try:
             self._conn: psycopg.Connection[dict[str, Any]] = psycopg.connect(
                 url, autocommit=True, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT_S
@@ -472,15 +490,26 @@ class PostgresStore:
                 with conn.cursor() as cur:
                     cur.executemany(_upsert_sql("reuse_links", list(values[0]), "id"), values)
 
-    def reuse_links(self, *, article_id: str | None = None) -> list[ReuseLink]:
-        if article_id is None:
-            found = self._query("SELECT * FROM reuse_links ORDER BY source_id, target_id")
-        else:
-            found = self._query(
-                """SELECT * FROM reuse_links WHERE source_id = %(a)s OR target_id = %(a)s
-                   ORDER BY source_id, target_id""",
-                {"a": article_id},
-            )
+    def reuse_links(
+        self,
+        *,
+        article_id: str | None = None,
+        among: Collection[str] | None = None,
+        passages: bool = True,
+    ) -> list[ReuseLink]:
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        if article_id is not None:
+            clauses.append("(source_id = %(a)s OR target_id = %(a)s)")
+            params["a"] = article_id
+        if among is not None:
+            clauses.append("source_id = ANY(%(among)s) AND target_id = ANY(%(among)s)")
+            params["among"] = sorted(set(among))
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        columns = "*" if passages else _LINK_COLUMNS_WITHOUT_PASSAGES
+        found = self._query(
+            f"SELECT {columns} FROM reuse_links {where} ORDER BY source_id, target_id", params
+        )
         return [rows.reuse_from_row(r) for r in found]
 
     # --- stories and summaries ----------------------------------------------------------------
@@ -606,6 +635,8 @@ class PostgresStore:
         article_id: str | None = None,
         speaker: str | None = None,
         entity_id: str | None = None,
+        article_ids: Collection[str] | None = None,
+        limit: int | None = None,
     ) -> list[Quote]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -618,10 +649,14 @@ class PostgresStore:
         if entity_id is not None:
             clauses.append("entity_id = %s")
             params.append(entity_id)
+        if article_ids is not None:
+            clauses.append("article_id = ANY(%s)")
+            params.append(sorted(set(article_ids)))
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         found = self._query(
-            f"SELECT * FROM quotes {where} ORDER BY article_id, content_start, content_end",
-            params,
+            f"""SELECT * FROM quotes {where}
+                ORDER BY article_id, content_start, content_end LIMIT %s""",
+            [*params, None if limit is None else max(limit, 0)],
         )
         return [rows.quote_from_row(r) for r in found]
 
@@ -686,6 +721,140 @@ class PostgresStore:
             (article_id,),
         )
         return [rows.mention_from_row(r) for r in found]
+
+    # --- reads for browsing -------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        # The current snapshot (xmin:xmax:in-progress ids) names exactly which transactions'
+        # writes a query sees: while it stays the same, so does the data.  It also moves with
+        # writes elsewhere in the server, which only costs a reader a cache refresh.
+        snapshot = self._query("SELECT pg_current_snapshot()::text AS s")[0]["s"]
+        if snapshot != self._snapshot:
+            self._snapshot = snapshot
+            self._version += 1
+        return self._version
+
+    def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
+        wanted = list(article_ids)
+        found = {
+            row["id"]: rows.header_from_row(row)
+            for row in self._query(
+                f"SELECT {_HEADER_COLUMNS} FROM articles a WHERE a.id = ANY(%s)",
+                (sorted(set(wanted)),),
+            )
+        }
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise NotFoundError(f"no article {_named(missing)} in {self._shown}")
+        return [found[i] for i in wanted]
+
+    def outlets(self) -> list[OutletStats]:
+        found = self._query(
+            """SELECT source, count(*) AS n, min(published) AS first, max(published) AS last
+               FROM articles WHERE source IS NOT NULL GROUP BY source ORDER BY source"""
+        )
+        return [
+            OutletStats(
+                name=r["source"],
+                n_articles=int(r["n"]),
+                first_published=datetime.fromisoformat(r["first"]) if r["first"] else None,
+                last_published=datetime.fromisoformat(r["last"]) if r["last"] else None,
+            )
+            for r in found
+        ]
+
+    def find_stories(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        outlet: str | None = None,
+        entity_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> StorySlice:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            clauses.append("left(coalesce(last_published, first_published), 10) >= %s")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("left(coalesce(first_published, last_published), 10) <= %s")
+            params.append(until.isoformat())
+        if outlet is not None:
+            clauses.append(
+                """id IN (SELECT sa.story_id FROM articles a
+                          JOIN story_articles sa ON sa.article_id = a.id WHERE a.source = %s)"""
+            )
+            params.append(outlet)
+        if entity_id is not None:
+            clauses.append(
+                """id IN (SELECT sa.story_id FROM mentions m
+                          JOIN story_articles sa ON sa.article_id = m.article_id
+                          WHERE m.owner_id = %s)"""
+            )
+            params.append(entity_id)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        with self._errors(), self._conn.transaction():  # the count and the page agree
+            total = int(
+                self._conn.execute(f"SELECT count(*) AS n FROM stories {where}", params).fetchall()[
+                    0
+                ]["n"]
+            )
+            page = [
+                r["id"]
+                for r in self._conn.execute(
+                    f"""SELECT id FROM stories {where}
+                        ORDER BY last_published DESC NULLS LAST, id
+                        LIMIT %s OFFSET %s""",
+                    [*params, None if limit is None else max(limit, 0), max(offset, 0)],
+                )
+            ]
+            found = {s.id: s for s in self._stories("WHERE id = ANY(%s)", (page,))}
+        return StorySlice(total, tuple(found[i] for i in page))
+
+    def entity_counts(
+        self, article_ids: Collection[str], *, limit: int | None = None
+    ) -> list[EntityCount]:
+        found = self._query(
+            """SELECT e.id, e.name, e.type, count(DISTINCT m.article_id) AS n_articles,
+                      count(*) AS n_mentions
+               FROM mentions m JOIN entities e ON e.id = m.owner_id
+               WHERE m.article_id = ANY(%s)
+               GROUP BY e.id
+               ORDER BY n_articles DESC, n_mentions DESC, e.name, e.id LIMIT %s""",
+            (sorted(set(article_ids)), None if limit is None else max(limit, 0)),
+        )
+        return [_entity_count(r) for r in found]
+
+    def find_entities(self, text: str, *, limit: int = 20) -> list[EntityCount]:
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        found = self._query(
+            """SELECT e.id, e.name, e.type,
+                      (SELECT count(DISTINCT m.article_id) FROM mentions m
+                       WHERE m.owner_id = e.id) AS n_articles,
+                      (SELECT count(*) FROM mentions m WHERE m.owner_id = e.id) AS n_mentions
+               FROM entities e
+               WHERE lower(e.name) LIKE %(p)s OR lower(e.aliases) LIKE %(p)s
+               ORDER BY lower(e.name) = %(n)s DESC, n_articles DESC, n_mentions DESC, e.name,
+                        e.id
+               LIMIT %(limit)s""",
+            {"p": pattern, "n": needle, "limit": max(limit, 0)},
+        )
+        return [_entity_count(r) for r in found]
+
+
+def _entity_count(row: dict[str, Any]) -> EntityCount:
+    return EntityCount(
+        row["id"],
+        row["name"],
+        EntityType(row["type"]),
+        int(row["n_articles"]),
+        int(row["n_mentions"]),
+    )
 
 
 def _ellipsize(marked: str, text: str) -> str:
