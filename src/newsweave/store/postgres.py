@@ -76,12 +76,6 @@ _HIT_OPEN, _HIT_CLOSE = "\x02", "\x03"  # ts_headline() markers, parsed out into
 _HEX = re.compile(r"[0-9a-f]+")
 _MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key serialising migrations ("news")
 
-if MIGRATIONS.names != SQLITE_MIGRATIONS.names:  # pragma: no cover - caught by the tests too
-    raise RuntimeError(
-        "the PostgreSQL migrations must mirror the SQLite ones name for name: "
-        f"{MIGRATIONS.names} != {SQLITE_MIGRATIONS.names}"
-    )
-
 # Listing order: SQLite's (collection, none last; date, undated last; outlet, none first; id).
 _LISTING_ORDER = """a.collection NULLS LAST, a.published NULLS LAST, a.source NULLS FIRST,
     a.id"""
@@ -160,6 +154,13 @@ class PostgresStore:
         self._shown = redact(url)
         self._snapshot: str | None = None  # for data_version()
         self._version = 0
+        if MIGRATIONS.names != SQLITE_MIGRATIONS.names:  # a development build out of step
+            lagging = sorted(set(SQLITE_MIGRATIONS.names) ^ set(MIGRATIONS.names))
+            raise StoreError(
+                "this newsweave's PostgreSQL schema is out of step with its SQLite schema "
+                f"(migrations {', '.join(lagging)} are not in both); newsweave.store."
+                "postgres_schema needs the same named migrations as sqlite_schema"
+            )
         try:
             self._conn: psycopg.Connection[dict[str, Any]] = psycopg.connect(
                 url, autocommit=True, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT_S
