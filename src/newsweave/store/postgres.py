@@ -63,7 +63,15 @@ from newsweave.store.checks import (
     named as _named,
 )
 from newsweave.store.postgres_schema import FTS_CONFIG, MIGRATIONS
-from newsweave.store.sqlite import AMBIGUOUS_SHOWN, FETCH_SIZE, SNIPPET_TOKENS, _parse_snippet
+from newsweave.store.sqlite import (
+    _HEADER_COLUMNS,
+    _LINK_COLUMNS_WITHOUT_PASSAGES,
+    AMBIGUOUS_SHOWN,
+    FETCH_SIZE,
+    SNIPPET_TOKENS,
+    _parse_snippet,
+    like_pattern,
+)
 from newsweave.store.sqlite_schema import MIGRATIONS as SQLITE_MIGRATIONS
 
 __all__ = ["SCHEMES", "PostgresStore", "redact"]
@@ -79,25 +87,18 @@ _MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key serialising migrations
 # Listing order: SQLite's (collection, none last; date, undated last; outlet, none first; id).
 _LISTING_ORDER = """a.collection NULLS LAST, a.published NULLS LAST, a.source NULLS FIRST,
     a.id"""
-_HEADER_COLUMNS = """
-    a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
-    a.language, a.external_id, a.origin, a.collection, a.text_hash,
-    length(a.text) AS n_chars,
-    (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
-    (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead
-"""
 _HEADER_SELECT = f"""
-    SELECT {_HEADER_COLUMNS}
+    SELECT a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
+           a.language, a.external_id, a.origin, a.collection, a.text_hash,
+           length(a.text) AS n_chars,
+           (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
+           (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead
     FROM (SELECT a.seq FROM articles a {{where}} ORDER BY {_LISTING_ORDER} LIMIT %s OFFSET %s)
          AS page
     JOIN articles a ON a.seq = page.seq
     ORDER BY {_LISTING_ORDER}
 """
 _ARTICLE_SELECT = f"SELECT {', '.join(rows.ARTICLE_COLUMNS)} FROM articles"
-_LINK_COLUMNS_WITHOUT_PASSAGES = (
-    "id, source_id, target_id, kind, direction, score, jaccard, containment_source_in_target, "
-    "containment_target_in_source, '[]' AS passages, evidence"
-)
 _HEADLINE_OPTIONS = (
     f'StartSel="{_HIT_OPEN}", StopSel="{_HIT_CLOSE}", MaxWords={SNIPPET_TOKENS}, '
     f"MinWords={SNIPPET_TOKENS // 2}, ShortWord=2, MaxFragments=1, "
@@ -152,8 +153,6 @@ class PostgresStore:
     def __init__(self, url: str, *, create: bool = True) -> None:
         self._url = url
         self._shown = redact(url)
-        self._snapshot: str | None = None  # for data_version()
-        self._version = 0
         if MIGRATIONS.names != SQLITE_MIGRATIONS.names:  # a development build out of step
             lagging = sorted(set(SQLITE_MIGRATIONS.names) ^ set(MIGRATIONS.names))
             raise StoreError(
@@ -499,13 +498,13 @@ class PostgresStore:
         passages: bool = True,
     ) -> list[ReuseLink]:
         clauses: list[str] = []
-        params: dict[str, Any] = {}
+        params: list[Any] = []
         if article_id is not None:
-            clauses.append("(source_id = %(a)s OR target_id = %(a)s)")
-            params["a"] = article_id
+            clauses.append("(source_id = %s OR target_id = %s)")
+            params += [article_id, article_id]
         if among is not None:
-            clauses.append("source_id = ANY(%(among)s) AND target_id = ANY(%(among)s)")
-            params["among"] = sorted(set(among))
+            clauses.append("source_id = ANY(%s) AND target_id = ANY(%s)")
+            params += [list(among), list(among)]
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         columns = "*" if passages else _LINK_COLUMNS_WITHOUT_PASSAGES
         found = self._query(
@@ -652,7 +651,7 @@ class PostgresStore:
             params.append(entity_id)
         if article_ids is not None:
             clauses.append("article_id = ANY(%s)")
-            params.append(sorted(set(article_ids)))
+            params.append(list(article_ids))
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         found = self._query(
             f"""SELECT * FROM quotes {where}
@@ -726,22 +725,17 @@ class PostgresStore:
     # --- reads for browsing -------------------------------------------------------------------
 
     def data_version(self) -> int:
-        # The current snapshot (xmin:xmax:in-progress ids) names exactly which transactions'
-        # writes a query sees: while it stays the same, so does the data.  It also moves with
-        # writes elsewhere in the server, which only costs a reader a cache refresh.
-        snapshot = self._query("SELECT pg_current_snapshot()::text AS s")[0]["s"]
-        if snapshot != self._snapshot:
-            self._snapshot = snapshot
-            self._version += 1
-        return self._version
+        # The server's write-ahead-log position: it moves with every committed write (to any
+        # database of the server, so it may change more often than needed, never less).
+        found = self._query("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint AS v")
+        return int(found[0]["v"])
 
     def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
         wanted = list(article_ids)
         found = {
-            row["id"]: rows.header_from_row(row)
-            for row in self._query(
-                f"SELECT {_HEADER_COLUMNS} FROM articles a WHERE a.id = ANY(%s)",
-                (sorted(set(wanted)),),
+            r["id"]: rows.header_from_row(r)
+            for r in self._query(
+                f"SELECT {_HEADER_COLUMNS} FROM articles a WHERE a.id = ANY(%s)", (wanted,)
             )
         }
         missing = [i for i in wanted if i not in found]
@@ -777,10 +771,10 @@ class PostgresStore:
         clauses: list[str] = []
         params: list[Any] = []
         if since is not None:
-            clauses.append("left(coalesce(last_published, first_published), 10) >= %s")
+            clauses.append("substr(coalesce(last_published, first_published), 1, 10) >= %s")
             params.append(since.isoformat())
         if until is not None:
-            clauses.append("left(coalesce(first_published, last_published), 10) <= %s")
+            clauses.append("substr(coalesce(first_published, last_published), 1, 10) <= %s")
             params.append(until.isoformat())
         if outlet is not None:
             clauses.append(
@@ -796,22 +790,16 @@ class PostgresStore:
             )
             params.append(entity_id)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        with self._errors(), self._conn.transaction():  # the count and the page agree
-            total = int(
-                self._conn.execute(f"SELECT count(*) AS n FROM stories {where}", params).fetchall()[
-                    0
-                ]["n"]
+        total = int(self._query(f"SELECT count(*) AS n FROM stories {where}", params)[0]["n"])
+        page = [
+            r["id"]
+            for r in self._query(
+                f"""SELECT id FROM stories {where}
+                    ORDER BY last_published DESC NULLS LAST, id LIMIT %s OFFSET %s""",
+                [*params, None if limit is None else max(limit, 0), max(offset, 0)],
             )
-            page = [
-                r["id"]
-                for r in self._conn.execute(
-                    f"""SELECT id FROM stories {where}
-                        ORDER BY last_published DESC NULLS LAST, id
-                        LIMIT %s OFFSET %s""",
-                    [*params, None if limit is None else max(limit, 0), max(offset, 0)],
-                )
-            ]
-            found = {s.id: s for s in self._stories("WHERE id = ANY(%s)", (page,))}
+        ]
+        found = {s.id: s for s in self._stories("WHERE id = ANY(%s)", (page,))}
         return StorySlice(total, tuple(found[i] for i in page))
 
     def entity_counts(
@@ -822,9 +810,9 @@ class PostgresStore:
                       count(*) AS n_mentions
                FROM mentions m JOIN entities e ON e.id = m.owner_id
                WHERE m.article_id = ANY(%s)
-               GROUP BY e.id
+               GROUP BY e.id, e.name, e.type
                ORDER BY n_articles DESC, n_mentions DESC, e.name, e.id LIMIT %s""",
-            (sorted(set(article_ids)), None if limit is None else max(limit, 0)),
+            (list(article_ids), None if limit is None else max(limit, 0)),
         )
         return [_entity_count(r) for r in found]
 
@@ -832,7 +820,7 @@ class PostgresStore:
         needle = text.strip().lower()
         if not needle:
             return []
-        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(needle)
         found = self._query(
             """SELECT e.id, e.name, e.type,
                       (SELECT count(DISTINCT m.article_id) FROM mentions m
@@ -840,8 +828,7 @@ class PostgresStore:
                       (SELECT count(*) FROM mentions m WHERE m.owner_id = e.id) AS n_mentions
                FROM entities e
                WHERE lower(e.name) LIKE %(p)s OR lower(e.aliases) LIKE %(p)s
-               ORDER BY lower(e.name) = %(n)s DESC, n_articles DESC, n_mentions DESC, e.name,
-                        e.id
+               ORDER BY lower(e.name) = %(n)s DESC, n_articles DESC, n_mentions DESC, e.name, e.id
                LIMIT %(limit)s""",
             {"p": pattern, "n": needle, "limit": max(limit, 0)},
         )

@@ -303,6 +303,7 @@ def m009_quote_parts_and_mention_kinds(conn: Conn) -> None:
 
 @MIGRATIONS
 def m010_browse_indexes(conn: Conn) -> None:
+    # The web UI's listings: stories newest first, and an outlet's articles by date.
     _run(
         conn,
         "CREATE INDEX stories_last_published ON stories (last_published)",
