@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -55,10 +56,13 @@ def paragraphs(article: Article) -> list[str]:
         ("Get the Evening Digest newsletter delivered every weekday", "newsletter"),
         ("© 2024 Ostvik Courier Ltd. All rights reserved.", "copyright"),
         ("Copyright 2019 by the Harbour Press", "copyright"),
+        ("(c) 2021 Harbour Press Ltd", "copyright"),
         ("Related stories", "related"),
         ("More from Europe:", "related"),
         ("You might also like", "related"),
         ("12 comments", "related"),
+        ("Read more: Ferry fares to rise in May", "related"),
+        ("Watch: the flood seen from the bridge", "related"),
         ("Leave a comment below and tell us what you think of the plan", "comments"),
         ("Click here for the full timetable of the new line", "prompt"),
         ("Story continues below advertisement", "prompt"),
@@ -77,6 +81,7 @@ def paragraphs(article: Article) -> list[str]:
         ("She said the comments made by the mayor were unfair to the drivers.", KEPT),
         ("Tram line approved", KEPT),
         ("In March 2024, 1,200 people signed the petition.", KEPT),
+        ("She urged the men to sign up for campaign updates from the mayor's office.", KEPT),
     ],
 )
 def test_line_kind(line: str, kind: str) -> None:
@@ -121,6 +126,12 @@ def test_headline_repeated_in_the_body_is_dropped() -> None:
     assert article.title == "Tram line approved 'at last'"
 
 
+def test_a_paragraph_that_starts_like_the_headline_is_kept() -> None:
+    lead = "Tram line approved by the council after a long debate, its mayor said."
+    article = cleaned("\n".join([lead, *BODY]), title="Tram line approved by the council")
+    assert paragraphs(article) == [lead, *BODY]
+
+
 def test_a_text_that_is_only_its_headline_is_kept() -> None:
     line = "A storm closed the coast road for three hours on Sunday."
     assert cleaned(line, title=line).text == line
@@ -132,6 +143,12 @@ def test_date_title_is_read_as_the_date_and_the_headline_found_below() -> None:
     assert article.title == "Tram line approved"
     assert article.published == datetime(2024, 3, 21, 9, 30)
     assert article.byline == "Ola Nordmann"
+    assert paragraphs(article) == BODY
+
+
+def test_section_label_over_the_headline_is_dropped() -> None:
+    article = cleaned("\n".join(["Politics", "Tram line approved", *BODY]), title="")
+    assert article.title == "Tram line approved"
     assert paragraphs(article) == BODY
 
 
@@ -224,6 +241,7 @@ def test_datelines_are_stripped_into_metadata() -> None:
         ("By Jane Doe and John Roe", "Jane Doe, John Roe"),
         ("BY Ana de la Cruz | Harbour Daily", "Ana de la Cruz"),
         ("By: Tom Lund, Staff Writer", "Tom Lund"),
+        ("By Courier reporters", "Courier reporters"),
         ("by the time the tram arrives", None),
         ("By Monday the council had decided to build the line across the river.", None),
     ],
@@ -339,22 +357,32 @@ def test_offsets_survive_removed_lines_and_datelines() -> None:
 
 def test_hard_wrapped_paragraphs_are_joined() -> None:
     wrapped = (
-        "The city council of Ostvik approved the new tram line\n"
-        "on Monday after a debate that lasted most of the day\n"
-        "and well into the night.\n"
+        "The city council of Ostvik approved the new tram line on Monday\n"
+        "after a debate that lasted most of the day and well into the\n"
+        "night, ending a dispute that has divided the town for years.\n"
         "\n"
-        "Work on the first section will start in the spring and\n"
-        "should take two years to finish, officials said.\n"
+        "Work on the first section will start in the spring and should\n"
+        "take two years to finish, officials said.\n"
     )
     units = split_units(wrapped)
     assert len(units) == 2
     article = cleaned(wrapped, title="Tram")
-    assert paragraphs(article)[0].endswith("lasted most of the day and well into the night.")
+    assert paragraphs(article)[0].endswith(
+        "most of the day and well into the night, ending a "
+        "dispute that has divided the town for years."
+    )
 
 
-def test_unwrapped_lines_stay_lines() -> None:
-    lines = "Send to a friend\nPrintable version\nSee also\nFerry fares to rise in May\n"
-    assert len(split_units(lines)) == 4
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "Send to a friend\nPrintable version\nSee also\nFerry fares to rise in May\n",
+        "Got a story for the newsdesk? Email news@courier.example today\nTram line approved\n",
+        BODY[0] + "\n" + BODY[1] + "\n" + BODY[2] + "\n",
+    ],
+)
+def test_unwrapped_lines_stay_lines(lines: str) -> None:
+    assert len(split_units(lines)) == lines.count("\n")
 
 
 # --- rejections and options -------------------------------------------------------------------
@@ -485,3 +513,18 @@ def test_docstring_examples() -> None:
     import newsweave.clean.language
 
     assert doctest.testmod(newsweave.clean.language).failed == 0
+
+
+def test_documents_without_an_outlet_are_not_held_back() -> None:
+    consumed: list[str] = []
+
+    def stream() -> Iterator[RawDocument]:
+        for n in range(3):
+            consumed.append(f"t{n}")
+            yield RawDocument(origin=f"t{n}", format="txt", text=BODY[n], title=f"Story {n}")
+
+    results = clean(stream())
+    first = next(results)
+    assert first.origin == "t0" and consumed == ["t0"]
+    held = clean(iter([outlet_article(0), outlet_article(1)]))
+    assert next(held).origin == "o0"  # with an outlet: the window is read first

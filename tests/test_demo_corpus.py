@@ -585,37 +585,11 @@ def test_ingest_metadata_matches_the_truth() -> None:
 # What clean does not yet do on the demo corpus, article by article (found by the test below).
 _KT = "https://www.keldoratoday.example/news/2025/03"
 _LEDGER = "https://www.harbourtonledger.example"
-KNOWN_CLEAN_MISSES = {
-    f"{_KT}/03/dock-strike-called-at-port-aven": (
-        "the section label above the headline ('News') is kept as the first line"
-    ),
-    f"{_KT}/12/river-sull-peaks-in-velmar": (
-        "the section label above the headline ('News') is kept as the first line"
-    ),
-    f"{_KT}/13/assembly-votes-78-71-to-phase-out-fuel-rebate": (
-        "the section label above the headline ('Politics') is kept as the first line"
-    ),
-    f"{_LEDGER}/business/2025/03/03/port-aven-braces-for-first-dock-strike-since-2011": (
-        "an in-body 'Read more: …' link line is kept"
-    ),
-    f"{_LEDGER}/politics/2025/03/09/varenne-stakes-her-authority-on-fuel-rebate-vote": (
-        "an in-body 'Read more: …' link line is kept"
-    ),
-    "velmar-evening-post-2025-03-12-river-sull-floods-velmar": (
-        "the byline 'By Evening Post reporters' is kept, and the footer line and the repeated "
-        "headline are joined into one kept paragraph"
-    ),
-}
 
 
 @pytest.mark.parametrize(
     "external_id",
-    [
-        pytest.param(i, marks=pytest.mark.xfail(reason=KNOWN_CLEAN_MISSES[i], strict=False))
-        if i in KNOWN_CLEAN_MISSES
-        else i
-        for i in sorted(truth()["articles"])
-    ],
+    sorted(truth()["articles"]),
     ids=lambda external_id: str(external_id).rstrip("/").rsplit("/", 1)[-1],
 )
 def test_clean_keeps_the_body_and_drops_the_boilerplate(external_id: str) -> None:
@@ -633,11 +607,6 @@ def test_clean_keeps_the_body_and_drops_the_boilerplate(external_id: str) -> Non
     assert _folded(entry["headline"]) not in text, "headline left in the body"
 
 
-@pytest.mark.xfail(
-    reason="clean keeps only the date of an HTML page's article:published_time (time 00:00) "
-    "and gives WARC articles the crawl time instead of the page's own",
-    strict=False,
-)
 def test_clean_keeps_the_publication_time_where_the_input_states_a_zone() -> None:
     articles, _ = _ingested()
     for external_id, entry in _articles().items():

@@ -32,6 +32,17 @@ _BLOCK_TAGS = frozenset(
     """.split()  # noqa: SIM905
 )
 _FIELDS = ("text", "title", "author", "date", "sitename", "url", "language", "description")
+# Where a page states its publication time: meta tags and JSON-LD, in the first HEAD_CHARS.
+HEAD_CHARS = 300_000
+_PUBLISHED_META = re.compile(
+    r"<meta\b[^>]*?(?:property|name|itemprop)\s*=\s*[\"']?(?:article:published_time|"
+    r"og:published_time|datepublished|pubdate|publishdate|publish[-_]date|dc\.date(?:\.issued)?|"
+    r"dcterms\.(?:created|issued)|sailthru\.date|parsely-pub-date)[\"'\s>][^>]*>",
+    re.IGNORECASE,
+)
+_META_CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_JSONLD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -85,16 +96,33 @@ def extract_page(html: str, url: str | None = None, options: ExtractOptions | No
     if doc is None:
         return Page(text="", url=url)
     found = doc if isinstance(doc, dict) else {name: getattr(doc, name) for name in _FIELDS}
+    date = found.get("date") or None
     return Page(
         text=found.get("text") or "",
         title=(found.get("title") or "").strip(),
         author=found.get("author") or None,
-        date=found.get("date") or None,
+        date=_timed_date(html, date) or date,
         sitename=found.get("sitename") or None,
         url=found.get("url") or url,
         language=found.get("language") or None,
         description=found.get("description") or None,
     )
+
+
+def _timed_date(html: str, date: str | None) -> str | None:
+    """The page's publication date with its time and zone, when its metadata states them.
+
+    trafilatura (htmldate) keeps only the day; the time matters to order a story's articles.
+    A timestamp is used only if it falls on the day trafilatura chose (or it chose none).
+    """
+    head = html[:HEAD_CHARS]
+    candidates = [_META_CONTENT.search(tag.group()) for tag in _PUBLISHED_META.finditer(head)]
+    values = [m.group(1).strip() for m in candidates if m]
+    values += [m.group(1).strip() for m in _JSONLD_PUBLISHED.finditer(head)]
+    for value in values:
+        if _ISO_TIMESTAMP.match(value) and (date is None or value.startswith(date[:10])):
+            return value
+    return None
 
 
 def extract_text(html: str, url: str | None = None) -> str:

@@ -292,6 +292,7 @@ class Mention:
     text: str
     type: EntityType
     entity_id: str | None = None  # filled in once mentions are resolved into entities
+    kind: str = "name"  # "name" ("Mr Putin"), "description" ("the Russian president"), "pronoun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +319,9 @@ class Quote:
     cue: Span | None = None
     cue_text: str | None = None
     entity_id: str | None = None  # the speaker resolved to an Entity, when it could be
+    # The pieces of a quote its attribution interrupts (“…,” he said, “…”), in order; empty
+    # when the content is one piece.  ``content`` then runs from the first piece to the last.
+    parts: tuple[Span, ...] = ()
 
     @property
     def id(self) -> str:

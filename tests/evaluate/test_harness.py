@@ -13,6 +13,7 @@ from newsweave.cli import cli
 from newsweave.errors import ConfigError
 from newsweave.evaluate import harness
 from newsweave.evaluate.registry import register
+from newsweave.evaluate.rouge import tokens
 from newsweave.model import Article, Quote, Span
 
 
@@ -125,6 +126,16 @@ def test_summarize_scores_rouge_and_counts_failures(tmp_path: Path) -> None:
     # c1: 5 of 7 reference unigrams; c2: an empty summary scores 0
     assert report.scores["rouge1_r"] == pytest.approx(100 * (5 / 7) / 2, abs=0.5)
     assert set(report.to_json()) >= {"rouge1_r", "rouge2_f", "rougeSU4_p", "n", "seconds"}
+
+
+def test_one_line_references_are_split_into_sentences_for_rouge_l() -> None:
+    assert harness.sentence_lines("The dam held. Crews left at dawn.") == (
+        "The dam held.\nCrews left at dawn."
+    )
+    assert harness.sentence_lines("Already\nsplit.") == "Already\nsplit."
+    # nothing is dropped: fragments the splitter would discard still count for ROUGE-N
+    tricky = "Rain fell . a . -- Crews left at dawn . b"
+    assert tokens(harness.sentence_lines(tricky)) == tokens(tricky)
 
 
 def test_summarize_protocol_from_the_file_name(tmp_path: Path) -> None:
@@ -293,6 +304,15 @@ def test_eval_commands_print_one_json_object(tmp_path: Path) -> None:
     out = json.loads(result.output)
     assert (out["dataset"], out["method"], out["n"]) == ("duc_mini", "test-first-doc", 1)
     assert out["params"]["words"] == 100
+
+    saved = tmp_path / "peers.jsonl"
+    args = ["eval", "summarize", str(mds), "--method", "test-first-doc", "--save-summaries"]
+    assert runner.invoke(cli, [*args, str(saved)]).exit_code == 0
+    rescored = runner.invoke(
+        cli, ["eval", "rouge", str(mds), str(saved), "--split-sentences", "--json"]
+    )
+    assert json.loads(rescored.output)["rouge1_r"] == out["rouge1_r"]
+    assert json.loads(rescored.output)["rougeL_r"] == out["rougeL_r"]
 
     pairs = write_jsonl(tmp_path / "pairs.jsonl", pair_rows(10))
     result = runner.invoke(cli, ["eval", "pairs", str(pairs), "--method", "test-overlap", "--json"])

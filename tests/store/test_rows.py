@@ -71,9 +71,10 @@ PERSISTED = {
         "cue",
         "cue_text",
         "entity_id",
+        "parts",
     },
     Entity: {"id", "name", "type", "aliases", "mentions"},
-    Mention: {"span", "text", "type", "entity_id"},
+    Mention: {"span", "text", "type", "entity_id", "kind"},
 }
 
 

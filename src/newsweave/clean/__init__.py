@@ -16,8 +16,10 @@ For each :class:`~newsweave.ingest.RawDocument`, :func:`clean_document`
 
 :func:`clean` does the same for a stream, and also drops lines that repeat across many
 articles of one outlet (outlet = ``source``, else the URL's host).  It counts them over a
-window of ``repeat_window`` documents plus the window before it, so memory stays bounded and a
-stream of any length can pass; output order is input order.
+window of ``repeat_window`` documents that have an outlet plus the window before it, so memory
+stays bounded and a stream of any length can pass; output order is input order.  Documents
+with no outlet (plain .txt files) are not held back unless one with an outlet is waiting
+before them, so a stream of them is cleaned one by one.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from newsweave.clean.boilerplate import KEPT, is_prose, line_kind, mark_context
+from newsweave.clean.boilerplate import KEPT, is_prose, is_sentence, line_kind, mark_context
 from newsweave.clean.header import (
     find_byline,
     find_dateline,
@@ -37,7 +39,13 @@ from newsweave.clean.header import (
     parse_date,
     parse_date_line,
 )
-from newsweave.clean.language import dominant_language, guess_language, normalize_language
+from newsweave.clean.language import (
+    SAMPLE_CHARS,
+    dominant_language,
+    guess_language,
+    language_evidence,
+    normalize_language,
+)
 from newsweave.clean.units import (
     TextBuilder,
     Unit,
@@ -61,6 +69,10 @@ HEAD_UNITS = 8
 # Datelines without credits ("WASHINGTON —") or credits without a place ("(Reuters) -") are
 # only taken from this many first kept paragraphs.
 DATELINE_FIRST_UNITS = 3
+# A line of at most this many words before the first paragraph is a section label or kicker.
+LABEL_MAX_WORDS = 2
+# A line that is the headline plus at most this many words ("… | Outlet") repeats it.
+HEADLINE_TAG_WORDS = 6
 # A headline has this many words at most (the seeds' longest: 11; DUC titles: under 20).
 HEADLINE_MAX_WORDS = 25
 # Lines repeated across one outlet's articles: a short line (not a full sentence) in at least
@@ -71,6 +83,14 @@ HEADLINE_MAX_WORDS = 25
 REPEAT_SHORT_SHARE = 0.2
 REPEAT_PROSE_FACTOR = 2
 REPEAT_PROSE_SHARE = 0.5
+# A closing line is dropped as foreign only with this many words, and with at least
+# FOREIGN_MARGIN times more function words of the other language than of the article's.
+FOREIGN_MIN_WORDS = 5
+FOREIGN_MARGIN = 3
+# A page's HTML may be this many times max_chars before it is refused unparsed (markup, scripts
+# and styles make a page 5 to 20 times longer than its article; the scrapinghub pages: ~30x at
+# most, but their articles are far below max_chars).
+PAGE_CHARS_FACTOR = 20
 # Lines longer than this are not counted for repetition (boilerplate lines are short).
 REPEAT_MAX_CHARS = 400
 
@@ -98,9 +118,11 @@ class CleanOptions:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
 
     def __post_init__(self) -> None:
-        for name in ("repeat_window", "max_chars", "min_words"):
+        for name in ("repeat_window", "min_words"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"clean: {name} must be 0 or more, got {getattr(self, name)}")
+        if self.max_chars < 1:
+            raise ConfigError(f"clean: max_chars must be positive, got {self.max_chars}")
         if self.repeat_min_docs < 2:
             raise ConfigError(
                 f"clean: repeat_min_docs must be at least 2, got {self.repeat_min_docs}"
@@ -146,12 +168,20 @@ def clean(
         return
     previous: _Counts | None = None
     batch: list[_Draft | Rejection] = []
+    waiting = 0  # documents in ``batch`` that have an outlet
     for item in docs:
-        batch.append(item if isinstance(item, Rejection) else _prepare(item, options))
-        if len(batch) >= window:
+        draft = item if isinstance(item, Rejection) else _prepare(item, options)
+        if not batch and (isinstance(draft, Rejection) or draft.outlet is None):
+            # Nothing to compare it with and nothing waiting before it: out at once.
+            yield draft if isinstance(draft, Rejection) else _finish(draft, frozenset(), options)
+            continue
+        batch.append(draft)
+        if not isinstance(draft, Rejection) and draft.outlet is not None:
+            waiting += 1
+        if waiting >= window:
             counts = _Counts.of(batch)
             yield from _finish_batch(batch, counts, previous, options)
-            previous, batch = counts, []
+            previous, batch, waiting = counts, [], 0
     if batch:
         yield from _finish_batch(batch, _Counts.of(batch), previous, options)
 
@@ -234,14 +264,17 @@ def _prepare(doc: RawDocument, options: CleanOptions) -> _Draft | Rejection:
     if doc.text is not None and doc.text.strip():
         body = doc.text
     elif doc.html is not None and doc.html.strip():
-        if len(doc.html) > 20 * options.max_chars:
-            return Rejection(doc.origin, _too_long("page", len(doc.html), 20 * options.max_chars))
+        limit = PAGE_CHARS_FACTOR * options.max_chars
+        if len(doc.html) > limit:
+            return Rejection(doc.origin, _too_long("page", len(doc.html), limit))
         page = extract_page(doc.html, doc.url, options.extract)
-        if not page.text.strip():
-            return Rejection(doc.origin, "no article text found in the page")
+        if word_count(page.text) < max(options.min_words, 1):
+            found = f" (only {page.text.strip()[:60]!r})" if page.text.strip() else ""
+            return Rejection(doc.origin, f"no article text found in the page{found}")
         body = page.text
         title = title or page.title
-        published = published or page.date
+        # A crawl's WARC-Date says when the page was fetched; the page's own date is better.
+        published = (page.date or published) if doc.format == "warc" else (published or page.date)
         byline = byline or page.author
         url = page.url or url
         source = source or page.sitename or _host(url)
@@ -297,11 +330,14 @@ def _finish(draft: _Draft, repeated: frozenset[str], options: CleanOptions) -> A
                 unit.kind = "byline"
     if not title:
         title = _promote_title(units, head)
+    if any(is_prose(u) for u in units):
+        for unit in head:  # a section label or kicker over the headline: "News", "Politics"
+            if unit.kind == KEPT and unit.words <= LABEL_MAX_WORDS and not is_sentence(unit.text):
+                unit.kind = "label"
     _drop_headline(units, title)
-    language = normalize_language(draft.language)
+    language = normalize_language(draft.language) or _article_language(units)
     if options.boilerplate:
-        article_language = language or dominant_language(u.text for u in units if u.kind == KEPT)
-        mark_context(units, lambda text: _foreign(text, article_language))
+        mark_context(units, lambda text: _foreign(text, language))
     dateline, credits = _strip_datelines(draft.body, units) if options.datelines else (None, ())
     builder = TextBuilder()
     previous_end = 0
@@ -315,7 +351,9 @@ def _finish(draft: _Draft, repeated: frozenset[str], options: CleanOptions) -> A
     text = builder.text()
     n_words = word_count(text)
     if n_words < max(options.min_words, 1):
-        what = "no text is left" if not n_words else f"only {n_words} words are left"
+        what = {0: "no text is left", 1: "only 1 word is left"}.get(
+            n_words, f"only {n_words} words are left"
+        )
         return Rejection(draft.doc.origin, f"{what} once boilerplate is removed")
     published = parse_date(draft.published, dayfirst=options.dayfirst) or found_date
     doc = draft.doc
@@ -328,7 +366,7 @@ def _finish(draft: _Draft, repeated: frozenset[str], options: CleanOptions) -> A
         published=published,
         dateline=dateline,
         credits=credits,
-        language=language or guess_language(text),
+        language=language,
         external_id=doc.external_id or draft.url,
         origin=doc.origin,
         collection=doc.collection,
@@ -368,23 +406,39 @@ def _headline_like(text: str, words: int) -> bool:
 def _drop_headline(units: Sequence[Unit], title: str) -> None:
     """Remove lines that repeat the headline (alone, or followed by a short tag)."""
     key = fold_key(title)
-    if len(key.split()) < 3 or not any(u.kind == KEPT and u.key != key for u in units):
+    if len(key.split()) < 3:
         return
+    longest = 2 * len(title) + 80  # a line much longer than the headline cannot repeat it
+    if all(u.kind != KEPT or (len(u.text) <= longest and fold_key(u.text) == key) for u in units):
+        return  # the headline is all there is
     for unit in units:
-        if unit.kind != KEPT:
+        if unit.kind != KEPT or len(unit.text) > longest:
             continue
-        unit_key = unit.key
-        if unit_key == key or (
-            unit_key.startswith(key + " ") and len(unit_key.split()) - len(key.split()) <= 6
+        unit_key = fold_key(unit.text)
+        if unit_key == key or (  # "Headline | Outlet", but not a sentence that starts like it
+            unit_key.startswith(key + " ")
+            and len(unit_key.split()) - len(key.split()) <= HEADLINE_TAG_WORDS
+            and not is_sentence(unit.text)
         ):
             unit.kind = "headline"
 
 
+def _article_language(units: Sequence[Unit]) -> str | None:
+    """The language of the kept lines: read together, or paragraph by paragraph when that is
+    not clear (a short article with a quotation and a motto in two other languages)."""
+    kept = [u.text for u in units if u.kind == KEPT]
+    return guess_language("\n".join(kept)[:SAMPLE_CHARS]) or dominant_language(kept)
+
+
 def _foreign(text: str, article_language: str | None) -> bool:
-    if article_language is None:
+    """Whether a line is clearly in another language than the article: another language's
+    function words are plenty in it, the article's own nearly absent."""
+    if article_language is None or word_count(text) < FOREIGN_MIN_WORDS:
         return False
-    found = guess_language(text)
-    return found is not None and found != article_language
+    found, hits = language_evidence(text)
+    if found is None or found == article_language:
+        return False
+    return hits.get(article_language, 0.0) * FOREIGN_MARGIN <= hits.get(found, 0.0)
 
 
 def _strip_datelines(body: str, units: Sequence[Unit]) -> tuple[str | None, tuple[str, ...]]:

@@ -13,9 +13,9 @@ The classifier looks at the *shape* of a line, not at a list of known sentences:
 
 Context then extends the verdict, as jusText does for HTML blocks: the items under a "See
 also" / "Related" / "Most read" heading go with it; a short line between two boilerplate lines
-goes with them; and at the end of an article, once a boilerplate line is seen, every trailing
-line that is not a proper sentence goes too (so a closing motto or a list of teasers does),
-as does a trailing line in another language than the article.
+goes with them; after the last proper paragraph, once page furniture has started, the short
+lines that follow go too (teasers, slogans); and so do closing lines in another language than
+the article (a motto).  Table rows are content.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ PROSE_MIN_WORDS = 6
 # Menus: at least this many items between separators, each of at most MENU_ITEM_WORDS words.
 MENU_MIN_ITEMS = 3
 MENU_ITEM_WORDS = 4
+
+# Kinds that are boilerplate alone but say nothing about their neighbours (a bare URL under a
+# list item, a date, a row of symbols), and the verdicts of context, which must not feed back.
+_WEAK_NEIGHBOURS = frozenset({KEPT, "link", "date", "symbols", "sandwiched", "tail", "title"})
 
 # Words of web-page controls and the function words that go with them in prompts.
 _CONTROL_WORDS = frozenset(
@@ -87,7 +91,8 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "newsletter",
         re.compile(
             r"\bnewsletters?\b.*\b(?:sign|subscri|inbox|deliver|receive|get|email)|"
-            r"\b(?:sign up|subscribe)\b.*\b(?:newsletter|updates|alerts|inbox|briefing|digest)\b"
+            r"\b(?:sign up|subscribe)\b.*\bnewsletters?\b|"
+            r"^(?:sign up|subscribe|get|receive)\b.*\b(?:updates|alerts|inbox|briefing|digest)\b"
         ),
     ),
     (
@@ -119,7 +124,47 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "credit-line",
         re.compile(r"^\(?(?:reporting|writing|editing|additional reporting|compiled) by\b.*\)?$"),
     ),
+    (
+        "related",  # "Read more: <headline of another article>"
+        re.compile(
+            r"^(?:read (?:more|also|next)|also read|see also|related(?: article| story)?|more|"
+            r"watch|listen|further reading|recommended)\s*[:»>|]\s*[^.!?]*[^.!?\s]$"
+        ),
+    ),
 )
+# A line is tried against _FURNITURE only if it has one of these words or starts this way
+# (every pattern needs one of them; most lines have none, and the test is cheap).
+_FURNITURE_WORDS = frozenset(
+    """
+    copyright reserved redistributed reproduced newsletter newsletters subscribe sign click
+    tap also continues cookies share email e-mail follow comment comments reply join getty
+    shutterstock photo
+    """.split()  # noqa: SIM905
+)
+_FURNITURE_STARTS = (
+    "read ",
+    "also read",
+    "see also",
+    "related",
+    "more",
+    "watch",
+    "listen",
+    "further reading",
+    "recommended",
+    "reporting",
+    "writing",
+    "editing",
+    "additional reporting",
+    "compiled",
+    "photo",
+    "image",
+    "picture",
+    "video",
+    "graphic",
+    "illustration",
+    "credit",
+)
+_PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys("\"'()[]{}.,;:!?|/*«»", " "))
 # Headings that open a list of links to other articles (the whole line, maybe with a colon).
 _LIST_HEADING = re.compile(
     r"^(?:see also|related(?: articles| stories| coverage| content| news| posts| links| topics"
@@ -135,12 +180,12 @@ _MENU_SPLIT = re.compile(r"\s+[|•·»›>/]\s+|\s*[|•·»›]\s*")
 _WORD = re.compile(r"[\w']+")
 _LETTER = re.compile(r"[^\W\d_]")
 _ENTITY = re.compile(r"&[A-Za-z]{2,8};")
-_SENTENCE_END = re.compile(r"""[.!?…][\s"')\]]*$""")
+_CLOSERS = " \t\n\"')]"
 
 
 def is_sentence(text: str) -> bool:
     """Whether ``text`` ends like a sentence (closing quotes and brackets looked through)."""
-    return _SENTENCE_END.search(text) is not None
+    return text.rstrip(_CLOSERS)[-1:] in ("!", ".", "?", "…")
 
 
 def is_prose(unit: Unit) -> bool:
@@ -152,7 +197,9 @@ def line_kind(text: str, words: int) -> str:
     """Why a line is boilerplate by itself (its kind), or :data:`KEPT`."""
     if is_date_line(text):
         return "date"
-    if not _LETTER.search(_ENTITY.sub("", text)):
+    if not text[:1].isalpha() and not _LETTER.search(
+        _ENTITY.sub("", text) if "&" in text else text
+    ):
         return "symbols"
     if words > FURNITURE_MAX_WORDS:
         return KEPT
@@ -162,9 +209,15 @@ def line_kind(text: str, words: int) -> str:
             return "related"
         if _link_like(text, words):
             return "link"
-    for kind, pattern in _FURNITURE:
-        if pattern.search(lower):
-            return kind
+    if (
+        "©" in lower
+        or "(c)" in lower
+        or not _FURNITURE_WORDS.isdisjoint(lower.translate(_PUNCTUATION_TO_SPACE).split())
+        or lower.lstrip("(").startswith(_FURNITURE_STARTS)
+    ):
+        for kind, pattern in _FURNITURE:
+            if pattern.search(lower):
+                return kind
     if (
         words <= PROMPT_MAX_WORDS
         and _CONTROL.search(lower)
@@ -185,6 +238,8 @@ def _link_like(text: str, words: int) -> bool:
     stripped = _URL.sub(" ", text)
     if stripped != text and len(_WORD.findall(stripped)) <= 6:
         return True
+    if text.startswith("|") and text.endswith("|"):
+        return False  # a table row (tables are content)
     items = [item for item in _MENU_SPLIT.split(text) if item.strip()]
     return len(items) >= MENU_MIN_ITEMS and all(
         len(_WORD.findall(item)) <= MENU_ITEM_WORDS for item in items
@@ -210,26 +265,37 @@ def _mark_lists(units: Sequence[Unit]) -> None:
 
 
 def _mark_sandwiched(units: Sequence[Unit]) -> None:
+    """A short line between two boilerplate lines goes with them.  Bare links do not count as
+    boilerplate neighbours here: "item, its URL, item, its URL" is a list of references."""
     for before, unit, after in zip(units, units[1:], units[2:], strict=False):
-        if before.kind and after.kind and unit.kind == KEPT and not is_sentence(unit.text):
+        if (
+            before.kind not in _WEAK_NEIGHBOURS
+            and after.kind not in _WEAK_NEIGHBOURS
+            and unit.kind == KEPT
+            and unit.words <= PROMPT_MAX_WORDS
+            and not is_sentence(unit.text)
+        ):
             unit.kind = "sandwiched"
 
 
 def _mark_tail(units: Sequence[Unit], foreign: Callable[[str], bool]) -> None:
-    """Drop the trailing run of non-prose lines if boilerplate is in it, and closing lines in
-    another language.  Only when proper paragraphs come before: a text made only of short
-    lines is left to the per-line verdicts.
+    """After the last proper paragraph, once page furniture starts (a prompt, a copyright
+    line, a "Related" heading…), the short lines that follow are furniture too: teasers,
+    slogans.  Then closing lines in another language than the article (a motto) go as well.
+    Only when proper paragraphs come before: a text made only of short lines is left to the
+    per-line verdicts.
     """
     start = len(units)
     while start > 0 and not is_prose(units[start - 1]):
         start -= 1
     if start == 0:
         return
-    tail = [u for u in units[start:] if u.kind == KEPT]
-    if tail and any(u.kind for u in units[start:]):
-        for unit in tail:
+    furniture = False
+    for unit in units[start:]:
+        if unit.kind and unit.kind not in _WEAK_NEIGHBOURS:
+            furniture = True
+        elif furniture and unit.kind == KEPT and unit.words <= PROMPT_MAX_WORDS:
             unit.kind = "tail"
-    # Closing lines in another language than the article (a motto, a sign-off).
     last = len(units) - 1
     while last > 0:
         unit = units[last]

@@ -161,6 +161,14 @@ _ROLE_WORDS = frozenset(
 )
 
 
+# A byline may name a team instead of people: "By Evening Post reporters".
+_GROUP_WORDS = frozenset(
+    """
+    reporters staff correspondents team desk newsroom writers editors
+    """.split()  # noqa: SIM905
+)
+
+
 def find_byline(text: str) -> str | None:
     """The author names of a byline line (``by Nina Achmatova`` → ``Nina Achmatova``)."""
     by = _BY.match(text)
@@ -172,7 +180,9 @@ def find_byline(text: str) -> str | None:
         words = part.split()
         if not words:
             continue
-        if any(w.lower() in _ROLE_WORDS for w in words):
+        if any(w.lower() in _ROLE_WORDS or w.lower() in _GROUP_WORDS for w in words):
+            if not names and words[0][0].isupper() and words[-1].lower() in _GROUP_WORDS:
+                return part  # "By Evening Post reporters": the byline names a team
             break  # ", Associated Press", ", Staff Writer"
         if len(words) > 4 or not all(w[0].isupper() or w in _NAME_PARTICLES for w in words):
             return None

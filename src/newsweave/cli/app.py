@@ -44,7 +44,8 @@ db_option = click.option(
     envvar="NEWSWEAVE_DB",
     default=None,
     metavar="FILE|URL",
-    help="The store: a SQLite file (default: in the user data directory; env NEWSWEAVE_DB).",
+    help="The store: a SQLite file (default: in the user data directory; env NEWSWEAVE_DB) "
+    "or a postgresql://user@host/dbname URL.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 

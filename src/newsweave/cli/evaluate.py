@@ -91,6 +91,12 @@ def _rouge_table(reports: Sequence[Report], metrics: Sequence[str]) -> None:
 @click.option("--alpha", default=0.5, show_default=True, help="F-measure weight of precision (-p).")
 @click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples (-r).")
 @click.option("--system", default=None, help="Score only this system of PEERS.")
+@click.option(
+    "--split-sentences",
+    is_flag=True,
+    help="Split summaries given on one line into sentences (for ROUGE-L), as `eval summarize` "
+    "does with references.",
+)
 @json_option
 def rouge_command(
     references: str,
@@ -103,6 +109,7 @@ def rouge_command(
     alpha: float,
     resamples: int,
     system: str | None,
+    split_sentences: bool,
     as_json: bool,
 ) -> None:
     """ROUGE of PEERS ({"id","summary","system"}) against REFERENCES (an MDS file or
@@ -120,7 +127,7 @@ def rouge_command(
         alpha=alpha,
         resamples=resamples,
     )
-    reports = score_peers(references, peers, options, system=system)
+    reports = score_peers(references, peers, options, system=system, split=split_sentences)
     if as_json:
         if len(reports) == 1:
             echo_json(reports[0].to_json())
@@ -152,6 +159,12 @@ def rouge_command(
     help="Scoring protocol; default from the file name (duc*, multinews*, multiling*).",
 )
 @limit_option
+@click.option(
+    "--save-summaries",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the summaries as peers JSONL (score again with `eval rouge`).",
+)
 @json_option
 def summarize_command(
     data: str,
@@ -159,6 +172,7 @@ def summarize_command(
     words: int | None,
     protocol: str | None,
     limit: int | None,
+    save_summaries: str | None,
     as_json: bool,
 ) -> None:
     """ROUGE of a method's summaries of the MDS clusters in DATA.
@@ -170,7 +184,9 @@ def summarize_command(
       multiling       250 words, recall (TAC 2011 MultiLing)
       multinews       256 words, F-measure (Multi-News)
     """
-    report = harness.evaluate_summarize(data, method, words=words, limit=limit, protocol=protocol)
+    report = harness.evaluate_summarize(
+        data, method, words=words, limit=limit, protocol=protocol, save_to=save_summaries
+    )
     _emit(report, as_json)
 
 

@@ -338,8 +338,13 @@ def read_peers(path: str | Path) -> Dataset[PeerSummary]:
     return _Reader(path).dataset(build)
 
 
-def read_clustering(path: str | Path) -> tuple[Dataset[Article], ClusteringData]:
-    """Articles labelled by gold cluster; see :class:`ClusteringData` for duplicates."""
+def read_clustering(
+    path: str | Path, limit: int | None = None
+) -> tuple[Dataset[Article], ClusteringData]:
+    """Articles labelled by gold cluster; see :class:`ClusteringData` for duplicates.
+
+    ``limit`` keeps the records of the first ``limit`` gold clusters (in file order).
+    """
 
     def build(row: Mapping[str, Any], origin: str) -> tuple[Article, str]:
         label = row["cluster"]
@@ -354,7 +359,12 @@ def read_clustering(path: str | Path) -> tuple[Dataset[Article], ClusteringData]
     label_of_text: dict[str, str] = {}
     folded: set[str] = set()  # ids and texts already counted as being in two clusters
     duplicates = 0
+    kept_labels: set[str] = set()
     for article, label in reader.records(build):
+        if limit is not None and label not in kept_labels:
+            if len(kept_labels) >= limit:
+                continue
+            kept_labels.add(label)
         text_key = content_hash(article.text)
         if article.external_id in label_of_id:
             duplicates += 1

@@ -11,6 +11,7 @@ under ``failed``, and the run goes on.
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import random
 import time
@@ -18,14 +19,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from newsweave.errors import ConfigError, InputError
 from newsweave.evaluate import registry
 from newsweave.evaluate.datasets import (
     Dataset,
     MdsCluster,
+    NerSentence,
+    Page,
+    QuoteDoc,
     read_clustering,
     read_extraction,
     read_mds,
@@ -47,6 +52,7 @@ from newsweave.evaluate.metrics import (
 )
 from newsweave.evaluate.rouge import RougeOptions, rouge_corpus
 from newsweave.model import Quote
+from newsweave.segment import split_sentences
 
 __all__ = [
     "PROTOCOLS",
@@ -277,11 +283,14 @@ def evaluate_summarize(
     words: int | None = None,
     limit: int | None = None,
     protocol: str | None = None,
+    save_to: str | Path | None = None,
 ) -> Report:
     """ROUGE of ``method``'s summaries of the MDS clusters in ``path``.
 
     ``protocol`` (default: chosen from the file name, see :data:`PROTOCOLS`) fixes the word
     budget and the measure to read; ``words`` overrides the budget (and the ROUGE cut).
+    ``save_to`` writes the summaries as peers JSONL (``{"id", "system", "summary"}``), which
+    ``newsweave eval rouge`` scores again.
     """
     chosen = _protocol(protocol, path)
     budget = chosen.words if words is None else words
@@ -293,8 +302,17 @@ def evaluate_summarize(
     if not data.records:
         raise InputError("no clusters could be read", path=str(path))
     summaries, failures = summarize_clusters(found, data.records, budget, clock)
+    if save_to is not None:
+        with Path(save_to).open("w", encoding="utf-8") as out:
+            for cluster_id, sentences in summaries.items():
+                row = {"id": cluster_id, "system": found.name, "summary": "\n".join(sentences)}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
     result = rouge_corpus(
-        ((c.id, summaries[c.id], c.summaries) for c in data.records), chosen.rouge(budget)
+        (
+            (c.id, summaries[c.id], [sentence_lines(ref) for ref in c.summaries])
+            for c in data.records
+        ),
+        chosen.rouge(budget),
     )
     params = {
         "protocol": chosen.name,
@@ -306,6 +324,23 @@ def evaluate_summarize(
     return _report(
         "summarize", path, found, result.n, clock, result.flat(), params, _notes(data, failures)
     )
+
+
+@lru_cache(maxsize=65536)
+def sentence_lines(summary: str) -> str:
+    """A summary given as one line, rewritten one sentence per line.
+
+    ROUGE-1.5.5 reads a sentence per line; ROUGE-L takes the union LCS of each reference
+    sentence with the peer's sentences, so a reference on a single line (DUC 2003, Multi-News)
+    would be scored as one long sentence.  ROUGE-N and the word cut are unaffected.
+    """
+    if "\n" in summary.strip():
+        return summary
+    # cut at the sentence starts but keep every character: a fragment the splitter would drop
+    # still counts as words for ROUGE-N and the word limit
+    cuts = [start for start, _ in split_sentences(summary) if start > 0]
+    pieces = (summary[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(summary)], strict=True))
+    return "\n".join(piece for piece in pieces if piece)
 
 
 def _protocol(name: str | None, path: str | Path) -> Protocol:
@@ -322,15 +357,19 @@ def score_peers(
     options: RougeOptions | None = None,
     *,
     system: str | None = None,
+    split: bool = False,
 ) -> list[Report]:
     """ROUGE of every system in ``peers`` against ``references``: one report per system.
 
     A cluster a system did not summarize is left out of that system's average (ROUGE-1.5.5
-    does the same and warns); the report counts them under ``missing``.
+    does the same and warns); the report counts them under ``missing``.  With ``split``,
+    summaries given on one line are split into sentences first (see :func:`sentence_lines`).
     """
     options = options or RougeOptions()
     refs = read_references(references)
     gold = dict(refs.records)
+    if split:
+        gold = {k: tuple(sentence_lines(r) for r in v) for k, v in gold.items()}
     if not gold:
         raise InputError("no reference summaries could be read", path=str(references))
     peer_data = read_peers(peers)
@@ -344,7 +383,7 @@ def score_peers(
             raise InputError(
                 f"two summaries of {peer.id} by system {peer.system!r}", path=str(peers)
             )
-        by_system[peer.system][peer.id] = peer.summary
+        by_system[peer.system][peer.id] = sentence_lines(peer.summary) if split else peer.summary
     if system is not None:
         if system not in by_system:
             known = ", ".join(sorted(by_system)) or "none"
@@ -369,7 +408,7 @@ def score_peers(
                 n=result.n,
                 seconds=time.perf_counter() - start,
                 scores=result.flat(),
-                params={"rouge": options.perl_args(), "words": options.words},
+                params={"rouge": options.perl_args(), "words": options.words, "split": split},
                 notes=notes,
             )
         )
@@ -388,12 +427,8 @@ def evaluate_cluster(
     """
     found = registry.get("cluster", method)
     clock = _Clock()
-    data, gold = read_clustering(path)
+    data, gold = read_clustering(path, limit)
     articles, labels = list(gold.articles), list(gold.labels)
-    if limit is not None:
-        keep = set(list(dict.fromkeys(labels))[:limit])
-        pairs = [(a, g) for a, g in zip(articles, labels, strict=True) if g in keep]
-        articles, labels = [a for a, _ in pairs], [g for _, g in pairs]
     if not articles:
         raise InputError("no articles could be read", path=str(path))
     failures: list[str] = []
@@ -500,66 +535,85 @@ def _as_predicted(quote: Quote) -> PredictedQuote:
     return PredictedQuote((quote.content.start, quote.content.end), quote.direct, speaker)
 
 
+T = TypeVar("T")
+
+
+def _per_item(
+    task: str,
+    path: str | Path,
+    method: str,
+    limit: int | None,
+    records: Dataset[T],
+    call: Callable[[T], tuple[str, tuple[Any, ...]]],
+    score: Callable[[Sequence[T], Sequence[Any]], Mapping[str, Any]],
+) -> Report:
+    """Call the method once per record (``call`` gives the item's name and arguments), then
+    score all outputs at once; a failed call yields None for that record."""
+    found = registry.get(task, method)
+    clock = _Clock()
+    data = records.limit(limit)
+    if not data.records:
+        raise InputError("no records could be read", path=str(path))
+    failures: list[str] = []
+    outputs = []
+    for record in data.records:
+        name, args = call(record)
+        outputs.append(_call(clock, failures, name, found.fn, *args))
+    scores = score(data.records, outputs)
+    params = {"limit": limit}
+    return _report(task, path, found, len(outputs), clock, scores, params, _notes(data, failures))
+
+
 def evaluate_quotes(
     path: str | Path, method: str = DEFAULT_METHOD, *, limit: int | None = None
 ) -> Report:
     """Quote spans (direct and all, exact and overlapping) and speakers against PolNeAR."""
-    found = registry.get("quotes", method)
-    clock = _Clock()
-    data = read_quotes(path).limit(limit)
-    if not data.records:
-        raise InputError("no articles could be read", path=str(path))
-    failures: list[str] = []
-    docs = []
-    for doc in data.records:
-        out = _call(
-            clock, failures, doc.article.external_id or doc.article.id, found.fn, doc.article
+
+    def score(docs: Sequence[QuoteDoc], outputs: Sequence[Any]) -> dict[str, float]:
+        return quote_scores(
+            (
+                doc.article.text,
+                [_as_predicted(q) for q in (out or [])],
+                [AnnotatedQuote(q.spans, q.direct, q.speaker_spans) for q in doc.quotes],
+            )
+            for doc, out in zip(docs, outputs, strict=True)
         )
-        predicted = [_as_predicted(q) for q in (out or [])]
-        gold = [AnnotatedQuote(q.spans, q.direct, q.speaker_spans) for q in doc.quotes]
-        docs.append((doc.article.text, predicted, gold))
-    scores = quote_scores(docs)
-    return _report(
-        "quotes", path, found, len(docs), clock, scores, {"limit": limit}, _notes(data, failures)
-    )
+
+    def call(doc: QuoteDoc) -> tuple[str, tuple[Any, ...]]:
+        return doc.article.external_id or doc.article.id, (doc.article,)
+
+    return _per_item("quotes", path, method, limit, read_quotes(path), call, score)
 
 
 def evaluate_ner(
     path: str | Path, method: str = DEFAULT_METHOD, *, limit: int | None = None
 ) -> Report:
     """Exact-match entity P/R/F1, overall and per CoNLL type."""
-    found = registry.get("ner", method)
-    clock = _Clock()
-    data = read_ner(path).limit(limit)
-    if not data.records:
-        raise InputError("no sentences could be read", path=str(path))
-    failures: list[str] = []
-    docs = []
-    for sentence in data.records:
-        out = _call(clock, failures, sentence.id, found.fn, sentence.text)
-        predicted = [(int(s), int(e), str(t)) for s, e, t in (out or [])]
-        docs.append((predicted, list(sentence.entities)))
-    scores = entity_scores(docs)
-    return _report(
-        "ner", path, found, len(docs), clock, scores, {"limit": limit}, _notes(data, failures)
-    )
+
+    def score(sentences: Sequence[NerSentence], outputs: Sequence[Any]) -> dict[str, float]:
+        return entity_scores(
+            ([(int(s), int(e), str(t)) for s, e, t in (out or [])], list(sentence.entities))
+            for sentence, out in zip(sentences, outputs, strict=True)
+        )
+
+    def call(sentence: NerSentence) -> tuple[str, tuple[Any, ...]]:
+        return sentence.id, (sentence.text,)
+
+    return _per_item("ner", path, method, limit, read_ner(path), call, score)
 
 
 def evaluate_extract(
     path: str | Path, method: str = DEFAULT_METHOD, *, limit: int | None = None
 ) -> Report:
     """Article-body extraction scored over word 4-grams, as the extraction benchmark does."""
-    found = registry.get("extract", method)
-    clock = _Clock()
-    data = read_extraction(path).limit(limit)
-    if not data.records:
-        raise InputError("no pages could be read", path=str(path))
-    failures: list[str] = []
-    pages = []
-    for page in data.records:
-        out = _call(clock, failures, page.id, found.fn, page.html, page.url)
-        pages.append((out if isinstance(out, str) else "", page.gold_text))
-    scores = extraction_scores(pages)
-    return _report(
-        "extract", path, found, len(pages), clock, scores, {"limit": limit}, _notes(data, failures)
-    )
+
+    def score(pages: Sequence[Page], outputs: Sequence[Any]) -> dict[str, float]:
+        return extraction_scores(
+            (out if isinstance(out, str) else "", page.gold_text)
+            for page, out in zip(pages, outputs, strict=True)
+        )
+
+    def call(page: Page) -> tuple[str, tuple[Any, ...]]:
+        return page.id, (page.html, page.url)
+
+    return _per_item("extract", path, method, limit, read_extraction(path), call, score)

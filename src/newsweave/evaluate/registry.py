@@ -118,7 +118,9 @@ def get(task: str, name: str) -> Method:
     """The method ``name`` of ``task``, or an error listing the ones there are."""
     found = methods(task)
     if name not in found:
-        known = ", ".join(found) or "none"
+        known = (
+            ", ".join(found) or "none yet (newsweave's own come from newsweave.evaluate.methods)"
+        )
         hint = ""
         if _UNAVAILABLE:
             hint = " (some providers could not load: " + "; ".join(_UNAVAILABLE.values()) + ")"

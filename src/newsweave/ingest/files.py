@@ -20,6 +20,7 @@ __all__ = [
     "binary_reason",
     "decode",
     "expand_paths",
+    "iter_lines",
     "open_binary",
     "read_bytes",
     "read_text",
@@ -30,6 +31,8 @@ __all__ = [
 # Errors a damaged gzip stream raises while it is read.
 GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error)
 
+# Block size for streaming reads.
+CHUNK_BYTES = 1 << 16
 # How many leading bytes are checked for signs of a binary file.
 SNIFF_BYTES = 8192
 # A text with more than this share of control characters (other than tab, CR, LF, FF) in its
@@ -110,6 +113,60 @@ def open_binary(path: Path) -> BinaryIO:
     if path.name.lower().endswith(".gz"):
         return cast(BinaryIO, gzip.open(path, "rb"))
     return path.open("rb")
+
+
+def iter_lines(path: Path, limit: int) -> Iterator[bytes | None]:
+    """The lines of ``path`` (decompressed), each with its newline; None for a line longer
+    than ``limit`` bytes, which is skipped without being held in memory.
+
+    A damaged gzip stream raises one of :data:`GZIP_ERRORS` only after every complete line
+    before the damage has been yielded (the partial line at the break is not).
+    """
+    pending = bytearray()
+    too_long = False
+    for chunk in _chunks(path):
+        start = 0
+        while True:
+            newline = chunk.find(b"\n", start)
+            end = len(chunk) if newline < 0 else newline + 1
+            if not too_long:
+                pending += chunk[start:end]
+                if len(pending) > limit:
+                    too_long = True
+                    pending.clear()
+            if newline < 0:
+                break
+            if too_long:
+                yield None
+            else:
+                yield bytes(pending)
+            too_long = False
+            pending.clear()
+            start = end
+    if too_long:
+        yield None
+    elif pending:
+        yield bytes(pending)
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    """The bytes of ``path`` in blocks, gunzipped (every member) when it ends in ``.gz``."""
+    with path.open("rb") as raw:
+        if not path.name.lower().endswith(".gz"):
+            while block := raw.read(CHUNK_BYTES):
+                yield block
+            return
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        while block := raw.read(CHUNK_BYTES):
+            while block:
+                out = decompressor.decompress(block)
+                if out:
+                    yield out
+                block = decompressor.unused_data if decompressor.eof else b""
+                if block:  # the next member of a multi-member gzip file
+                    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        if not decompressor.eof:
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
 
 
 def read_bytes(path: Path, options: IngestOptions) -> bytes:

@@ -16,10 +16,10 @@ import json
 import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from newsweave.errors import InputError
-from newsweave.ingest.files import GZIP_ERRORS, decode, open_binary, read_text, stem
+from newsweave.ingest.files import GZIP_ERRORS, decode, iter_lines, read_text, stem
 from newsweave.ingest.records import IngestOptions, RawDocument, Rejection
 
 __all__ = ["read_json_file", "read_jsonl_file", "records_from_object"]
@@ -44,19 +44,18 @@ def read_jsonl_file(path: Path, options: IngestOptions) -> Iterator[RawDocument 
     lineno = 0
     records = 0
     try:
-        with open_binary(path) as stream:
-            for lineno, raw in enumerate(_lines(stream, options.max_bytes), 1):
-                origin = f"{path}:{lineno}"
-                if raw is None:
-                    yield Rejection(origin, f"line is longer than max_bytes={options.max_bytes:,}")
-                    continue
-                if raw.strip():
-                    records += 1
-                    yield from _parse_line(raw, origin, options)
+        for lineno, raw in enumerate(iter_lines(path, options.max_bytes), 1):
+            origin = f"{path}:{lineno}"
+            if raw is None:
+                yield Rejection(origin, f"line is longer than max_bytes={options.max_bytes:,}")
+                continue
+            if raw.strip():
+                records += 1
+                yield from _parse_line(raw, origin, options)
     except GZIP_ERRORS as exc:
         yield Rejection(
             f"{path}:{lineno + 1}",
-            f"truncated or corrupt gzip file ({exc}); the {lineno:,} lines before were read",
+            f"truncated or corrupt gzip file ({exc}); the {lineno:,} lines before it were read",
         )
         return
     except OSError as exc:
@@ -66,20 +65,6 @@ def read_jsonl_file(path: Path, options: IngestOptions) -> Iterator[RawDocument 
         yield Rejection(
             str(path), "empty file" if lineno == 0 else "the file holds only blank lines"
         )
-
-
-def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
-    """The lines of ``stream``; None for a line over ``limit`` bytes (skipped, never held)."""
-    while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
-        if len(line) <= limit:
-            yield line
-            continue
-        while line and not line.endswith(b"\n"):  # skip the rest of the long line
-            line = stream.readline(limit)
-        yield None
 
 
 def _parse_line(

@@ -2,7 +2,8 @@
 
 ``open_store(None)`` opens the default database: ``$NEWSWEAVE_DB`` if set, else
 ``newsweave.db`` in the user data directory (platformdirs).  A path opens (or creates) a SQLite
-file; ``":memory:"`` a throwaway SQLite database.
+file; ``":memory:"`` a throwaway SQLite database; a ``postgresql://`` (or ``postgres://``) URL
+a PostgreSQL database (:mod:`newsweave.store.postgres`, the ``postgres`` extra).
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from newsweave.errors import StoreError
+from newsweave.errors import MissingDependencyError, StoreError
 from newsweave.store.base import (
     AddResult,
     ArticleHeader,
     CitationRef,
     CollectionStats,
+    EntityCount,
+    OutletStats,
     SearchHit,
     Store,
+    StorySlice,
 )
 from newsweave.store.memory import MemoryStore
 from newsweave.store.sqlite import SQLiteStore
@@ -29,10 +33,13 @@ __all__ = [
     "ArticleHeader",
     "CitationRef",
     "CollectionStats",
+    "EntityCount",
     "MemoryStore",
+    "OutletStats",
     "SQLiteStore",
     "SearchHit",
     "Store",
+    "StorySlice",
     "default_db_path",
     "open_store",
 ]
@@ -56,11 +63,16 @@ def open_store(location: str | os.PathLike[str] | None = None, *, create: bool =
     that only read use that, so a mistyped ``--db`` says so rather than showing nothing.
     """
     target = str(location) if location is not None else str(default_db_path())
-    scheme = target.split("://", 1)[0] if "://" in target else None
+    scheme = target.split("://", 1)[0].lower() if "://" in target else None
+    if scheme in ("postgresql", "postgres"):
+        try:
+            from newsweave.store.postgres import PostgresStore
+        except ImportError as exc:
+            raise MissingDependencyError("the PostgreSQL store (psycopg)", "postgres") from exc
+        return PostgresStore(target, create=create)
     if scheme is not None and scheme not in ("file", "sqlite"):
         raise StoreError(
-            f"{target}: only SQLite files are supported as stores for now "
-            f"(no '{scheme}' backend); pass a file path"
+            f"{target}: no '{scheme}' store backend; pass a SQLite file path or a postgresql:// URL"
         )
     if scheme is not None:
         target = target.split("://", 1)[1]

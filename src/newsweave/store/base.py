@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
@@ -44,8 +44,11 @@ __all__ = [
     "ArticleHeader",
     "CitationRef",
     "CollectionStats",
+    "EntityCount",
+    "OutletStats",
     "SearchHit",
     "Store",
+    "StorySlice",
 ]
 
 
@@ -126,6 +129,35 @@ class CitationRef:
     story_id: str
     sentence_position: int  # index of the summary sentence in ``Summary.sentences``
     citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class OutletStats:
+    """One outlet (``Article.source``): how many articles it has in the store, and when."""
+
+    name: str
+    n_articles: int
+    first_published: datetime | None
+    last_published: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """An entity and how widely it is mentioned in some set of articles."""
+
+    id: str
+    name: str
+    type: EntityType
+    n_articles: int  # articles with at least one mention
+    n_mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class StorySlice:
+    """One page of the stories matching a filter, and how many match in all."""
+
+    total: int
+    stories: tuple[Story, ...]
 
 
 @runtime_checkable
@@ -209,8 +241,16 @@ class Store(Protocol):
         """
         ...
 
-    def reuse_links(self, *, article_id: str | None = None) -> list[ReuseLink]:
-        """All links, or those touching one article, by (source_id, target_id)."""
+    def reuse_links(
+        self,
+        *,
+        article_id: str | None = None,
+        among: Collection[str] | None = None,
+        passages: bool = True,
+    ) -> list[ReuseLink]:
+        """All links, those touching one article, or (with ``among``) those with both ends in a
+        set of articles; by (source_id, target_id).  Both filters may be combined.  With
+        ``passages=False`` the links come without their aligned passages (cheaper to read)."""
         ...
 
     # --- stories and summaries ----------------------------------------------------------------
@@ -253,8 +293,11 @@ class Store(Protocol):
         article_id: str | None = None,
         speaker: str | None = None,
         entity_id: str | None = None,
+        article_ids: Collection[str] | None = None,
+        limit: int | None = None,
     ) -> list[Quote]:
-        """Quotes filtered by article, speaker as written (case-insensitive) or speaker entity."""
+        """Quotes filtered by article (or a set of articles), speaker as written
+        (case-insensitive) or speaker entity; by article then position, at most ``limit``."""
         ...
 
     def replace_entities(self, article_ids: Iterable[str], entities: Iterable[Entity]) -> None:
@@ -274,4 +317,54 @@ class Store(Protocol):
 
     def mentions(self, article_id: str) -> list[Mention]:
         """The entity mentions in one article, by position."""
+        ...
+
+    # --- reads for browsing (the web UI): filtered, counted, paged --------------------------
+
+    def data_version(self) -> int:
+        """A number that changes when the stored data may have changed since this store object
+        last looked: readers cache what they computed until it changes.  Writes made through
+        another store object or process always change it (SQLite: ``PRAGMA data_version``);
+        whether this object's own writes do is up to the backend, so a cache should be kept by
+        readers only."""
+        ...
+
+    def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
+        """Headers of several articles, in the order asked; :class:`NotFoundError` names any
+        missing id."""
+        ...
+
+    def outlets(self) -> list[OutletStats]:
+        """One record per outlet (articles without a source are left out), by name."""
+        ...
+
+    def find_stories(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        outlet: str | None = None,
+        entity_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> StorySlice:
+        """Stories newest first (latest publication, then id), filtered, one page of them.
+
+        ``since``/``until`` keep stories whose span overlaps those days, comparing calendar days
+        as written in the stored dates (the outlet's local day); a story without dates is left
+        out when either is given.  ``outlet`` keeps stories with an article from that outlet
+        (exact name), ``entity_id`` those with an article mentioning that entity.
+        """
+        ...
+
+    def entity_counts(
+        self, article_ids: Collection[str], *, limit: int | None = None
+    ) -> list[EntityCount]:
+        """The entities mentioned in these articles, the most widely mentioned first (by
+        articles, then mentions, then name and id)."""
+        ...
+
+    def find_entities(self, text: str, *, limit: int = 20) -> list[EntityCount]:
+        """Entities whose name or an alias contains ``text`` (case-insensitive), counted over
+        every article: exact name matches first, then the most widely mentioned."""
         ...

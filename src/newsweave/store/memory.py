@@ -10,7 +10,8 @@ stemming or ranking finesse.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
@@ -27,7 +28,16 @@ from newsweave.model import (
     Summary,
 )
 from newsweave.segment import words
-from newsweave.store.base import AddResult, ArticleHeader, CitationRef, CollectionStats, SearchHit
+from newsweave.store.base import (
+    AddResult,
+    ArticleHeader,
+    CitationRef,
+    CollectionStats,
+    EntityCount,
+    OutletStats,
+    SearchHit,
+    StorySlice,
+)
 from newsweave.store.rows import check_quote_spans
 
 __all__ = ["MemoryStore"]
@@ -52,6 +62,7 @@ class MemoryStore:
         self._quotes: dict[str, Quote] = {}
         self._entities: dict[str, tuple[str, EntityType, tuple[str, ...]]] = {}
         self._mentions: dict[tuple[str, str, int, int], tuple[str, Mention]] = {}
+        self._version = 0  # counts write calls: see data_version()
 
     @property
     def location(self) -> str:
@@ -82,6 +93,7 @@ class MemoryStore:
     # --- articles and sentences ---------------------------------------------------------------
 
     def add_articles(self, batch: Sequence[tuple[Article, Sequence[Sentence]]]) -> AddResult:
+        self._version += 1
         for article, sentences in batch:
             for sentence in sentences:
                 if sentence.article_id != article.id:
@@ -234,6 +246,7 @@ class MemoryStore:
     def replace_reuse_links(
         self, links: Iterable[ReuseLink], *, among: Collection[str] | None = None
     ) -> None:
+        self._version += 1
         new = {link.id: link for link in links}
         self._require_articles(
             {i for link in new.values() for i in (link.source_id, link.target_id)}, "reuse links"
@@ -249,17 +262,28 @@ class MemoryStore:
             }
         self._links.update(new)
 
-    def reuse_links(self, *, article_id: str | None = None) -> list[ReuseLink]:
+    def reuse_links(
+        self,
+        *,
+        article_id: str | None = None,
+        among: Collection[str] | None = None,
+        passages: bool = True,
+    ) -> list[ReuseLink]:
+        scope = None if among is None else set(among)
         chosen = [
             link
             for link in self._links.values()
-            if article_id is None or article_id in (link.source_id, link.target_id)
+            if (article_id is None or article_id in (link.source_id, link.target_id))
+            and (scope is None or (link.source_id in scope and link.target_id in scope))
         ]
+        if not passages:
+            chosen = [replace(link, passages=()) for link in chosen]
         return sorted(chosen, key=lambda link: (link.source_id, link.target_id))
 
     # --- stories and summaries ----------------------------------------------------------------
 
     def replace_stories(self, stories: Iterable[Story]) -> None:
+        self._version += 1
         new = list(stories)
         ids = [s.id for s in new]
         if len(set(ids)) != len(ids):
@@ -287,6 +311,7 @@ class MemoryStore:
         return [s for s in self.stories() if article_id in s.article_ids]
 
     def save_summary(self, summary: Summary) -> None:
+        self._version += 1
         if summary.story_id not in self._stories:
             raise StoreError(
                 f"cannot save a summary of story {summary.story_id}: no such story in :memory:"
@@ -312,6 +337,7 @@ class MemoryStore:
     # --- quotes and entities ------------------------------------------------------------------
 
     def replace_quotes(self, article_ids: Iterable[str], quotes: Iterable[Quote]) -> None:
+        self._version += 1
         scope = set(article_ids)
         new = {q.id: q for q in quotes}
         try:
@@ -335,17 +361,23 @@ class MemoryStore:
         article_id: str | None = None,
         speaker: str | None = None,
         entity_id: str | None = None,
+        article_ids: Collection[str] | None = None,
+        limit: int | None = None,
     ) -> list[Quote]:
+        scope = None if article_ids is None else set(article_ids)
         chosen = [
             q
             for q in self._quotes.values()
             if (article_id is None or q.article_id == article_id)
             and (speaker is None or (q.speaker_text or "").lower() == speaker.lower())
             and (entity_id is None or q.entity_id == entity_id)
+            and (scope is None or q.article_id in scope)
         ]
-        return sorted(chosen, key=lambda q: (q.article_id, q.content.start, q.content.end))
+        chosen.sort(key=lambda q: (q.article_id, q.content.start, q.content.end))
+        return chosen if limit is None else chosen[: max(limit, 0)]
 
     def replace_entities(self, article_ids: Iterable[str], entities: Iterable[Entity]) -> None:
+        self._version += 1
         scope = set(article_ids)
         new = list(entities)
         if len({e.id for e in new}) != len(new):
@@ -397,3 +429,113 @@ class MemoryStore:
             if key[1] == article_id
         ]
         return [m for _, m in sorted(found, key=lambda km: km[0])]
+
+    # --- reads for browsing -------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        return self._version
+
+    def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
+        return [self._header(a) for a in self.get_articles(article_ids)]
+
+    def outlets(self) -> list[OutletStats]:
+        groups: dict[str, list[datetime]] = {}
+        counts: dict[str, int] = {}
+        for article in self._articles.values():
+            if article.source is None:
+                continue
+            counts[article.source] = counts.get(article.source, 0) + 1
+            if article.published is not None:
+                groups.setdefault(article.source, []).append(article.published)
+        stats = []
+        for name in sorted(counts):
+            dates = sorted(groups.get(name, []), key=lambda d: d.isoformat())
+            stats.append(
+                OutletStats(
+                    name, counts[name], dates[0] if dates else None, dates[-1] if dates else None
+                )
+            )
+        return stats
+
+    def find_stories(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        outlet: str | None = None,
+        entity_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> StorySlice:
+        def day(value: datetime | None) -> str | None:
+            return value.isoformat()[:10] if value is not None else None
+
+        def keep(story: Story) -> bool:
+            last = day(story.last_published or story.first_published)
+            first = day(story.first_published or story.last_published)
+            if since is not None and (last is None or last < since.isoformat()):
+                return False
+            if until is not None and (first is None or first > until.isoformat()):
+                return False
+            if outlet is not None and not any(
+                self._articles[a].source == outlet for a in story.article_ids
+            ):
+                return False
+            if entity_id is not None:
+                members = set(story.article_ids)
+                if not any(
+                    owner == entity_id and article in members
+                    for (owner, article, _, _) in self._mentions
+                ):
+                    return False
+            return True
+
+        chosen = [s for s in self._stories.values() if keep(s)]
+        chosen.sort(key=lambda s: s.id)
+        chosen.sort(
+            key=lambda s: s.last_published.isoformat() if s.last_published else "", reverse=True
+        )
+        chosen.sort(key=lambda s: s.last_published is None)
+        start = max(offset, 0)
+        end = None if limit is None else start + max(limit, 0)
+        return StorySlice(len(chosen), tuple(chosen[start:end]))
+
+    def _counts(self, owners: Iterable[str], articles: Collection[str] | None) -> list[EntityCount]:
+        wanted = set(owners)
+        seen: dict[str, set[str]] = {}
+        n_mentions: dict[str, int] = {}
+        for owner, article, _, _ in self._mentions:
+            if owner in wanted and (articles is None or article in articles):
+                seen.setdefault(owner, set()).add(article)
+                n_mentions[owner] = n_mentions.get(owner, 0) + 1
+        return [
+            EntityCount(i, self._entities[i][0], self._entities[i][1], len(seen[i]), n_mentions[i])
+            for i in seen
+        ]
+
+    def entity_counts(
+        self, article_ids: Collection[str], *, limit: int | None = None
+    ) -> list[EntityCount]:
+        scope = set(article_ids)
+        counts = self._counts(self._entities, scope)
+        counts.sort(key=lambda c: (-c.n_articles, -c.n_mentions, c.name, c.id))
+        return counts if limit is None else counts[: max(limit, 0)]
+
+    def find_entities(self, text: str, *, limit: int = 20) -> list[EntityCount]:
+        needle = text.strip().casefold()
+        if not needle:
+            return []
+        matched = [
+            i
+            for i, (name, _, aliases) in self._entities.items()
+            if needle in name.casefold() or any(needle in a.casefold() for a in aliases)
+        ]
+        counts = {c.id: c for c in self._counts(matched, None)}
+        found = [
+            counts.get(i, EntityCount(i, self._entities[i][0], self._entities[i][1], 0, 0))
+            for i in matched
+        ]
+        found.sort(
+            key=lambda c: (c.name.casefold() != needle, -c.n_articles, -c.n_mentions, c.name, c.id)
+        )
+        return found[: max(limit, 0)]

@@ -388,6 +388,7 @@ def quote_to_row(quote: Quote) -> dict[str, Any]:
         **_span_columns("cue", quote.cue),
         "cue_text": quote.cue_text,
         "entity_id": quote.entity_id,
+        "parts": _json([[p.start, p.end] for p in quote.parts]),
     }
 
 
@@ -405,6 +406,7 @@ def quote_from_row(row: Row) -> Quote:
         cue=_span_from_columns(row, "cue", article_id),
         cue_text=row["cue_text"],
         entity_id=row["entity_id"],
+        parts=tuple(Span(article_id, int(a), int(b)) for a, b in _unjson(row["parts"]) or ()),
     )
 
 
@@ -426,6 +428,7 @@ def mention_to_row(mention: Mention, owner_id: str) -> dict[str, Any]:
         "text": mention.text,
         "type": mention.type.value,
         "entity_id": mention.entity_id,
+        "kind": mention.kind,
     }
 
 
@@ -435,6 +438,7 @@ def mention_from_row(row: Row) -> Mention:
         text=row["text"],
         type=EntityType(row["type"]),
         entity_id=row["entity_id"],
+        kind=row["kind"],
     )
 
 

@@ -16,7 +16,7 @@ import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import groupby
 from pathlib import Path
 from types import TracebackType
@@ -35,7 +35,16 @@ from newsweave.model import (
     Summary,
 )
 from newsweave.store import rows
-from newsweave.store.base import AddResult, ArticleHeader, CitationRef, CollectionStats, SearchHit
+from newsweave.store.base import (
+    AddResult,
+    ArticleHeader,
+    CitationRef,
+    CollectionStats,
+    EntityCount,
+    OutletStats,
+    SearchHit,
+    StorySlice,
+)
 from newsweave.store.sqlite_schema import MIGRATIONS
 
 __all__ = ["SQLiteStore"]
@@ -53,18 +62,25 @@ _HEX = re.compile(r"[0-9a-f]+")
 # page of ids is chosen first, so sizes and lead sentences are computed only for that page.
 _LISTING_ORDER = """a.collection IS NULL, a.collection, a.published IS NULL, a.published,
     a.source, a.id"""
+_HEADER_COLUMNS = """
+    a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
+    a.language, a.external_id, a.origin, a.collection, a.text_hash,
+    length(a.text) AS n_chars,
+    (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
+    (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead
+"""
 _HEADER_SELECT = f"""
-    SELECT a.id, a.title, a.url, a.source, a.byline, a.published, a.dateline, a.credits,
-           a.language, a.external_id, a.origin, a.collection, a.text_hash,
-           length(a.text) AS n_chars,
-           (SELECT count(*) FROM sentences s WHERE s.article_id = a.id) AS n_sentences,
-           (SELECT s.text FROM sentences s WHERE s.article_id = a.id AND s.idx = 0) AS lead
+    SELECT {_HEADER_COLUMNS}
     FROM (SELECT a.seq FROM articles a {{where}} ORDER BY {_LISTING_ORDER} LIMIT ? OFFSET ?)
          AS page
     JOIN articles a ON a.seq = page.seq
     ORDER BY {_LISTING_ORDER}
 """
 _ARTICLE_SELECT = f"SELECT {', '.join(rows.ARTICLE_COLUMNS)} FROM articles"
+_LINK_COLUMNS_WITHOUT_PASSAGES = (
+    "id, source_id, target_id, kind, direction, score, jaccard, containment_source_in_target, "
+    "containment_target_in_source, '[]' AS passages, evidence"
+)
 
 
 def _insert_sql(table: str, columns: Iterable[str], suffix: str = "") -> str:
@@ -449,15 +465,30 @@ class SQLiteStore:
                 values = list(link_rows.values())
                 conn.executemany(_upsert_sql("reuse_links", list(values[0]), "id"), values)
 
-    def reuse_links(self, *, article_id: str | None = None) -> list[ReuseLink]:
-        if article_id is None:
-            found = self._query("SELECT * FROM reuse_links ORDER BY source_id, target_id")
-        else:
-            found = self._query(
-                """SELECT * FROM reuse_links WHERE source_id = ? OR target_id = ?
-                   ORDER BY source_id, target_id""",
-                (article_id, article_id),
-            )
+    def reuse_links(
+        self,
+        *,
+        article_id: str | None = None,
+        among: Collection[str] | None = None,
+        passages: bool = True,
+    ) -> list[ReuseLink]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if article_id is not None:
+            clauses.append("(source_id = ? OR target_id = ?)")
+            params += [article_id, article_id]
+        with self._errors():
+            if among is not None:
+                self._fill("_refs", among)
+                clauses.append(
+                    "source_id IN (SELECT id FROM temp._refs) "
+                    "AND target_id IN (SELECT id FROM temp._refs)"
+                )
+            where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+            columns = "*" if passages else _LINK_COLUMNS_WITHOUT_PASSAGES
+            found = self._conn.execute(
+                f"SELECT {columns} FROM reuse_links {where} ORDER BY source_id, target_id", params
+            ).fetchall()
         return [rows.reuse_from_row(r) for r in found]
 
     # --- stories and summaries ----------------------------------------------------------------
@@ -583,6 +614,8 @@ class SQLiteStore:
         article_id: str | None = None,
         speaker: str | None = None,
         entity_id: str | None = None,
+        article_ids: Collection[str] | None = None,
+        limit: int | None = None,
     ) -> list[Quote]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -595,11 +628,16 @@ class SQLiteStore:
         if entity_id is not None:
             clauses.append("entity_id = ?")
             params.append(entity_id)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        found = self._query(
-            f"SELECT * FROM quotes {where} ORDER BY article_id, content_start, content_end",
-            params,
-        )
+        with self._errors():
+            if article_ids is not None:
+                self._fill("_refs", article_ids)
+                clauses.append("article_id IN (SELECT id FROM temp._refs)")
+            where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+            found = self._conn.execute(
+                f"""SELECT * FROM quotes {where}
+                    ORDER BY article_id, content_start, content_end LIMIT ?""",
+                [*params, -1 if limit is None else max(limit, 0)],
+            ).fetchall()
         return [rows.quote_from_row(r) for r in found]
 
     def replace_entities(self, article_ids: Iterable[str], entities: Iterable[Entity]) -> None:
@@ -671,6 +709,132 @@ class SQLiteStore:
             (article_id,),
         )
         return [rows.mention_from_row(r) for r in found]
+
+    # --- reads for browsing -------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        # SQLite's own counter: it changes when another connection (this process or another)
+        # commits to the file; this connection's own commits do not change it.
+        return int(self._query("PRAGMA data_version")[0][0])
+
+    def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
+        wanted = list(article_ids)
+        with self._errors():
+            self._fill("_refs", wanted)
+            found = {
+                row["id"]: rows.header_from_row(row)
+                for row in self._conn.execute(
+                    f"SELECT {_HEADER_COLUMNS} FROM articles a"
+                    " WHERE a.id IN (SELECT id FROM temp._refs)"
+                )
+            }
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise NotFoundError(f"no article {_named(missing)} in {self._path}")
+        return [found[i] for i in wanted]
+
+    def outlets(self) -> list[OutletStats]:
+        found = self._query(
+            """SELECT source, count(*), min(published), max(published) FROM articles
+               WHERE source IS NOT NULL GROUP BY source ORDER BY source"""
+        )
+        return [
+            OutletStats(
+                name=r[0],
+                n_articles=int(r[1]),
+                first_published=datetime.fromisoformat(r[2]) if r[2] else None,
+                last_published=datetime.fromisoformat(r[3]) if r[3] else None,
+            )
+            for r in found
+        ]
+
+    def find_stories(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        outlet: str | None = None,
+        entity_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> StorySlice:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            clauses.append("substr(coalesce(last_published, first_published), 1, 10) >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("substr(coalesce(first_published, last_published), 1, 10) <= ?")
+            params.append(until.isoformat())
+        if outlet is not None:
+            clauses.append(
+                """id IN (SELECT sa.story_id FROM articles a
+                          JOIN story_articles sa ON sa.article_id = a.id WHERE a.source = ?)"""
+            )
+            params.append(outlet)
+        if entity_id is not None:
+            clauses.append(
+                """id IN (SELECT sa.story_id FROM mentions m
+                          JOIN story_articles sa ON sa.article_id = m.article_id
+                          WHERE m.owner_id = ?)"""
+            )
+            params.append(entity_id)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        with self._errors():
+            total = int(
+                self._conn.execute(f"SELECT count(*) FROM stories {where}", params).fetchone()[0]
+            )
+            page = [
+                r[0]
+                for r in self._conn.execute(
+                    f"""SELECT id FROM stories {where}
+                        ORDER BY last_published IS NULL, last_published DESC, id
+                        LIMIT ? OFFSET ?""",
+                    [*params, -1 if limit is None else max(limit, 0), max(offset, 0)],
+                )
+            ]
+            self._fill("_scope", page)
+            found = {s.id: s for s in self._stories("WHERE id IN (SELECT id FROM temp._scope)")}
+        return StorySlice(total, tuple(found[i] for i in page))
+
+    def entity_counts(
+        self, article_ids: Collection[str], *, limit: int | None = None
+    ) -> list[EntityCount]:
+        with self._errors():
+            self._fill("_refs", article_ids)
+            found = self._conn.execute(
+                """SELECT e.id, e.name, e.type, count(DISTINCT m.article_id), count(*) AS n
+                   FROM mentions m JOIN entities e ON e.id = m.owner_id
+                   WHERE m.article_id IN (SELECT id FROM temp._refs)
+                   GROUP BY e.id
+                   ORDER BY 4 DESC, 5 DESC, e.name, e.id LIMIT ?""",
+                (-1 if limit is None else max(limit, 0),),
+            ).fetchall()
+        return [EntityCount(r[0], r[1], EntityType(r[2]), int(r[3]), int(r[4])) for r in found]
+
+    def find_entities(self, text: str, *, limit: int = 20) -> list[EntityCount]:
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        pattern = like_pattern(needle)
+        found = self._query(
+            """SELECT e.id, e.name, e.type,
+                      (SELECT count(DISTINCT m.article_id) FROM mentions m
+                       WHERE m.owner_id = e.id) AS n_articles,
+                      (SELECT count(*) FROM mentions m WHERE m.owner_id = e.id) AS n_mentions
+               FROM entities e
+               WHERE lower(e.name) LIKE ? ESCAPE '\\' OR lower(e.aliases) LIKE ? ESCAPE '\\'
+               ORDER BY lower(e.name) = ? DESC, n_articles DESC, n_mentions DESC, e.name, e.id
+               LIMIT ?""",
+            (pattern, pattern, needle, max(limit, 0)),
+        )
+        return [EntityCount(r[0], r[1], EntityType(r[2]), int(r[3]), int(r[4])) for r in found]
+
+
+def like_pattern(needle: str) -> str:
+    """A LIKE pattern matching ``needle`` anywhere, its wildcards escaped with backslashes."""
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _parse_snippet(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:

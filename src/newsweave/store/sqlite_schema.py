@@ -257,3 +257,26 @@ def m008_bulk_fts_and_listing_index(conn: sqlite3.Connection) -> None:
         "DROP INDEX IF EXISTS articles_collection",
         "CREATE INDEX articles_collection ON articles (collection, published, source, id)",
     )
+
+
+@MIGRATIONS
+def m009_quote_parts_and_mention_kinds(conn: sqlite3.Connection) -> None:
+    # Quote.parts: the pieces of a quote its attribution interrupts, [[start, end], ...] in the
+    # quote's article, read whole, so JSON.  Mention.kind: "name", "description" or "pronoun".
+    _run(
+        conn,
+        "ALTER TABLE quotes ADD COLUMN parts TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE mentions ADD COLUMN kind TEXT NOT NULL DEFAULT 'name'",
+    )
+
+
+@MIGRATIONS
+def m010_browse_indexes(conn: sqlite3.Connection) -> None:
+    # For the web UI's listings: stories newest first, and outlets.  The outlet index covers
+    # (source, published, id) so that counting an outlet's articles or finding its stories never
+    # reads the article rows (whose text comes before these columns and may overflow pages).
+    _run(
+        conn,
+        "CREATE INDEX stories_last_published ON stories (last_published)",
+        "CREATE INDEX articles_source ON articles (source, published, id)",
+    )

@@ -1,0 +1,126 @@
+"""newsweave's own methods for the evaluation harness: one small function per task."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from newsweave.entities import NameMemory, RuleRecognizer
+from newsweave.evaluate.registry import register
+from newsweave.model import Article, Quote
+from newsweave.quotes import QuoteOptions, find_quotes
+
+__all__ = [
+    "extract_newsweave",
+    "extract_page_only",
+    "ner_newsweave",
+    "quotes_newsweave",
+    "summarize_newsweave",
+    "summarize_newsweave_fast",
+    "summarize_newsweave_lexical",
+]
+
+# Names a stream of sentences remembers: about a few Reuters stories' worth (see below).
+NER_MEMORY = 300
+
+
+@register(
+    "quotes",
+    "newsweave",
+    description="direct quotes in every mark style and reported speech, rule-based",
+    params={"indirect": True},
+)
+def quotes_newsweave(article: Article) -> list[Quote]:
+    return find_quotes(article, QuoteOptions(indirect=True))
+
+
+@register(
+    "ner",
+    "newsweave",
+    description="rule and gazetteer recognizer with document memory over the sentence stream",
+    params={"recognizer": "rules", "memory": NER_MEMORY},
+)
+def ner_newsweave(text: str) -> list[tuple[int, int, str]]:
+    """Names of one sentence.
+
+    The harness feeds a corpus one sentence at a time, in order; like a reader of the whole
+    story, the recognizer keeps what earlier sentences established ("Phil Simmons" is a
+    person, so "Simmons" is too) in a bounded memory, so old stories are forgotten.
+    """
+    recognizer, memory = _stream()
+    return [(s.start, s.end, s.type.value) for s in recognizer.recognize(text, memory)]
+
+
+@lru_cache(maxsize=1)
+def _stream() -> tuple[RuleRecognizer, NameMemory]:
+    return RuleRecognizer(), NameMemory(capacity=NER_MEMORY)
+
+
+# --- extract ----------------------------------------------------------------------------------
+
+
+@register(
+    "extract",
+    "newsweave",
+    description="the HTML path of ingest: trafilatura (precision, no comments), then clean "
+    "(boilerplate lines, repeated headline, dateline, byline): the body newsweave stores",
+)
+def extract_newsweave(html: str, url: str | None) -> str:
+    from newsweave.clean import clean_document
+    from newsweave.ingest import RawDocument, Rejection
+
+    result = clean_document(RawDocument(origin=url or "page", format="html", html=html, url=url))
+    return "" if isinstance(result, Rejection) else result.text
+
+
+@register(
+    "extract",
+    "newsweave-page",
+    description="only the extraction step of ingest (trafilatura, precision, no comments), "
+    "before clean",
+)
+def extract_page_only(html: str, url: str | None) -> str:
+    from newsweave.extract import extract_text
+
+    return extract_text(html, url)
+
+
+# --- summarize --------------------------------------------------------------------------------
+
+
+def _summarize(docs: Sequence[Article], words: int, embedder: str, solver: str) -> list[str]:
+    from newsweave.summarize import SummarizeOptions, summarize_story
+
+    options = SummarizeOptions(words=words, embedder=embedder, solver=solver)
+    return [s.text for s in summarize_story(docs, options).sentences]
+
+
+@register(
+    "summarize",
+    "newsweave",
+    description="concept-coverage ILP over independent origins, position-weighted, trimmed "
+    "sentences; MiniLM (when installed) groups equivalent sentences",
+    params={"embedder": "auto", "solver": "ilp"},
+)
+def summarize_newsweave(docs: Sequence[Article], words: int) -> list[str]:
+    return _summarize(docs, words, "auto", "ilp")
+
+
+@register(
+    "summarize",
+    "newsweave-fast",
+    description="the same, with the static model distilled from MiniLM and the greedy solver",
+    params={"embedder": "static", "solver": "greedy"},
+)
+def summarize_newsweave_fast(docs: Sequence[Article], words: int) -> list[str]:
+    return _summarize(docs, words, "static", "greedy")
+
+
+@register(
+    "summarize",
+    "newsweave-lexical",
+    description="the same, with no model at all: hashed word features, ILP",
+    params={"embedder": "hashing", "solver": "ilp"},
+)
+def summarize_newsweave_lexical(docs: Sequence[Article], words: int) -> list[str]:
+    return _summarize(docs, words, "hashing", "ilp")

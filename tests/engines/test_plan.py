@@ -1,0 +1,210 @@
+"""The run plan on the local engine: what it reads, cleans, keeps, rejects and writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from newsweave.cli import cli
+from newsweave.engines import steps
+from newsweave.engines.load import read_table
+from newsweave.engines.local import LocalEngine
+from newsweave.engines.plan import RunOptions, run
+from newsweave.engines.tables import from_row
+from newsweave.errors import ConfigError
+from newsweave.model import Article, Sentence
+from newsweave.pipeline import ingest_paths
+from newsweave.store import MemoryStore, SQLiteStore
+from tests.support import DEMO
+
+FOOTER = "Bayside Courier - the bay's own paper since 1921"
+STORIES = [
+    "Fishermen on the north quay voted on Monday to stop landing catches at the new market "
+    "hall until the council lowers its fees.",
+    "The lifeboat crew rescued two kayakers who drifted past the breakwater in fog on Sunday "
+    "afternoon, the station said.",
+    "Work on the seawall behind the old customs house will begin in June and last through the "
+    "summer, engineers told residents.",
+    "The island ferry will add a late sailing on Fridays from next month after a petition "
+    "signed by eight hundred commuters.",
+    "A grey seal that hauled out on the slipway drew a crowd of onlookers before it returned to "
+    "the water at high tide.",
+]
+
+
+def jsonl(records: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r) + "\n" for r in records)
+
+
+def read_run(
+    out: Path,
+) -> tuple[dict[str, Article], dict[str, list[Sentence]], list[dict[str, Any]]]:
+    articles_table = read_table(out, "articles")
+    sentences_table = read_table(out, "sentences")
+    rejections_table = read_table(out, "rejections")
+    assert articles_table is not None and sentences_table is not None
+    assert rejections_table is not None
+    articles = {a.id: a for a in (from_row(Article, r) for r in articles_table.to_pylist())}
+    sentences: dict[str, list[Sentence]] = {}
+    for row in sentences_table.to_pylist():
+        sentence = from_row(Sentence, row)
+        sentences.setdefault(sentence.article_id, []).append(sentence)
+    for found in sentences.values():
+        found.sort(key=lambda s: s.index)
+    return articles, sentences, rejections_table.to_pylist()
+
+
+def test_the_demo_corpus_comes_out_as_ingest_stores_it(tmp_path: Path) -> None:
+    report = run(LocalEngine(), [str(DEMO)], str(tmp_path / "out"))
+    articles, sentences, rejections = read_run(tmp_path / "out")
+    store = MemoryStore()
+    ingested = ingest_paths(store, [str(DEMO)])
+    assert report.articles == len(articles) == ingested.new >= 25
+    assert articles == {a.id: a for a in store.iter_articles()}
+    assert all(sentences.get(i, []) == store.get_sentences(i) for i in articles)
+    assert sorted((r["origin"], r["reason"]) for r in rejections) == sorted(
+        (r.origin, r.reason) for r in ingested.skipped
+    )
+    assert report.records == ingested.read and report.sentences == sum(map(len, sentences.values()))
+    manifest = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert manifest["status"] == "done" and manifest["engine"] == "local"
+    assert manifest["tables"] == {
+        "articles": report.articles,
+        "sentences": report.sentences,
+        "rejections": len(rejections),
+    }
+
+
+def test_lines_repeated_across_an_outlets_files_are_dropped(tmp_path: Path) -> None:
+    # One article per file: the count runs across files, as over ingest's stream.
+    folder = tmp_path / "courier"
+    folder.mkdir()
+    for i, body in enumerate(STORIES):
+        record = {"id": f"c{i}", "title": f"Story {i}", "source": "Bayside Courier"}
+        record["text"] = body + ("\n" + FOOTER if i < 4 else "")
+        (folder / f"{i}.jsonl").write_text(jsonl([record]))
+    run(LocalEngine(), [str(folder)], str(tmp_path / "out"))
+    articles, _, _ = read_run(tmp_path / "out")
+    assert len(articles) == 5
+    assert not any(FOOTER in a.text for a in articles.values())
+    kept = run(
+        LocalEngine(),
+        [str(folder)],
+        str(tmp_path / "kept"),
+        RunOptions(clean=RunOptions().clean.__class__(boilerplate=False)),
+    )
+    assert kept.articles == 5
+    with_footer, _, _ = read_run(tmp_path / "kept")
+    assert sum(FOOTER in a.text for a in with_footer.values()) == 4
+
+
+def test_an_article_read_twice_is_kept_once_from_its_first_file(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "seal.txt").write_text("Seal on the slipway\n\n" + STORIES[4])
+    report = run(LocalEngine(), [str(tmp_path / "b"), str(tmp_path / "a")], str(tmp_path / "o"))
+    articles, _, _ = read_run(tmp_path / "o")
+    assert report.articles == 1 and report.duplicates == 1 and report.records == 2
+    (article,) = articles.values()
+    assert article.origin == str(tmp_path / "b" / "seal.txt")  # the first input given
+
+
+def test_rejections_name_the_record_and_the_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records = [{"id": f"r{i}", "title": f"T{i}", "text": body} for i, body in enumerate(STORIES)]
+    records.append({"id": "empty", "title": "Nothing", "text": "Share"})
+    (folder / "feed.jsonl").write_text(jsonl(records) + "{broken json\n")
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n")
+    real = steps.segment_article
+
+    def fragile(article: Article, options: object = None) -> list[Sentence]:
+        if "seal" in article.text:
+            raise RuntimeError("splitter exploded")
+        return real(article)
+
+    monkeypatch.setattr(steps, "segment_article", fragile)
+    report = run(LocalEngine(), [str(folder), str(tmp_path / "missing")], str(tmp_path / "o"))
+    _, _, rejections = read_run(tmp_path / "o")
+    by_step = {(r["step"], Path(r["origin"]).name) for r in rejections}
+    assert by_step == {
+        ("read", "missing"),
+        ("read", "photo.png"),
+        ("read", "feed.jsonl:7"),
+        ("clean", "feed.jsonl:6"),
+        ("segment", "feed.jsonl:5"),
+    }
+    assert report.articles == 4
+    assert report.rejected == {"clean": 1, "read": 3, "segment": 1}
+    assert any("splitter exploded" in r["reason"] for r in rejections)
+
+
+def test_bad_runs_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no input"):
+        run(LocalEngine(), [], str(tmp_path / "o"))
+    with pytest.raises(ConfigError, match="must be a CleanOptions"):
+        RunOptions(clean="strict")  # type: ignore[arg-type]
+
+
+# --- the commands ------------------------------------------------------------------------------
+
+
+def test_run_then_import_fills_a_store_as_ingest_does(tmp_path: Path) -> None:
+    out, db = tmp_path / "out", tmp_path / "run.db"
+    done = CliRunner().invoke(cli, ["run", "-i", str(DEMO), "-o", str(out), "--json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["articles"] >= 25
+    loaded = CliRunner().invoke(cli, ["import", str(out), "--db", str(db)])
+    assert loaded.exit_code == 0, loaded.output
+    again = CliRunner().invoke(cli, ["import", str(out), "--db", str(db), "--json"])
+    report = json.loads(again.output)
+    assert report["new"] == 0 and report["already_stored"] == report["tables"]["articles"]
+    reference = MemoryStore()
+    ingest_paths(reference, [str(DEMO)])
+    with SQLiteStore(db) as store:
+        assert list(store.iter_articles()) == list(reference.iter_articles())
+        assert all(
+            store.get_sentences(a.id) == reference.get_sentences(a.id)
+            for a in reference.iter_articles()
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "-i", "x", "-o", "y", "--master", "local[2]"], "apply to --engine spark"),
+        (["run", "-o", "y"], "Missing option '--input'"),
+        (["run", "-i", "nothing/here", "-o", "{new}"], "no article could be read"),
+        (["run", "-i", str(DEMO), "-o", "{stray}"], "not the output of a newsweave run"),
+        (["import", "{stray}"], "no run.json"),
+        (["import", "{new}"], "is not a folder"),
+    ],
+)
+def test_command_errors(args: list[str], message: str, tmp_path: Path) -> None:
+    (tmp_path / "stray").mkdir()
+    (tmp_path / "stray" / "notes.txt").write_text("not a run")
+    places = {"{new}": str(tmp_path / "new"), "{stray}": str(tmp_path / "stray")}
+    filled = [places.get(a, a) for a in args]
+    result = CliRunner().invoke(cli, filled)
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_import_into_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    from newsweave.engines.load import import_run
+    from newsweave.store.postgres import PostgresStore
+
+    run(LocalEngine(), [str(DEMO)], str(tmp_path / "out"))
+    with PostgresStore(postgres_url) as store:
+        report = import_run(tmp_path / "out", store)
+        reference = MemoryStore()
+        ingest_paths(reference, [str(DEMO)])
+        assert report.new == reference.count_articles()
+        assert list(store.iter_articles()) == list(reference.iter_articles())
+        assert [h.article_id for h in store.search("crane")]  # indexed for search
