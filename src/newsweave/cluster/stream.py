@@ -60,7 +60,7 @@ class StoryIndex:
         self._graph = StoryGraph(
             time_tolerance_days=self.options.time_tolerance_days,
             time_scale_days=self.options.time_scale_days,
-            time_penalty=self.options.time_penalty_score,
+            time_penalty=self.options.time_penalty,
         )
         self._node_of: dict[str, int] = {}
         self._holder_of_text: dict[str, int] = {}
@@ -142,7 +142,9 @@ class StoryIndex:
         """
         if not self._dirty:
             return 0
-        graph, links = self._graph, self._links
+        table, graph, links = self._require_table(), self._graph, self._links
+        for node in self._dirty:  # their best partners changed: so did their pairs' scores
+            table.rescore(node, links)
         nodes = graph.dissolve({graph.find(n) for n in self._dirty})
         region = set(nodes)
         for a in nodes:
@@ -197,15 +199,12 @@ class StoryIndex:
             if table.keeps_pair(score):
                 self._links.add(other, node, score, 0.0)
         table.index.add(node, terms, weights)
-        self._rescore(node)
-        for other in changed:
-            self._rescore(other)
+        for other, change in table.rescore(node, self._links):
+            graph.add_score(node, other, change)
         self._dirty.add(node)
         self._dirty.update(changed)
         heads = [graph.head(n) for n in self._joined(node, article, must_link)]
         absorbed = graph.merge_around(node, options.link_threshold)
-        for other in changed:  # their links were rescored: a bridge may have formed there
-            absorbed += graph.merge_around(other, options.link_threshold)
         root = graph.find(node)
         head = graph.head(root)
         heads += [graph.head_of_root(r) for r in absorbed if graph.find(r) == root]
@@ -219,16 +218,6 @@ class StoryIndex:
             new_story=head == node,
             merged=tuple(merged),
         )
-
-    def _rescore(self, node: int) -> None:
-        """Bring the contributions of ``node``'s pairs up to date with the partner lists."""
-        table, links, graph = self._require_table(), self._links, self._graph
-        for other, index in links.adjacency[node].items():
-            new = table.contribution(node, other, links.first[index])
-            old = links.contribution[index]
-            if new != old:
-                links.contribution[index] = new
-                graph.add_score(node, other, new - old)
 
     def _joined(self, node: int, article: Article, must_link: Iterable[str]) -> list[int]:
         """Join ``node`` with the articles it must share a story with; returns their nodes."""
