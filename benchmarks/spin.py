@@ -1,0 +1,247 @@
+"""Spinning benchmark: are spun copies of real articles found, and same-event articles left apart?
+
+For each data set, every real article gets a spun copy (``benchmarks/spinner.py``: WordNet
+synonyms, country-name variants, number formats, clause swaps) at each rate of content words
+replaced; the originals and their copies go through ``detect_reuse`` together.  Measured:
+
+- **copy recall**: share of (original, spun copy) pairs joined by a reuse link;
+- **passage recall**: share of the originals' sentences aligned to a sentence of their copy;
+- **false same-event links**: links between two *different* original articles of the same event
+  (ECB+ ``cluster``, Multi-News story, DUC cluster), over all such pairs; and links between
+  originals of different events.  (An original pair may be a genuine copy — DUC clusters hold
+  wire stories reprinted by two papers — so these are listed for inspection.)
+- **stray links**: a spun copy linked to an original other than its own (same-event pairs);
+
+The tuning set is ECB+ *train*; ECB+ dev, DUC 2003 and Multi-News validation are reported.
+
+    python benchmarks/spin.py                                # lexical scorer, all sets
+    python benchmarks/spin.py --sets ecb_dev --embedder minilm --rates 0.3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from newsweave.embed import get_embedder
+from newsweave.model import Article, ReuseLink, Sentence, stable_id
+from newsweave.reuse import ReuseOptions, detect_reuse
+from newsweave.segment import segment_article
+from spinner import spin, wordnet_available
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("NEWSWEAVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+RESULTS = ROOT / "benchmarks" / "results" / "spin.json"
+RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+SETS = {
+    "ecb_train": "clustering/ecbplus_train.jsonl",
+    "ecb_dev": "clustering/ecbplus_dev.jsonl",
+    "duc2003": "clustering/duc2003_articles.jsonl",
+    "multinews": "clustering/multinews_val_articles.jsonl",
+}
+TARGET_RECALL = 0.95  # at 30% replaced
+TARGET_FALSE = 0.01  # same-event false link rate
+
+log = logging.getLogger("spin")
+
+
+@dataclass(frozen=True)
+class Item:
+    article: Article
+    event: str
+    topic: str
+
+
+def load(name: str, limit_events: int | None) -> list[Item]:
+    path = DATA / SETS[name]
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing (../shared/data)")
+    items: list[Item] = []
+    events: list[str] = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            event = str(row["cluster"])
+            if event not in events:
+                if limit_events is not None and len(events) >= limit_events:
+                    continue
+                events.append(event)
+            text = row["text"].strip()
+            if not text:
+                continue
+            article = Article.build(
+                text,
+                title=row.get("title") or "",
+                source=f"{name}:{row['id']}",
+                external_id=row["id"],
+            )
+            items.append(Item(article, event, str(row.get("topic", event))))
+    return items
+
+
+def spun_copy(item: Item, rate: float) -> tuple[Article, float]:
+    seed = int(stable_id("spin", item.article.id, f"{rate:.2f}")[:8], 16)
+    result = spin(item.article.text, rate, seed=seed)
+    copy = Article.build(
+        result.text,
+        title=item.article.title,
+        source=f"spun:{item.article.source}",
+        external_id=f"{item.article.external_id}~{rate:.2f}",
+    )
+    return copy, result.rate
+
+
+def run_rate(
+    items: Sequence[Item],
+    rate: float,
+    options: ReuseOptions,
+    examples: int,
+    sentences: dict[str, list[Sentence]],
+) -> dict[str, Any]:
+    copies = [spun_copy(item, rate) for item in items]
+    originals = [item.article for item in items]
+    corpus = originals + [c for c, _ in copies]
+    for copy, _ in copies:
+        sentences.setdefault(copy.id, segment_article(copy))
+    started = time.perf_counter()
+    links = detect_reuse(corpus, options, sentences)
+    seconds = time.perf_counter() - started
+    by_pair: dict[frozenset[str], ReuseLink] = {
+        frozenset((link.source_id, link.target_id)): link for link in links
+    }
+    found = 0
+    aligned = total_sentences = 0
+    for item, (copy, _) in zip(items, copies, strict=True):
+        link = by_pair.get(frozenset((item.article.id, copy.id)))
+        n = max(1, len(sentences[item.article.id]))
+        total_sentences += n
+        if link is not None:
+            found += 1
+            side = {
+                (p.source_sentence if link.source_id == item.article.id else p.target_sentence)
+                for p in link.passages
+            }
+            aligned += min(n, len(side))
+    info = {item.article.id: item for item in items}
+    copy_of = {copy.id: item for item, (copy, _) in zip(items, copies, strict=True)}
+    same_event_pairs = sum(n * (n - 1) // 2 for n in _counts(item.event for item in items).values())
+    false_same: list[dict[str, Any]] = []
+    false_other = 0
+    stray = 0
+    for link in links:
+        a, b = link.source_id, link.target_id
+        if a in info and b in info:
+            if info[a].event == info[b].event:
+                false_same.append(_describe(link, info[a].article, info[b].article))
+            else:
+                false_other += 1
+        elif (a in copy_of) != (b in copy_of):
+            spun_id, orig_id = (a, b) if a in copy_of else (b, a)
+            if copy_of[spun_id].article.id != orig_id:
+                stray += 1
+    return {
+        "rate": rate,
+        "achieved_rate": round(sum(r for _, r in copies) / len(copies), 4) if copies else 0.0,
+        "articles": len(corpus),
+        "copy_recall": round(found / len(items), 4) if items else 0.0,
+        "passage_recall": round(aligned / total_sentences, 4) if total_sentences else 0.0,
+        "same_event_pairs": same_event_pairs,
+        "false_same_event_links": len(false_same),
+        "false_same_event_rate": round(len(false_same) / same_event_pairs, 4)
+        if same_event_pairs
+        else 0.0,
+        "false_other_event_links": false_other,
+        "stray_links": stray,
+        "seconds": round(seconds, 2),
+        "false_examples": false_same[:examples],
+    }
+
+
+def _counts(values: Any) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for v in values:
+        out[v] += 1
+    return out
+
+
+def _describe(link: ReuseLink, a: Article, b: Article) -> dict[str, Any]:
+    passage = link.passages[0] if link.passages else None
+    return {
+        "a": a.external_id,
+        "b": b.external_id,
+        "kind": link.kind.value,
+        "score": link.score,
+        "passages": len(link.passages),
+        "first_passage_score": passage.score if passage else None,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="ecb_train,ecb_dev,duc2003,multinews")
+    parser.add_argument("--rates", default=",".join(str(r) for r in RATES))
+    parser.add_argument("--embedder", default="none", help="none (lexical), static, minilm")
+    parser.add_argument("--multinews-events", type=int, default=1000)
+    parser.add_argument("--examples", type=int, default=5)
+    parser.add_argument("--out", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    if not wordnet_available():
+        print("the spinner needs WordNet: pip install 'newsweave[bench]'", file=sys.stderr)
+        return 2
+    embedder = None if args.embedder == "none" else get_embedder(args.embedder)
+    options = ReuseOptions(embedder=embedder)
+    rates = [float(r) for r in args.rates.split(",")]
+    results: dict[str, Any] = {
+        "benchmark": "spin",
+        "embedder": args.embedder,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpus (shared; timings provisional)",
+        "targets": {"copy_recall_at_0.3": TARGET_RECALL, "false_same_event_rate": TARGET_FALSE},
+        "sets": {},
+    }
+    for name in args.sets.split(","):
+        limit = args.multinews_events if name == "multinews" else None
+        try:
+            items = load(name, limit)
+        except FileNotFoundError as exc:
+            print(f"skip {name}: {exc}", file=sys.stderr)
+            continue
+        rows = []
+        sentences = {item.article.id: segment_article(item.article) for item in items}
+        print(f"\n{name}: {len(items)} articles, {len({i.event for i in items})} events")
+        print("  rate  achieved  copy-recall  passage-recall  false-same-event  stray  seconds")
+        for rate in rates:
+            row = run_rate(items, rate, options, args.examples, dict(sentences))
+            rows.append(row)
+            print(
+                f"  {rate:4.2f}  {row['achieved_rate']:8.3f}  {row['copy_recall']:11.3f}  "
+                f"{row['passage_recall']:14.3f}  {row['false_same_event_links']:5d} "
+                f"({row['false_same_event_rate']:.4f})  {row['stray_links']:5d}  "
+                f"{row['seconds']:7.1f}"
+            )
+        results["sets"][name] = rows
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    previous: dict[str, Any] = {}
+    if Path(args.out).exists():
+        previous = json.loads(Path(args.out).read_text(encoding="utf-8"))
+    runs = previous.get("runs", {}) if isinstance(previous.get("runs"), dict) else {}
+    runs[args.embedder] = results
+    Path(args.out).write_text(json.dumps({"runs": runs}, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,588 @@
+"""Find reused text between articles: exact copies, near-duplicates and shared passages.
+
+Three candidate generators, each sub-quadratic in the number of articles, feed one verifier:
+
+1. **exact copies** share :attr:`Article.text_hash`; only the earliest of each group goes on;
+2. **near-duplicates**: MinHash LSH (datasketch) over the article's shingles — hashed
+   ``shingle_size``-grams of normalized content tokens (:mod:`.normalize`), so spun names and
+   number formats still match;
+3. **shared passages**: an inverted index from shingle to articles.  Shingles found in more than
+   ``max_df`` articles (boilerplate, stock phrases, or a wire story printed everywhere — which
+   the LSH finds instead) are skipped, so the pairs it yields grow with the corpus, not its
+   square; pairs sharing at least ``min_shared_shingles`` shingles are candidates.
+
+Each article keeps at most ``max_candidates`` partners (those sharing the most shingles).  The
+verifier aligns the sentences of a candidate pair (:func:`align_sentences`): sentence pairs that
+share IDF-weighted content are scored with :func:`.similarity.pair_score` and matched one to
+one, best first; a pair at or above ``passage_threshold`` is an :class:`AlignedPassage`
+(``identical``, ``trimmed`` — one side keeps only part of the other, whose span is narrowed to
+that part — or ``reworded``).  The pair becomes a :class:`ReuseLink` when the passages say so
+(:func:`_decide`): EXACT, NEAR_DUPLICATE (both articles mostly aligned) or PASSAGE (enough
+aligned sentences that are not just a shared quotation).  Who copied whom is decided afterwards
+by :mod:`.provenance`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsweave.embed import Embedder
+from newsweave.errors import ConfigError
+from newsweave.model import AlignedPassage, Article, ReuseKind, Sentence, Span
+from newsweave.reuse.normalize import Token, normalize
+from newsweave.reuse.similarity import (
+    Idf,
+    idf_from_counts,
+    lexical_cosine,
+    lexical_features,
+    pair_score,
+)
+from newsweave.segment import SegmentOptions, segment_article
+
+__all__ = [
+    "Pair",
+    "Prepared",
+    "ReuseOptions",
+    "align_sentences",
+    "candidate_pairs",
+    "find_pairs",
+    "prepare",
+]
+
+log = logging.getLogger(__name__)
+
+# --- tuning constants -------------------------------------------------------------------------
+# Calibrated on the spinning benchmark (benchmarks/spin.py): real articles of ECB+ *train*
+# spun at 0-50% of content words, against the other articles of their ECB+ topic.
+SHINGLE_SIZE = 3  # content tokens per shingle: 30%-spun text keeps ~1/3 of its 3-grams
+NUM_PERM = 128  # MinHash permutations
+LSH_THRESHOLD = 0.5  # Jaccard at which LSH reports a pair (it finds lower ones less often)
+MAX_DF = 50  # shingles in more articles than this are not indexed (boilerplate, stock phrases)
+MIN_SHARED_SHINGLES = 2  # shingles a pair must share to be aligned
+MAX_CANDIDATES = 30  # partners verified per article (those sharing the most shingles)
+PASSAGE_THRESHOLD = 1.15  # pair_score of an aligned passage (a copy, stricter than equivalence)
+MIN_PASSAGES = 2  # aligned non-quotation sentences that make a PASSAGE link...
+PASSAGE_COVERAGE = 0.5  # ...or one, if it covers this share of either article
+STRONG_PASSAGE = 1.6  # ...or one this close to identical (pair_score) ...
+STRONG_PASSAGE_TOKENS = 12  # ... and at least this many content tokens long
+NEAR_DUPLICATE_COVERAGE = 0.8  # both articles this much aligned: NEAR_DUPLICATE
+NEAR_DUPLICATE_JACCARD = 0.5  # or shingle Jaccard this high
+# Sentence pairs are scored only if they share this share of the smaller one's content IDF
+# mass, or (with an embedder) have at least this cosine.
+PREFILTER_SHARE = 0.25
+PREFILTER_COSINE = 0.75
+QUOTE_SHARE = 0.5  # a sentence this much inside quotation marks is a quotation
+TRIM_UNMATCHED = 0.15  # shorter side at most this unmatched, longer side ≥ 3 tokens more: trimmed
+PREPARED_CACHE = 4096  # prepared articles kept in memory while verifying pairs
+
+_MASK64 = (1 << 64) - 1
+_FNV_PRIME = 0x100000001B3
+_QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+
+
+@dataclass(frozen=True)
+class ReuseOptions:
+    """Options of the reuse stage (see the constants above for what each trades off)."""
+
+    shingle_size: int = SHINGLE_SIZE
+    num_perm: int = NUM_PERM
+    lsh_threshold: float = LSH_THRESHOLD
+    max_df: int = MAX_DF
+    min_shared_shingles: int = MIN_SHARED_SHINGLES
+    max_candidates: int = MAX_CANDIDATES
+    passage_threshold: float = PASSAGE_THRESHOLD
+    min_passages: int = MIN_PASSAGES
+    passage_coverage: float = PASSAGE_COVERAGE
+    near_duplicate_coverage: float = NEAR_DUPLICATE_COVERAGE
+    near_duplicate_jaccard: float = NEAR_DUPLICATE_JACCARD
+    equivalence_threshold: float | None = None  # sentence groups; None: per-embedder default
+    embedder: Embedder | None = field(default=None, compare=False)  # None: lexical cosine
+    segment: SegmentOptions | None = None
+
+    def __post_init__(self) -> None:
+        checks: list[tuple[str, bool, str]] = [
+            ("shingle_size", 1 <= self.shingle_size <= 8, "an integer from 1 to 8"),
+            ("num_perm", 16 <= self.num_perm <= 1024, "an integer from 16 to 1024"),
+            ("lsh_threshold", 0.0 < self.lsh_threshold < 1.0, "between 0 and 1, exclusive"),
+            ("max_df", self.max_df >= 2, "at least 2"),
+            ("min_shared_shingles", self.min_shared_shingles >= 1, "at least 1"),
+            ("max_candidates", self.max_candidates >= 1, "at least 1"),
+            ("passage_threshold", -1.0 <= self.passage_threshold <= 2.0, "from -1 to 2"),
+            ("min_passages", self.min_passages >= 1, "at least 1"),
+            ("passage_coverage", 0.0 < self.passage_coverage <= 1.0, "in (0, 1]"),
+            ("near_duplicate_coverage", 0.0 < self.near_duplicate_coverage <= 1.0, "in (0, 1]"),
+            ("near_duplicate_jaccard", 0.0 < self.near_duplicate_jaccard <= 1.0, "in (0, 1]"),
+        ]
+        for name, ok, valid in checks:
+            if not ok:
+                raise ConfigError(f"reuse: {name}={getattr(self, name)!r}; it must be {valid}")
+        if self.equivalence_threshold is not None and not -1.0 <= self.equivalence_threshold <= 2:
+            raise ConfigError(
+                f"reuse: equivalence_threshold={self.equivalence_threshold!r}; "
+                "it must be from -1 to 2, or None for the embedder's default"
+            )
+        if self.embedder is not None and not hasattr(self.embedder, "encode"):
+            raise ConfigError("reuse: embedder must have an encode(texts) method (an Embedder)")
+
+
+@dataclass(slots=True)
+class Prepared:
+    """An article ready for alignment: its sentences and their normalized tokens."""
+
+    article: Article
+    sentences: list[Sentence]
+    tokens: list[list[Token]]  # per sentence; offsets into the article text
+    norms: list[list[str]]  # per sentence, every token
+    content: list[list[str]]  # per sentence, content tokens only
+    quote_share: list[float]  # per sentence, share of characters inside quotation marks
+
+
+def prepare(
+    article: Article, sentences: Sequence[Sentence] | None, options: ReuseOptions
+) -> Prepared:
+    """Segment (unless ``sentences`` are given) and normalize one article."""
+    sents = list(sentences) if sentences is not None else segment_article(article, options.segment)
+    tokens: list[list[Token]] = []
+    for sentence in sents:
+        shift = sentence.start
+        tokens.append(
+            [
+                Token(t.norm, t.start + shift, t.end + shift, t.content)
+                for t in normalize(sentence.text)
+            ]
+        )
+    return Prepared(
+        article=article,
+        sentences=sents,
+        tokens=tokens,
+        norms=[[t.norm for t in toks] for toks in tokens],
+        content=[[t.norm for t in toks if t.content] for toks in tokens],
+        quote_share=[_quote_share(s.text) for s in sents],
+    )
+
+
+def _quote_share(text: str) -> float:
+    quoted = sum(m.end() - m.start() for m in _QUOTED_RE.finditer(text))
+    return quoted / len(text) if text else 0.0
+
+
+class _TokenHasher:
+    """Stable 64-bit hashes of tokens and shingles (blake2b; Python's ``hash`` is salted)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, int] = {}
+
+    def token(self, norm: str) -> int:
+        value = self._cache.get(norm)
+        if value is None:
+            digest = hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest()
+            value = self._cache[norm] = int.from_bytes(digest, "little")
+        return value
+
+    def shingles(self, content: Sequence[str], size: int) -> NDArray[np.uint64]:
+        hashes = [self.token(t) for t in content]
+        if len(hashes) < size:
+            if not hashes:
+                return np.zeros(0, dtype=np.uint64)
+            size = len(hashes)  # a short text is one shingle
+        out = set()
+        for i in range(len(hashes) - size + 1):
+            h = 0
+            for value in hashes[i : i + size]:
+                h = ((h * _FNV_PRIME) ^ value) & _MASK64
+            out.add(h)
+        return np.array(sorted(out), dtype=np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A verified candidate pair: ``a`` is the earlier article in the corpus order."""
+
+    a: int
+    b: int
+    kind: ReuseKind
+    jaccard: float
+    containment_a_in_b: float  # shingles of a found in b
+    containment_b_in_a: float
+    coverage_a: float  # share of a's content inside aligned passages
+    coverage_b: float
+    passages: tuple[AlignedPassage, ...]  # source side = a, target side = b
+
+
+@dataclass
+class _Corpus:
+    """What the verifier needs of the whole corpus, built in one pass."""
+
+    articles: list[Article]
+    shingles: list[NDArray[np.uint64]]
+    idf: Idf
+    get: Callable[[int], Prepared]
+    cosine: Callable[[Prepared, Prepared], NDArray[np.float32] | None]
+
+
+def corpus_order(articles: Sequence[Article]) -> list[int]:
+    """Indices of ``articles`` by publication time (undated last), then id: the corpus order."""
+    latest = datetime.max
+
+    def key(i: int) -> tuple[int, str, str]:
+        published = articles[i].published
+        stamp = published.isoformat() if published is not None else latest.isoformat()
+        return (0 if published is not None else 1, stamp, articles[i].id)
+
+    return sorted(range(len(articles)), key=key)
+
+
+def find_pairs(
+    articles: Sequence[Article],
+    options: ReuseOptions,
+    sentences: Mapping[str, Sequence[Sentence]] | None = None,
+) -> tuple[list[Article], list[Pair], Callable[[int], Prepared]]:
+    """Candidates and verification: the verified pairs over ``articles`` in corpus order.
+
+    Returns the articles in corpus order (earliest first), the pairs (indices into that list)
+    and an accessor for prepared articles (cached; used by :mod:`.provenance`).
+    """
+    ordered = [articles[i] for i in corpus_order(articles)]
+    sentences = sentences or {}
+    hasher = _TokenHasher()
+    cache: OrderedDict[int, Prepared] = OrderedDict()
+
+    def get(i: int) -> Prepared:
+        found = cache.get(i)
+        if found is not None:
+            cache.move_to_end(i)
+            return found
+        prepared = prepare(ordered[i], sentences.get(ordered[i].id), options)
+        cache[i] = prepared
+        if len(cache) > PREPARED_CACHE:
+            cache.popitem(last=False)
+        return prepared
+
+    # Pass 1: shingles and sentence document frequencies.
+    shingle_sets: list[NDArray[np.uint64]] = []
+    df: Counter[str] = Counter()
+    n_sentences = 0
+    for i in range(len(ordered)):
+        prepared = get(i)
+        flat = [t for content in prepared.content for t in content]
+        shingle_sets.append(hasher.shingles(flat, options.shingle_size))
+        for norms in prepared.norms:
+            df.update(set(norms))
+        n_sentences += len(prepared.norms)
+    idf = idf_from_counts(df, n_sentences)
+    del df
+
+    embeddings: dict[int, NDArray[np.float32]] = {}
+
+    def cosine(a: Prepared, b: Prepared) -> NDArray[np.float32] | None:
+        if options.embedder is None:
+            return None
+        vectors = []
+        for prepared in (a, b):
+            key = id(prepared.article)
+            if key not in embeddings:
+                embeddings[key] = options.embedder.encode([s.text for s in prepared.sentences])
+            vectors.append(embeddings[key])
+        matrix: NDArray[np.float32] = vectors[0] @ vectors[1].T
+        return matrix
+
+    corpus = _Corpus(ordered, shingle_sets, idf, get, cosine)
+    exact_pairs, representatives = _exact_groups(ordered)
+    candidates = candidate_pairs(shingle_sets, representatives, options)
+    pairs: list[Pair] = [
+        Pair(a, b, ReuseKind.EXACT, 1.0, 1.0, 1.0, 1.0, 1.0, _identical_passages(get(a), get(b)))
+        for a, b in exact_pairs
+    ]
+    for a, b in candidates:
+        verified = _verify(corpus, a, b, options)
+        if verified is not None:
+            pairs.append(verified)
+    pairs.sort(key=lambda p: (p.a, p.b))
+    log.info(
+        "reuse: %d articles, %d exact copies, %d candidate pairs, %d links",
+        len(ordered),
+        len(exact_pairs),
+        len(candidates),
+        len(pairs),
+    )
+    return ordered, pairs, get
+
+
+def _exact_groups(articles: Sequence[Article]) -> tuple[list[tuple[int, int]], list[int]]:
+    """Pairs (earliest, copy) for every verbatim copy, and the indices that stay candidates."""
+    first: dict[str, int] = {}
+    pairs: list[tuple[int, int]] = []
+    keep: list[int] = []
+    for i, article in enumerate(articles):
+        key = article.text_hash
+        if key and key in first:
+            pairs.append((first[key], i))
+        else:
+            if key:
+                first[key] = i
+            keep.append(i)
+    return pairs, keep
+
+
+def candidate_pairs(
+    shingles: Sequence[NDArray[np.uint64]], indices: Sequence[int], options: ReuseOptions
+) -> list[tuple[int, int]]:
+    """Pairs ``(a, b)``, ``a < b``, worth aligning: LSH neighbours and passage-index partners."""
+    shared = _index_pairs(shingles, indices, options)
+    shared.update(_lsh_pairs(shingles, indices, options))
+    by_article: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (a, b), count in shared.items():
+        by_article[b].append((count, a))
+        by_article[a].append((count, b))
+    kept: set[tuple[int, int]] = set()
+    for i, partners in by_article.items():
+        partners.sort(key=lambda cp: (-cp[0], cp[1]))
+        for _, other in partners[: options.max_candidates]:
+            kept.add((min(i, other), max(i, other)))
+    return sorted(kept)
+
+
+def _index_pairs(
+    shingles: Sequence[NDArray[np.uint64]], indices: Sequence[int], options: ReuseOptions
+) -> Counter[tuple[int, int]]:
+    """Article pairs sharing at least ``min_shared_shingles`` shingles of document frequency
+    ``2..max_df``: a sort over all shingles, then the pairs inside each shingle's postings."""
+    sizes = [len(shingles[i]) for i in indices]
+    if not sizes or sum(sizes) == 0:
+        return Counter()
+    values = np.concatenate([shingles[i] for i in indices])
+    owners = np.repeat(np.asarray(indices, dtype=np.int64), sizes)
+    order = np.argsort(values, kind="stable")
+    values, owners = values[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    lengths = np.diff(np.r_[starts, len(values)])
+    keep = (lengths >= 2) & (lengths <= options.max_df)
+    keys: list[NDArray[np.int64]] = []
+    n = int(owners.max()) + 1
+    for length in np.unique(lengths[keep]):
+        group_starts = starts[keep & (lengths == length)]
+        members = owners[group_starts[:, None] + np.arange(length)[None, :]]  # (groups, length)
+        left, right = np.triu_indices(int(length), k=1)
+        a, b = members[:, left].ravel(), members[:, right].ravel()
+        keys.append(np.minimum(a, b) * n + np.maximum(a, b))
+    if not keys:
+        return Counter()
+    pair_keys, counts = np.unique(np.concatenate(keys), return_counts=True)
+    good = counts >= options.min_shared_shingles
+    return Counter(
+        {
+            (int(k // n), int(k % n)): int(c)
+            for k, c in zip(pair_keys[good], counts[good], strict=True)
+        }
+    )
+
+
+def _lsh_pairs(
+    shingles: Sequence[NDArray[np.uint64]], indices: Sequence[int], options: ReuseOptions
+) -> Counter[tuple[int, int]]:
+    """Near-duplicate pairs from MinHash LSH: each article queries the ones before it."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
+    found: Counter[tuple[int, int]] = Counter()
+    template = MinHash(num_perm=options.num_perm, seed=1)
+    for i in indices:
+        values = shingles[i]
+        if len(values) == 0:
+            continue
+        minhash = MinHash(
+            num_perm=options.num_perm,
+            seed=1,
+            hashfunc=_low32,
+            permutations=template.permutations,
+            scheme="affine32",
+        )
+        minhash.update_batch(values.tolist())
+        neighbours = sorted(lsh.query(minhash))
+        for other in neighbours[: options.max_candidates]:
+            shared = len(np.intersect1d(shingles[other], values, assume_unique=True))
+            found[(int(other), i)] = max(shared, options.min_shared_shingles)
+        lsh.insert(i, minhash)
+    return found
+
+
+def _low32(value: int) -> int:
+    return value & 0xFFFFFFFF
+
+
+def _identical_passages(a: Prepared, b: Prepared) -> tuple[AlignedPassage, ...]:
+    return tuple(
+        AlignedPassage(
+            source=Span(a.article.id, sa.start, sa.end),
+            target=Span(b.article.id, sb.start, sb.end),
+            score=2.0,
+            kind="identical",
+            source_sentence=sa.index,
+            target_sentence=sb.index,
+        )
+        for sa, sb in zip(a.sentences, b.sentences, strict=False)
+    )
+
+
+def _verify(corpus: _Corpus, a: int, b: int, options: ReuseOptions) -> Pair | None:
+    sa, sb = corpus.shingles[a], corpus.shingles[b]
+    inter = len(np.intersect1d(sa, sb, assume_unique=True))
+    union = len(sa) + len(sb) - inter
+    jaccard = inter / union if union else 0.0
+    cont_a = inter / len(sa) if len(sa) else 0.0
+    cont_b = inter / len(sb) if len(sb) else 0.0
+    pa, pb = corpus.get(a), corpus.get(b)
+    passages = align_sentences(pa, pb, corpus.idf, options, corpus.cosine(pa, pb))
+    cov_a = _coverage(pa, [p.source_sentence for p in passages], corpus.idf)
+    cov_b = _coverage(pb, [p.target_sentence for p in passages], corpus.idf)
+    kind = _decide(pa, pb, passages, jaccard, cov_a, cov_b, options)
+    if kind is None:
+        return None
+    return Pair(a, b, kind, jaccard, cont_a, cont_b, cov_a, cov_b, tuple(passages))
+
+
+def _coverage(prepared: Prepared, indices: Iterable[int], idf: Idf) -> float:
+    """IDF-weighted share of an article's content tokens inside the given sentences."""
+    weights = [sum(idf(t) for t in content) for content in prepared.content]
+    total = sum(weights)
+    covered = sum(weights[i] for i in set(indices) if 0 <= i < len(weights))
+    return covered / total if total else 0.0
+
+
+def _decide(
+    a: Prepared,
+    b: Prepared,
+    passages: Sequence[AlignedPassage],
+    jaccard: float,
+    cov_a: float,
+    cov_b: float,
+    options: ReuseOptions,
+) -> ReuseKind | None:
+    if not passages:
+        return None
+    if min(cov_a, cov_b) >= options.near_duplicate_coverage or (
+        jaccard >= options.near_duplicate_jaccard and len(passages) >= 2
+    ):
+        return ReuseKind.NEAR_DUPLICATE
+    own_words = [
+        p
+        for p in passages
+        if a.quote_share[p.source_sentence] < QUOTE_SHARE
+        or b.quote_share[p.target_sentence] < QUOTE_SHARE
+    ]
+    if len(own_words) >= options.min_passages:
+        return ReuseKind.PASSAGE
+    if own_words and max(cov_a, cov_b) >= options.passage_coverage:
+        return ReuseKind.PASSAGE
+    for p in own_words:
+        if (
+            p.score >= STRONG_PASSAGE
+            and min(len(a.content[p.source_sentence]), len(b.content[p.target_sentence]))
+            >= STRONG_PASSAGE_TOKENS
+        ):
+            return ReuseKind.PASSAGE
+    return None
+
+
+def align_sentences(
+    a: Prepared,
+    b: Prepared,
+    idf: Idf,
+    options: ReuseOptions,
+    cosines: NDArray[np.float32] | None = None,
+    threshold: float | None = None,
+) -> list[AlignedPassage]:
+    """Sentences of ``a`` found again in ``b``, one to one, best first (source side = ``a``)."""
+    threshold = options.passage_threshold if threshold is None else threshold
+    scored: list[tuple[float, int, int]] = []
+    for i, j in _sentence_candidates(a, b, idf, cosines):
+        features = lexical_features(a.norms[i], b.norms[j], idf)
+        cos = (
+            float(cosines[i, j])
+            if cosines is not None
+            else lexical_cosine(a.norms[i], b.norms[j], idf)
+        )
+        score = pair_score(cos, features)
+        if score >= threshold:
+            scored.append((score, i, j))
+    scored.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    passages: list[AlignedPassage] = []
+    for score, i, j in scored:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        passages.append(_passage(a, b, i, j, score, idf))
+    passages.sort(key=lambda p: (p.source_sentence, p.target_sentence))
+    return passages
+
+
+def _sentence_candidates(
+    a: Prepared, b: Prepared, idf: Idf, cosines: NDArray[np.float32] | None
+) -> list[tuple[int, int]]:
+    """Sentence pairs sharing enough content IDF mass (or, with embeddings, a high cosine)."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    mass_b: list[float] = []
+    for j, content in enumerate(b.content):
+        unique = set(content)
+        mass_b.append(sum(idf(t) for t in unique))
+        for t in unique:
+            postings[t].append(j)
+    found: set[tuple[int, int]] = set()
+    for i, content in enumerate(a.content):
+        unique = set(content)
+        mass_a = sum(idf(t) for t in unique)
+        shared: dict[int, float] = defaultdict(float)
+        for t in unique:
+            weight = idf(t)
+            for j in postings.get(t, ()):
+                shared[j] += weight
+        for j, mass in shared.items():
+            if mass >= PREFILTER_SHARE * min(mass_a, mass_b[j]):
+                found.add((i, j))
+    if cosines is not None and cosines.size:
+        for i, j in zip(*np.nonzero(cosines >= PREFILTER_COSINE), strict=True):
+            found.add((int(i), int(j)))
+    return sorted(found)
+
+
+def _passage(a: Prepared, b: Prepared, i: int, j: int, score: float, idf: Idf) -> AlignedPassage:
+    sa, sb = a.sentences[i], b.sentences[j]
+    span_a = Span(a.article.id, sa.start, sa.end)
+    span_b = Span(b.article.id, sb.start, sb.end)
+    if " ".join(sa.text.lower().split()) == " ".join(sb.text.lower().split()):
+        return AlignedPassage(span_a, span_b, 2.0, "identical", i, j)
+    features = lexical_features(a.norms[i], b.norms[j], idf)
+    unmatched_a = features.matched_a.count(False)
+    unmatched_b = features.matched_b.count(False)
+    kind = "reworded"
+    if len(a.norms[i]) <= len(b.norms[j]):
+        shorter_unmatched, shorter_len, longer_unmatched = unmatched_a, len(a.norms[i]), unmatched_b
+    else:
+        shorter_unmatched, shorter_len, longer_unmatched = unmatched_b, len(b.norms[j]), unmatched_a
+    if shorter_unmatched <= TRIM_UNMATCHED * shorter_len and longer_unmatched >= 3:
+        kind = "trimmed"
+        if longer_unmatched == unmatched_b:
+            span_b = _matched_span(b.tokens[j], features.matched_b, span_b)
+        else:
+            span_a = _matched_span(a.tokens[i], features.matched_a, span_a)
+    return AlignedPassage(span_a, span_b, round(score, 4), kind, i, j)
+
+
+def _matched_span(tokens: Sequence[Token], matched: Sequence[bool], whole: Span) -> Span:
+    """The part of a sentence from its first to its last matched content token."""
+    hits = [t for t, m in zip(tokens, matched, strict=True) if m and t.content]
+    if not hits:
+        return whole
+    return Span(whole.article_id, hits[0].start, hits[-1].end)

@@ -1,0 +1,314 @@
+"""The reuse stage's entry points: links, origins, story provenance and sentence groups."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsweave.model import (
+    Article,
+    GroupMember,
+    ReuseLink,
+    Sentence,
+    SentenceGroup,
+    StoryProvenance,
+    stable_id,
+)
+from newsweave.reuse.detect import (
+    Prepared,
+    ReuseOptions,
+    corpus_order,
+    find_pairs,
+    prepare,
+)
+from newsweave.reuse.provenance import (
+    article_origins,
+    direct,
+    patchwork_evidence,
+    surface_frequency,
+    variant_counts,
+)
+from newsweave.reuse.similarity import (
+    EQUIVALENCE_THRESHOLD,
+    Idf,
+    idf_table,
+    lexical_cosine,
+    lexical_features,
+    pair_score,
+)
+
+__all__ = ["copy_groups", "detect_reuse", "origins", "sentence_groups", "story_provenance"]
+
+log = logging.getLogger(__name__)
+
+# Sentence groups: a content token in more sentences than this is not used to find candidate
+# pairs (it still counts in their score); keeps a 1,000-article story linear.
+GROUP_MAX_DF = 200
+# Below this many sentences every pair's embedding cosine is computed (a matrix product); above
+# it, candidates come from shared content tokens only.
+GROUP_DENSE_MAX = 4000
+GROUP_PREFILTER_SHARE = 0.3  # shared IDF mass (of the smaller sentence) to score a pair
+
+
+def detect_reuse(
+    articles: Sequence[Article],
+    options: ReuseOptions | None = None,
+    sentences: Mapping[str, Sequence[Sentence]] | None = None,
+) -> list[ReuseLink]:
+    """Every pair of ``articles`` that shares text, as a directed or undirected link.
+
+    ``sentences`` (by article id) are used when given, else articles are segmented.  Links are
+    sorted by (source id, target id).
+    """
+    options = options or ReuseOptions()
+    ordered, pairs, get = find_pairs(articles, options, sentences)
+    patchwork = patchwork_evidence(pairs, ordered)
+    involved = sorted({i for p in pairs for i in (p.a, p.b)})
+    frequency = surface_frequency(get(i) for i in involved)
+    links = []
+    for pair in pairs:
+        extra = [patchwork[(pair.a, pair.b)]] if (pair.a, pair.b) in patchwork else []
+        variants = variant_counts(pair, get(pair.a), get(pair.b), frequency)
+        links.append(direct(pair, ordered[pair.a], ordered[pair.b], extra, variants))
+    links.sort(key=lambda link: (link.source_id, link.target_id))
+    return links
+
+
+def origins(articles: Sequence[Article], links: Sequence[ReuseLink]) -> dict[str, str]:
+    """``article id → origin id``: copies map to the article they copy, others to themselves."""
+    return article_origins(articles, links)
+
+
+def story_provenance(articles: Sequence[Article], links: Sequence[ReuseLink]) -> StoryProvenance:
+    """Articles, outlets and independent origins of one story."""
+    origin = article_origins(articles, links)
+    members: dict[str, list[str]] = defaultdict(list)
+    for article_id, origin_id in origin.items():
+        members[origin_id].append(article_id)
+    outlets = sorted({a.source for a in articles if a.source})
+    return StoryProvenance(
+        article_ids=tuple(sorted(a.id for a in articles)),
+        outlets=tuple(outlets),
+        origins=tuple((o, tuple(sorted(m))) for o, m in sorted(members.items())),
+    )
+
+
+def copy_groups(links: Sequence[ReuseLink]) -> list[tuple[str, ...]]:
+    """Articles connected by reuse links (any kind), each group sorted, groups sorted."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for link in links:
+        rs, rt = find(link.source_id), find(link.target_id)
+        if rs != rt:
+            parent[max(rs, rt)] = min(rs, rt)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for x in sorted(parent):
+        groups[find(x)].append(x)
+    return sorted(tuple(sorted(g)) for g in groups.values())
+
+
+def sentence_groups(
+    articles: Sequence[Article],
+    sentences: Mapping[str, Sequence[Sentence]] | None,
+    links: Sequence[ReuseLink],
+    options: ReuseOptions | None = None,
+    vectors: Mapping[str, NDArray[np.float32]] | None = None,
+) -> list[SentenceGroup]:
+    """Group the sentences of ``articles`` that say the same thing, with their origins.
+
+    Two sentences join when a reuse link aligned them, or when their :func:`pair_score` reaches
+    the equivalence threshold (``options.equivalence_threshold``, by default the one calibrated
+    for ``options.embedder``).  A group never holds two sentences of one article.  Every sentence
+    is in exactly one group (most in a group of one); groups come in corpus order.
+
+    ``vectors`` (article id → one unit-length row per sentence) reuse embeddings the caller
+    already has; otherwise ``options.embedder`` computes them, or a lexical cosine stands in.
+    """
+    options = options or ReuseOptions()
+    ordered = [articles[i] for i in corpus_order(articles)]
+    prepared = [prepare(a, (sentences or {}).get(a.id), options) for a in ordered]
+    rank = {a.id: i for i, a in enumerate(ordered)}
+    nodes: list[tuple[int, int]] = [
+        (d, s) for d, p in enumerate(prepared) for s in range(len(p.sentences))
+    ]
+    node_id = {node: k for k, node in enumerate(nodes)}
+    idf = idf_table(norms for p in prepared for norms in p.norms)
+    matrix = _sentence_vectors(prepared, options, vectors)
+
+    edges: list[tuple[float, int, int, bool]] = []  # (score, node, node, is_reuse)
+    for link in links:
+        if link.source_id not in rank or link.target_id not in rank:
+            continue
+        ds, dt = rank[link.source_id], rank[link.target_id]
+        for passage in link.passages:
+            s = _sentence_at(prepared[ds], passage.source_sentence, passage.source.start)
+            t = _sentence_at(prepared[dt], passage.target_sentence, passage.target.start)
+            if s is not None and t is not None:
+                edges.append((passage.score, node_id[(ds, s)], node_id[(dt, t)], True))
+    threshold = options.equivalence_threshold
+    if threshold is None:
+        if options.embedder is not None:
+            name = options.embedder.name
+        else:
+            name = "minilm" if vectors is not None else "lexical"
+        threshold = EQUIVALENCE_THRESHOLD.get(name, EQUIVALENCE_THRESHOLD["lexical"])
+    for u, v in _group_candidates(prepared, nodes, idf, matrix):
+        (du, su), (dv, sv) = nodes[u], nodes[v]
+        features = lexical_features(prepared[du].norms[su], prepared[dv].norms[sv], idf)
+        if matrix is not None:
+            cos = float(matrix[u] @ matrix[v])
+        else:
+            cos = lexical_cosine(prepared[du].norms[su], prepared[dv].norms[sv], idf)
+        score = pair_score(cos, features)
+        if score >= threshold:
+            edges.append((score, u, v, False))
+    edges.sort(key=lambda e: (-e[0], not e[3], e[1], e[2]))
+
+    origin_of_article = article_origins(ordered, links)
+    reuse_root = _components(len(nodes), [(u, v) for _, u, v, reuse in edges if reuse], nodes)
+    group_root = _components(len(nodes), [(u, v) for _, u, v, _ in edges], nodes, scores=edges)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for k in range(len(nodes)):
+        groups[group_root.find(k)].append(k)
+    out: list[SentenceGroup] = []
+    for root in sorted(groups, key=lambda r: min(groups[r])):
+        members_k = sorted(groups[root])
+        members: list[GroupMember] = []
+        for k in members_k:
+            d, s = nodes[k]
+            sentence = prepared[d].sentences[s]
+            first_k = reuse_root.find(k)
+            origin_article = ordered[nodes[first_k][0]].id
+            members.append(
+                GroupMember(
+                    article_id=ordered[d].id,
+                    sentence_index=sentence.index,
+                    start=sentence.start,
+                    end=sentence.end,
+                    origin_id=origin_of_article.get(origin_article, origin_article),
+                    score=round(group_root.score.get(k, 1.0), 4),
+                )
+            )
+        origins_ = tuple(sorted({m.origin_id for m in members}))
+        group_id = stable_id("group", *(f"{m.article_id}:{m.sentence_index}" for m in members))
+        out.append(SentenceGroup(group_id, tuple(members), origins_))
+    return out
+
+
+def _sentence_at(p: Prepared, index: int, start: int) -> int | None:
+    """The position of a passage's sentence in ``p``: by index if it matches, else by offset."""
+    if 0 <= index < len(p.sentences) and p.sentences[index].start <= start < p.sentences[index].end:
+        return index
+    for k, sentence in enumerate(p.sentences):
+        if sentence.start <= start < sentence.end:
+            return k
+    return None
+
+
+def _sentence_vectors(
+    prepared: Sequence[Prepared],
+    options: ReuseOptions,
+    vectors: Mapping[str, NDArray[np.float32]] | None,
+) -> NDArray[np.float32] | None:
+    if vectors is not None:
+        rows = [vectors[p.article.id] for p in prepared]
+        for p, row in zip(prepared, rows, strict=True):
+            if len(row) != len(p.sentences):
+                raise ValueError(
+                    f"vectors for article {p.article.id} have {len(row)} rows; "
+                    f"it has {len(p.sentences)} sentences"
+                )
+        return np.vstack(rows).astype(np.float32) if rows else None
+    if options.embedder is None:
+        return None
+    texts = [s.text for p in prepared for s in p.sentences]
+    return options.embedder.encode(texts) if texts else None
+
+
+def _group_candidates(
+    prepared: Sequence[Prepared],
+    nodes: Sequence[tuple[int, int]],
+    idf: Idf,
+    matrix: NDArray[np.float32] | None,
+) -> list[tuple[int, int]]:
+    """Sentence pairs of different articles worth scoring (each once, ``u < v``)."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    mass: list[float] = []
+    for k, (d, s) in enumerate(nodes):
+        unique = set(prepared[d].content[s])
+        mass.append(sum(idf(t) for t in unique))
+        for t in unique:
+            postings[t].append(k)
+    shared: dict[tuple[int, int], float] = defaultdict(float)
+    for t, ks in postings.items():
+        if len(ks) < 2 or len(ks) > GROUP_MAX_DF:
+            continue
+        weight = idf(t)
+        for x in range(len(ks)):
+            for y in range(x + 1, len(ks)):
+                u, v = ks[x], ks[y]
+                if nodes[u][0] != nodes[v][0]:
+                    shared[(u, v)] += weight
+    found = {
+        uv for uv, m in shared.items() if m >= GROUP_PREFILTER_SHARE * min(mass[uv[0]], mass[uv[1]])
+    }
+    if matrix is not None and len(nodes) <= GROUP_DENSE_MAX:
+        sims = matrix @ matrix.T
+        docs = np.array([d for d, _ in nodes])
+        close = np.argwhere((sims >= 0.6) & (docs[:, None] != docs[None, :]))
+        found.update((int(u), int(v)) for u, v in close if u < v)
+    return sorted(found)
+
+
+class _Components:
+    """Union-find over sentence nodes that never puts two sentences of one article together."""
+
+    def __init__(self, n: int, nodes: Sequence[tuple[int, int]]) -> None:
+        self.parent = list(range(n))
+        self.articles: list[set[int]] = [{nodes[k][0]} for k in range(n)]
+        self.score: dict[int, float] = {}
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, u: int, v: int) -> bool:
+        ru, rv = self.find(u), self.find(v)
+        if ru == rv or self.articles[ru] & self.articles[rv]:
+            return False
+        keep, drop = min(ru, rv), max(ru, rv)
+        self.parent[drop] = keep
+        self.articles[keep] |= self.articles[drop]
+        self.articles[drop] = set()
+        return True
+
+
+def _components(
+    n: int,
+    pairs: Sequence[tuple[int, int]],
+    nodes: Sequence[tuple[int, int]],
+    scores: Sequence[tuple[float, int, int, bool]] | None = None,
+) -> _Components:
+    comps = _Components(n, nodes)
+    if scores is not None:
+        for score, u, v, _ in scores:
+            if comps.union(u, v):
+                later = max(u, v)
+                comps.score.setdefault(later, score)
+    else:
+        for u, v in pairs:
+            comps.union(u, v)
+    return comps
