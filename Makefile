@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB := .newsweave/demo.db
+DEMO_DIR ?= examples/demo
 EXTRAS ?= all
 
 .PHONY: demo test venv lint typecheck bench quality clean
@@ -17,9 +18,13 @@ $(BIN)/.installed-$(EXTRAS): pyproject.toml
 
 venv: $(BIN)/.installed-$(EXTRAS)
 
+# Until the digest command exists (issue 4): ingest the demo corpus into a fresh store and list
+# what was found per collection.
 demo: venv
 	mkdir -p $(dir $(DEMO_DB))
-	$(BIN)/newsweave digest examples/demo --db $(DEMO_DB) --format text
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/newsweave ingest $(DEMO_DIR) --db $(DEMO_DB)
+	$(BIN)/newsweave articles --db $(DEMO_DB)
 
 test: venv
 	$(BIN)/python -m pytest -q

@@ -1,17 +1,16 @@
-"""Shared fixtures: builders for tiny hand-made articles, and the real data in ../shared/data."""
+"""Fixtures for every test: isolated user directories, and the seeds of ../shared/data.
+
+Helpers importable from any test live in :mod:`tests.support` (``from tests.support import
+shared_file``); ``tests`` is a package so that sub-folders may have conftest files of their own.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from newsweave.model import Article
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("NEWSWEAVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
-DEMO = ROOT / "examples" / "demo"
+from tests.support import ROOT, shared_file
 
 
 @pytest.fixture(autouse=True)
@@ -23,19 +22,6 @@ def _isolated_user_dirs(
     monkeypatch.setenv("NEWSWEAVE_CACHE", str(ROOT / ".newsweave" / "cache"))
 
 
-def shared_file(relative: str) -> Path:
-    """A file of ../shared/data, or skip the test with a clear message when it is absent."""
-    path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(f"needs {relative} from ../shared/data (not present in this checkout)")
-    return path
-
-
 @pytest.fixture
 def seeds_dir() -> Path:
     return shared_file("seeds")
-
-
-def make_article(text: str, **fields: object) -> Article:
-    """A hand-built article: ``make_article("Body.", title="T", source="Outlet")``."""
-    return Article.build(text, **fields)  # type: ignore[arg-type]

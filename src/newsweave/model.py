@@ -11,8 +11,10 @@ Conversions to and from plain dicts (JSON, SQL rows) live in one place: :func:`t
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,6 +105,10 @@ class Article:
     origin: str | None = None  # where it was read: "path/file.jsonl:12"
     collection: str | None = None  # input grouping: folder, MDS cluster id, gold cluster label
     text_hash: str = ""
+    # Offsets back into the body as it was read (RawDocument.text, or the text extracted from
+    # the page): ``(clean_offset, source_offset)`` anchors where the shift between the two
+    # changes; between anchors the texts advance together.  See :meth:`source_offset`.
+    source_offsets: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def build(cls, text: str, **fields: Any) -> Article:
@@ -121,6 +127,22 @@ class Article:
     @classmethod
     def from_dict(cls, row: Mapping[str, Any]) -> Article:
         return _from_dict(cls, row)
+
+    def source_offset(self, offset: int) -> int:
+        """Where ``offset`` of the clean text lies in the body as read (see ``source_offsets``).
+
+        A clean character that replaced several source characters (a collapsed run of spaces,
+        a ```` `` ```` quote) maps to the first of them; without anchors the offset is returned.
+        """
+        anchors = self.source_offsets
+        if not anchors or offset < anchors[0][0]:
+            return offset
+        index = bisect.bisect_right(anchors, (offset, sys.maxsize)) - 1
+        clean_at, source_at = anchors[index]
+        mapped = source_at + (offset - clean_at)
+        if index + 1 < len(anchors):  # inside a shortened replacement: stay before the next
+            mapped = min(mapped, anchors[index + 1][1])
+        return mapped
 
 
 def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
@@ -329,6 +351,7 @@ class Mention:
     text: str
     type: EntityType
     entity_id: str | None = None  # filled in once mentions are resolved into entities
+    kind: str = "name"  # "name" ("Mr Putin"), "description" ("the Russian president"), "pronoun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +378,9 @@ class Quote:
     cue: Span | None = None
     cue_text: str | None = None
     entity_id: str | None = None  # the speaker resolved to an Entity, when it could be
+    # The pieces of a quote its attribution interrupts (“…,” he said, “…”), in order; empty
+    # when the content is one piece.  ``content`` then runs from the first piece to the last.
+    parts: tuple[Span, ...] = ()
 
     @property
     def id(self) -> str:
@@ -390,7 +416,7 @@ def _from_dict(cls: type[T], row: Mapping[str, Any]) -> T:
         value = row[f.name]
         if f.name == "published" and isinstance(value, str):
             value = datetime.fromisoformat(value)
-        elif f.name == "paragraphs" and value is not None:
+        elif f.name in ("paragraphs", "source_offsets") and value is not None:
             value = tuple(tuple(p) for p in value)
         elif f.name == "credits" and value is not None:
             value = tuple(value)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from newsweave.cli.app import cli
-
 # Each module adds its commands to `cli` when imported.
 # (Issues add their modules here: corpus, evaluate, digest, reuse, cluster, serve, engines.)
+from newsweave.cli import corpus as _corpus  # noqa: F401  (registers its commands)
+from newsweave.cli import evaluate as _evaluate  # noqa: F401  (registers `newsweave eval`)
+from newsweave.cli import quotes as _quotes  # noqa: F401  (registers `quotes`, `entities`)
+from newsweave.cli import serve as _serve  # noqa: F401  (registers `serve`)
+from newsweave.cli.app import cli
 
 
 def main() -> None:

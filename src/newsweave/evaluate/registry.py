@@ -15,6 +15,16 @@ ner         ``fn(text: str) -> list[tuple[int, int, str]]``: ``[start, end)`` an
 extract     ``fn(html: str, url: str | None) -> str``: the main text of a page
 ==========  ==================================================================================
 
+A ``summarize`` method may also take a keyword argument ``background: Sequence[Article]``:
+for update summarization (DUC 2007) the harness passes the documents the reader has already
+seen, and the summary should say what is new.  Methods without that parameter are called
+without it.
+
+newsweave's own method for a task is registered under the name ``newsweave`` (the default of
+``newsweave eval``); variants use names starting with ``newsweave-``.  Baselines set
+``baseline=True``.  ``params`` are reported beside the scores; a ``pairs`` method whose
+``params`` hold a ``threshold`` is scored at that threshold unless ``--tune-on`` is given.
+
 Modules register their methods when imported; :data:`PROVIDERS` lists the modules the harness
 imports before looking a method up, so ``newsweave eval … --method NAME`` finds them all.  A
 provider whose optional extra is missing is skipped, and its methods are reported unavailable.
@@ -38,7 +48,7 @@ log = logging.getLogger(__name__)
 TASKS = ("summarize", "cluster", "pairs", "quotes", "ner", "extract")
 
 # Modules that register methods.  Each issue adds its own module here.
-PROVIDERS: tuple[str, ...] = ()
+PROVIDERS: tuple[str, ...] = ("newsweave.evaluate.baselines", "newsweave.evaluate.methods")
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,13 @@ def _load_providers() -> None:
     for module in PROVIDERS:
         try:
             importlib.import_module(module)
-        except ImportError as exc:  # an optional extra is missing
+        except ModuleNotFoundError as exc:
+            if exc.name == module:  # the provider itself is not written (yet)
+                log.debug("no evaluation methods module %s", module)
+                continue
+            _UNAVAILABLE[module] = str(exc)  # an optional extra is missing
+            log.info("evaluation methods of %s unavailable: %s", module, exc)
+        except ImportError as exc:
             _UNAVAILABLE[module] = str(exc)
             log.info("evaluation methods of %s unavailable: %s", module, exc)
 

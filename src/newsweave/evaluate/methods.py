@@ -1,0 +1,47 @@
+"""newsweave's own methods for the evaluation harness: one small function per task."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from newsweave.entities import NameMemory, RuleRecognizer
+from newsweave.evaluate.registry import register
+from newsweave.model import Article, Quote
+from newsweave.quotes import QuoteOptions, find_quotes
+
+__all__ = ["ner_newsweave", "quotes_newsweave"]
+
+# Names a stream of sentences remembers: about a few Reuters stories' worth (see below).
+NER_MEMORY = 300
+
+
+@register(
+    "quotes",
+    "newsweave",
+    description="direct quotes in every mark style and reported speech, rule-based",
+    params={"indirect": True},
+)
+def quotes_newsweave(article: Article) -> list[Quote]:
+    return find_quotes(article, QuoteOptions(indirect=True))
+
+
+@register(
+    "ner",
+    "newsweave",
+    description="rule and gazetteer recognizer with document memory over the sentence stream",
+    params={"recognizer": "rules", "memory": NER_MEMORY},
+)
+def ner_newsweave(text: str) -> list[tuple[int, int, str]]:
+    """Names of one sentence.
+
+    The harness feeds a corpus one sentence at a time, in order; like a reader of the whole
+    story, the recognizer keeps what earlier sentences established ("Phil Simmons" is a
+    person, so "Simmons" is too) in a bounded memory, so old stories are forgotten.
+    """
+    recognizer, memory = _stream()
+    return [(s.start, s.end, s.type.value) for s in recognizer.recognize(text, memory)]
+
+
+@lru_cache(maxsize=1)
+def _stream() -> tuple[RuleRecognizer, NameMemory]:
+    return RuleRecognizer(), NameMemory(capacity=NER_MEMORY)

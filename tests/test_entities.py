@@ -1,0 +1,231 @@
+"""Entities: the rule recognizer, coreference in an article, merging across a story."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from newsweave.entities import (
+    EntityOptions,
+    NameMemory,
+    RuleRecognizer,
+    SpacyRecognizer,
+    article_entities,
+    get_recognizer,
+    merge_entities,
+    sentence_spans,
+)
+from newsweave.errors import ConfigError
+from newsweave.model import EntityType
+from tests.support import make_article
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleRecognizer:
+    return RuleRecognizer()
+
+
+def _names(recognizer: RuleRecognizer, text: str) -> list[tuple[str, str]]:
+    return [(text[s.start : s.end], s.type.value) for s in recognizer.recognize(text)]
+
+
+# (sentence, the names in it with their CoNLL types)
+NAMES = [
+    (
+        "The Riverside Harbour Authority said on Monday that Elena Varga would visit Lisbon.",
+        [("Riverside Harbour Authority", "ORG"), ("Elena Varga", "PER"), ("Lisbon", "LOC")],
+    ),
+    (
+        "Danish Foreign Minister Tomas Brandt met NATO officials in Brussels.",
+        [("Danish", "MISC"), ("Tomas Brandt", "PER"), ("NATO", "ORG"), ("Brussels", "LOC")],
+    ),
+    (
+        "Secretary of State John Kerry flew to Geneva.",
+        [("John Kerry", "PER"), ("Geneva", "LOC")],
+    ),
+    (
+        "Shares of Nordvik Shipping Ltd fell 4 percent in Oslo.",
+        [("Nordvik Shipping Ltd", "ORG"), ("Oslo", "LOC")],
+    ),
+    ("After the vote, Mr. Halvorsen left Norway.", [("Halvorsen", "PER"), ("Norway", "LOC")]),
+    ("LISBON 2025-03-10", [("LISBON", "LOC")]),
+    ("Leeds 3 Hull 1", [("Leeds", "ORG"), ("Hull", "ORG")]),
+    (
+        "Striker Karl Ostrowski scored twice as Leeds beat Hull.",
+        [("Karl Ostrowski", "PER"), ("Leeds", "ORG"), ("Hull", "ORG")],
+    ),
+    (
+        "1. Ingrid Solberg ( Norway ) 2:05.11",
+        [("Ingrid Solberg", "PER"), ("Norway", "LOC")],
+    ),
+    ("The Toronto-based lender cut rates.", [("Toronto-based", "MISC")]),
+    ("President Bashar al-Assad spoke.", [("Bashar al-Assad", "PER")]),
+    ("Rain is expected in the north of Scotland.", [("Scotland", "LOC")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMES)
+def test_rule_recognizer(rules: RuleRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert _names(rules, text) == expected
+
+
+def test_document_memory_types_later_mentions(rules: RuleRecognizer) -> None:
+    memory = NameMemory()
+    rules.recognize("Goalkeeper Pavel Hrubesch saved a penalty.", memory)
+    assert _names_with(rules, "Hrubesch was named man of the match.", memory) == [
+        ("Hrubesch", "PER")
+    ]
+
+
+def _names_with(rules: RuleRecognizer, text: str, memory: NameMemory) -> list[tuple[str, str]]:
+    return [(text[s.start : s.end], s.type.value) for s in rules.recognize(text, memory)]
+
+
+def test_memory_is_bounded() -> None:
+    memory = NameMemory(capacity=2)
+    for i in range(5):
+        memory.learn(f"name {i}", ["name", str(i)], EntityType.PER)
+    assert len(memory.types) <= 2
+
+
+def test_sentence_spans_respect_abbreviations_and_quotes() -> None:
+    text = "Sen. Lind met Mr. Berg at 5 p.m. on Friday. “Why?” he asked. They left."
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    assert sentences == [
+        "Sen. Lind met Mr. Berg at 5 p.m. on Friday.",
+        "“Why?” he asked.",
+        "They left.",
+    ]
+
+
+# --- coreference in an article and across a story -------------------------------------------
+
+
+def test_mentions_of_one_person_are_one_entity() -> None:
+    article = make_article(
+        "Prime Minister Elena Varga arrived in Porto. Ms Varga said the talks went well. "
+        "She will return on Friday, the prime minister added."
+    )
+    entities = article_entities(article)
+    (varga,) = [e for e in entities if e.type is EntityType.PER]
+    assert varga.name == "Elena Varga"
+    kinds = sorted({m.kind for m in varga.mentions})
+    assert kinds == ["description", "name", "pronoun"]
+    assert "Prime Minister Elena Varga" in varga.aliases
+    assert all(m.entity_id == varga.id for m in varga.mentions)
+
+
+def test_pronouns_follow_gender() -> None:
+    article = make_article("Mr Tomas Brandt met Ms Ingrid Lund. He praised her plan.")
+    people = {e.name: e for e in article_entities(article) if e.type is EntityType.PER}
+    pronouns = {m.text: e for e in people.values() for m in e.mentions if m.kind == "pronoun"}
+    assert pronouns["He"].name == "Tomas Brandt"
+    assert pronouns["her"].name == "Ingrid Lund"
+
+
+def test_pronouns_inside_quotations_are_not_linked() -> None:
+    article = make_article("Ola Berg spoke. “He lied to us,” a farmer said.")
+    berg = next(e for e in article_entities(article) if e.name == "Ola Berg")
+    assert [m.kind for m in berg.mentions] == ["name"]
+
+
+def test_story_merges_aliases_across_articles() -> None:
+    articles = [
+        make_article("President Elena Varga of Portugal met the unions.", source="A"),
+        make_article("Ms Varga promised a new budget.", source="B"),
+        make_article("Varga and the Portuguese cabinet met on Monday.", source="C"),
+    ]
+    merged, remap = merge_entities([article_entities(a) for a in articles])
+    (varga,) = [e for e in merged if "varga" in e.name.lower()]
+    assert varga.name == "Elena Varga" and varga.type is EntityType.PER
+    assert {m.span.article_id for m in varga.mentions} == {a.id for a in articles}
+    assert set(remap.values()) >= {varga.id}
+
+
+def test_shared_surname_of_two_people_is_not_merged() -> None:
+    articles = [
+        make_article("Anna Berg and Lars Berg met on Monday.", source="A"),
+        make_article("Berg declined to comment.", source="B"),
+    ]
+    merged, _ = merge_entities([article_entities(a) for a in articles])
+    names = sorted(e.name for e in merged if e.type is EntityType.PER)
+    assert names == ["Anna Berg", "Berg", "Lars Berg"]
+
+
+def test_countries_merge_under_one_name() -> None:
+    articles = [
+        make_article("The USA and Russia signed the accord.", source="A"),
+        make_article("The United States and the Russian Federation signed it.", source="B"),
+    ]
+    merged, _ = merge_entities([article_entities(a) for a in articles])
+    places = {e.name: len(e.mentions) for e in merged if e.type is EntityType.LOC}
+    assert places == {"Russia": 2, "United States": 2}
+
+
+def test_acronyms_merge_with_their_expansion() -> None:
+    articles = [
+        make_article("The International Monetary Fund approved the loan.", source="A"),
+        make_article("The IMF approved the loan.", source="B"),
+    ]
+    merged, _ = merge_entities([article_entities(a) for a in articles])
+    (imf,) = [e for e in merged if e.type is EntityType.ORG]
+    assert imf.name == "International Monetary Fund" and "IMF" in imf.aliases
+
+
+def test_entity_ids_are_stable() -> None:
+    article = make_article("Elena Varga met Tomas Brandt in Oslo.")
+    assert article_entities(article) == article_entities(article)
+
+
+# --- recognizers ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _FakeEnt:
+    start_char: int
+    end_char: int
+    label_: str
+
+
+class _FakeNlp:
+    """A stand-in for a spaCy pipeline: finds the two words it is told about."""
+
+    def __call__(self, text: str) -> object:
+        ents = [
+            _FakeEnt(text.index("Varga"), text.index("Varga") + 5, "PERSON"),
+            _FakeEnt(text.index("Lisbon"), text.index("Lisbon") + 6, "GPE"),
+            _FakeEnt(0, 3, "DATE"),
+        ]
+        return type("Doc", (), {"ents": ents})()
+
+
+def test_spacy_recognizer_maps_labels() -> None:
+    text = "Monday Varga flew to Lisbon."
+    spans = SpacyRecognizer(_FakeNlp()).recognize(text)
+    assert [(text[s.start : s.end], s.type) for s in spans] == [
+        ("Varga", EntityType.PER),
+        ("Lisbon", EntityType.LOC),
+    ]
+
+
+def test_article_entities_accept_any_recognizer() -> None:
+    article = make_article("Monday Varga flew to Lisbon.")
+    entities = article_entities(article, recognizer=SpacyRecognizer(_FakeNlp()))
+    assert sorted((e.name, e.type.value) for e in entities) == [("Lisbon", "LOC"), ("Varga", "PER")]
+
+
+def test_get_recognizer() -> None:
+    assert get_recognizer("rules").name == "rules"
+    assert get_recognizer("auto").name in ("rules", "spacy")
+    with pytest.raises(ConfigError, match="unknown recognizer"):
+        get_recognizer("crystal-ball")
+    with pytest.raises(ConfigError, match="no_such_model_here"):
+        get_recognizer("spacy:no_such_model_here")
+
+
+def test_entity_options_are_validated() -> None:
+    with pytest.raises(ConfigError, match="recognizer"):
+        EntityOptions(recognizer="magic")
+    with pytest.raises(ConfigError, match="pronoun_window"):
+        EntityOptions(pronoun_window=-1)

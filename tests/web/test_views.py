@@ -1,0 +1,286 @@
+"""The page data functions (newsweave.web.views), on every store backend."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from newsweave.errors import ConfigError, NotFoundError
+from newsweave.model import Quote, Span
+from newsweave.web import views
+from newsweave.web.views import StoryFilters
+from tests.web.conftest import World
+
+# --- stories ----------------------------------------------------------------------------------
+
+
+def test_stories_newest_first_with_counts_and_top_entities(world: World) -> None:
+    view = views.stories_view(world.store)
+    assert [s.id for s in view.stories] == [world.pier.id, world.library_story.id]
+    pier, library = view.stories
+    assert pier.headline == "Lakemoor closes its ferry pier"
+    assert (pier.n_articles, pier.n_outlets, pier.n_origins) == (4, 4, 3)
+    # Both are in 3 of the articles; Lakemoor is mentioned more often.
+    assert [e.name for e in pier.top_entities] == ["Lakemoor", "Edda Voss"]
+    # An untitled story is headed by its first article's title, and says it has no own title.
+    assert library.title == "" and library.headline == "Library reading room reopens"
+    assert (view.total, view.n_stories, view.n_articles, view.pages) == (2, 2, 5, 1)
+    assert [o.name for o in view.outlets] == [
+        "Coast Daily",
+        "Lakemoor Wire",
+        "Pier Watch",
+        "Valley Herald",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (StoryFilters(outlet="Pier Watch"), ["pier"]),
+        (StoryFilters(outlet="Lakemoor Wire"), ["pier", "library"]),
+        (StoryFilters(since=date(2024, 6, 1)), ["pier"]),
+        (StoryFilters(until=date(2024, 5, 31)), ["library"]),
+        (StoryFilters(entity="e-voss"), ["pier"]),
+        (StoryFilters(entity="edda voss"), ["pier"]),  # a name finds the entity
+        (StoryFilters(entity="Mayor Edda"), ["pier"]),  # so does part of an alias
+        (StoryFilters(entity="Nobody Atall"), []),
+        (StoryFilters(page=2), []),
+    ],
+)
+def test_stories_filters(world: World, filters: StoryFilters, expected: list[str]) -> None:
+    ids = {"pier": world.pier.id, "library": world.library_story.id}
+    view = views.stories_view(world.store, filters)
+    assert [s.id for s in view.stories] == [ids[e] for e in expected]
+    assert view.n_stories == 2  # the store's count, whatever the filter
+
+
+def test_stories_entity_filter_names_the_entity(world: World) -> None:
+    view = views.stories_view(world.store, StoryFilters(entity="Voss"))
+    assert view.entity is not None and view.entity.name == "Edda Voss"
+    assert view.entity.n_articles == 3
+    assert views.stories_view(world.store, StoryFilters(entity="Nobody")).entity is None
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        StoryFilters(page=0),
+        StoryFilters(page=views.MAX_PAGE + 1),
+        StoryFilters(since=date(2024, 6, 2), until=date(2024, 6, 1)),
+    ],
+)
+def test_stories_refuses_bad_filters(world: World, filters: StoryFilters) -> None:
+    with pytest.raises(ConfigError):
+        views.stories_view(world.store, filters)
+
+
+# --- one story --------------------------------------------------------------------------------
+
+
+def test_story_sources_numbered_by_time_with_provenance(world: World) -> None:
+    view = views.story_view(world.store, world.pier.id)
+    rows = {s.id: s for s in view.sources}
+    assert [s.id for s in view.sources] == [
+        world.wire.id,
+        world.herald.id,
+        world.coast.id,
+        world.watch.id,
+    ]
+    assert [s.number for s in view.sources] == [1, 2, 3, 4]
+    assert view.provenance_known
+    assert rows[world.wire.id].role == "origin" and rows[world.wire.id].n_copied_by == 2
+    assert rows[world.herald.id].role == "copy"
+    assert rows[world.herald.id].copy_of == (world.wire.id,)
+    # Borrowing one sentence does not make an article a copy.
+    assert rows[world.coast.id].role == "origin"
+    assert rows[world.coast.id].reuses == (world.wire.id,)
+    assert rows[world.watch.id].role == "origin" and rows[world.watch.id].copy_of == ()
+
+
+def test_story_graph_draws_linked_articles_left_to_right(world: World) -> None:
+    graph = views.story_view(world.store, world.pier.id).graph
+    nodes = {n.article_id: n for n in graph.nodes}
+    assert set(nodes) == {world.wire.id, world.herald.id, world.coast.id}
+    assert graph.n_unlinked == 1 and graph.n_omitted == 0
+    assert nodes[world.wire.id].column == 0
+    assert nodes[world.herald.id].column == nodes[world.coast.id].column == 1
+    for edge in graph.edges:
+        assert edge.directed and nodes[edge.source_id].x < nodes[edge.target_id].x
+
+
+def test_story_summary_evidence_carries_the_cited_sentences(world: World) -> None:
+    summary = views.story_view(world.store, world.pier.id).summary
+    assert summary is not None and len(summary.lines) == 2
+    first = summary.lines[0]
+    assert [e.number for e in first.evidence] == [1, 2]  # wire (#1), herald (#2)
+    wire_ev, herald_ev = first.evidence
+    assert wire_ev.sentences[0].text.startswith("LAKEMOOR (Lakemoor Wire) - The town council")
+    assert wire_ev.before == ""  # the first sentence of the wire
+    assert wire_ev.after.startswith("\u201cThe pier is no longer safe")
+    assert herald_ev.before == "Valley readers will remember the pier from summer markets."
+    assert summary.lines[1].evidence[0].sentences[0].text.startswith("Lakemoor will shut")
+    assert summary.n_words == 19
+
+
+def test_story_quotes_grouped_by_speaker_with_variants_flagged(world: World) -> None:
+    view = views.story_view(world.store, world.pier.id)
+    assert view.n_quotes == 4
+    voss, unnamed = view.speakers
+    assert (voss.name, voss.entity_id, voss.n_articles) == ("Edda Voss", "e-voss", 3)
+    (statement,) = voss.statements
+    assert statement.text == "The pier is no longer safe for anyone,"  # carried by two
+    assert statement.n_articles == 3 and statement.n_variants == 1
+    assert [(c.number, c.variant) for c in statement.carriers] == [
+        (1, False),
+        (2, False),
+        (3, True),
+    ]
+    # "He" names nobody: listed last, as unidentified.
+    assert unnamed.name == "" and unnamed.entity_id is None
+    assert not unnamed.statements[0].direct
+
+
+def test_story_entities_and_timeline(world: World) -> None:
+    view = views.story_view(world.store, world.pier.id)
+    assert [(e.name, e.n_articles) for e in view.entities] == [("Lakemoor", 3), ("Edda Voss", 3)]
+    points = view.timeline.points
+    assert [p.number for p in points] == [1, 2, 3, 4]
+    assert [p.x for p in points] == sorted(p.x for p in points)
+    assert view.timeline.n_undated == 0 and view.timeline.ticks
+
+
+def test_story_without_reuse_says_provenance_is_unknown(world: World) -> None:
+    store = world.store
+    store.replace_reuse_links([])
+    store.replace_stories([replace(world.pier, n_origins=0), world.library_story])
+    view = views.story_view(store, world.pier.id)
+    assert not view.provenance_known
+    assert {s.role for s in view.sources} == {"unknown"}
+    assert view.graph.nodes == () and view.graph.n_unlinked == 4
+    assert view.summary is not None  # replacing the stories kept the summary of a kept story
+
+
+def test_unknown_story_is_not_found(world: World) -> None:
+    with pytest.raises(NotFoundError):
+        views.story_view(world.store, "0123456789abcdef")
+
+
+# --- statements -------------------------------------------------------------------------------
+
+
+def said(article: str, text: str, start: int = 0) -> Quote:
+    return Quote(article, Span(article, start, start + len(text)), text, True, speaker_text="X")
+
+
+@pytest.mark.parametrize(
+    ("texts", "groups"),
+    [
+        # Copies word for word, and a trimmed copy, are one statement.
+        (
+            [
+                "We will rebuild the pier before the summer season starts",
+                "We will rebuild the pier before the summer season starts",
+                "rebuild the pier before the summer season",
+            ],
+            [3],
+        ),
+        # A reworded quote joins; a different statement does not.
+        (
+            [
+                "The pier is no longer safe for anyone",
+                "The pier is not safe any more for anyone",
+                "Taxes will not rise this year",
+            ],
+            [2, 1],
+        ),
+    ],
+)
+def test_group_statements(texts: list[str], groups: list[int]) -> None:
+    quotes = [said(f"{i:016x}", t) for i, t in enumerate(texts)]
+    number = {q.article_id: i + 1 for i, q in enumerate(quotes)}
+    statements = views.group_statements(quotes, number)
+    assert [s.n_articles for s in statements] == groups
+
+
+# --- one article ------------------------------------------------------------------------------
+
+
+def test_article_highlights_reused_passages_both_ways(world: World) -> None:
+    herald = views.article_view(world.store, world.herald.id)
+    (taken,) = [h for h in herald.highlights if h.kind == "reused"]
+    assert herald.text[taken.start : taken.end] == world.wire.text
+    assert [o.article_id for o in taken.others] == [world.wire.id]
+    assert taken.label == "taken from Lakemoor Wire"
+    wire = views.article_view(world.store, world.wire.id)
+    given = [h for h in wire.highlights if h.kind == "reused_by"]
+    assert {o.source for h in given for o in h.others} == {"Valley Herald", "Coast Daily"}
+    assert [(r.relation, r.other.source) for r in wire.reuse] == [
+        ("copied by", "Valley Herald"),
+        ("copied by", "Coast Daily"),
+    ]
+
+
+def test_article_quotes_speakers_citations_and_stories(world: World) -> None:
+    view = views.article_view(world.store, world.coast.id)
+    (q,) = view.quotes
+    assert (q.speaker, q.speaker_written) == ("Edda Voss", "Mayor Edda Voss")
+    kinds = {h.kind for h in view.highlights}
+    assert {"quote", "speaker", "reused"} <= kinds
+    assert [s.id for s in view.stories] == [world.pier.id]
+    assert [(c.sentence_position, c.sentence_index) for c in view.citations] == [(1, 0)]
+    assert [e.name for e in view.entities] == ["Edda Voss", "Lakemoor"]  # once each: by name
+    assert view.sentences[0][0] == 0 and len(view.paragraphs) == 2
+
+
+def test_article_skips_passages_outside_its_text(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    link = world.store.reuse_links(article_id=world.coast.id)[0]
+    broken = replace(
+        link,
+        passages=(replace(link.passages[0], target=Span(world.coast.id, 10, 10_000)),),
+    )
+    world.store.replace_reuse_links([broken], among=[link.source_id, link.target_id])
+    view = views.article_view(world.store, world.coast.id)
+    assert not [h for h in view.highlights if h.kind == "reused"]
+    assert "out of range" in caplog.text
+
+
+def test_unknown_article_is_not_found(world: World) -> None:
+    with pytest.raises(NotFoundError):
+        views.article_view(world.store, "0123456789abcdef")
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_search_finds_articles_entities_and_their_quotes(world: World) -> None:
+    view = views.search_view(world.store, "  Edda   Voss ")
+    assert view.query == "Edda Voss"
+    assert {r.article.id for r in view.results} == {world.wire.id, world.herald.id, world.coast.id}
+    assert all(r.stories[0].id == world.pier.id for r in view.results)
+    assert [e.name for e in view.entities] == ["Edda Voss"]
+    (voss,) = view.speakers
+    assert voss.n_quotes == 3 and voss.statements[0].n_variants == 1
+    assert [a.id for a in view.quoted_articles] == [world.wire.id, world.herald.id, world.coast.id]
+
+
+def test_search_snippets_mark_the_matches(world: World) -> None:
+    view = views.search_view(world.store, "divers")
+    assert view.results
+    for r in view.results:
+        assert [r.snippet[a:b].lower() for a, b in r.highlights] == ["divers"] * len(r.highlights)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "x" * (views.MAX_QUERY_CHARS + 1)])
+def test_search_refuses_empty_or_huge_queries(world: World, query: str) -> None:
+    with pytest.raises(ConfigError):
+        views.search_view(world.store, query)
+
+
+def test_articles_listing_pages(world: World) -> None:
+    view = views.articles_view(world.store)
+    assert view.total == 5 and len(view.articles) == 5 and view.pages == 1
+    assert views.articles_view(world.store, page=2).articles == ()
