@@ -263,7 +263,8 @@ class StoryProvenance:
 
     article_ids: tuple[str, ...]
     outlets: tuple[str, ...]
-    origins: tuple[tuple[str, tuple[str, ...]], ...]  # (origin article id, articles derived from it)
+    # (origin article id, the articles whose text comes from it, itself included)
+    origins: tuple[tuple[str, tuple[str, ...]], ...]
 
     @property
     def n_articles(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from newsweave.entities import NameMemory, RuleRecognizer
@@ -9,7 +10,7 @@ from newsweave.evaluate.registry import register
 from newsweave.model import Article, Quote
 from newsweave.quotes import QuoteOptions, find_quotes
 
-__all__ = ["ner_newsweave", "quotes_newsweave"]
+__all__ = ["ner_newsweave", "pairs_newsweave", "pairs_newsweave_lexical", "quotes_newsweave"]
 
 # Names a stream of sentences remembers: about a few Reuters stories' worth (see below).
 NER_MEMORY = 300
@@ -45,3 +46,29 @@ def ner_newsweave(text: str) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=1)
 def _stream() -> tuple[RuleRecognizer, NameMemory]:
     return RuleRecognizer(), NameMemory(capacity=NER_MEMORY)
+
+
+@register(
+    "pairs",
+    "newsweave",
+    description="reuse sentence scorer: MiniLM cosine + IDF-weighted aligned coverage "
+    "- longest unmatched run (equal weights, nothing fitted)",
+    params={"embedder": "auto (MiniLM when installed)"},
+)
+def pairs_newsweave(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    from newsweave.embed import get_embedder
+    from newsweave.reuse import score_pairs
+
+    return [float(x) for x in score_pairs(pairs, get_embedder("auto"))]
+
+
+@register(
+    "pairs",
+    "newsweave-lexical",
+    description="reuse sentence scorer without embeddings: lexical cosine + coverage - gap",
+    params={"embedder": "none"},
+)
+def pairs_newsweave_lexical(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    from newsweave.reuse import score_pairs
+
+    return [float(x) for x in score_pairs(pairs, None)]

@@ -31,6 +31,7 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,6 +39,7 @@ from numpy.typing import NDArray
 from newsweave.embed import Embedder
 from newsweave.errors import ConfigError
 from newsweave.model import AlignedPassage, Article, ReuseKind, Sentence, Span
+from newsweave.reuse.attribution import OutletIndex
 from newsweave.reuse.normalize import Token, normalize
 from newsweave.reuse.similarity import (
     Idf,
@@ -49,6 +51,7 @@ from newsweave.reuse.similarity import (
 from newsweave.segment import SegmentOptions, segment_article
 
 __all__ = [
+    "Found",
     "Pair",
     "Prepared",
     "ReuseOptions",
@@ -56,6 +59,8 @@ __all__ = [
     "candidate_pairs",
     "find_pairs",
     "prepare",
+    "prune_siblings",
+    "shared_fragments",
 ]
 
 log = logging.getLogger(__name__)
@@ -70,23 +75,31 @@ MAX_DF = 50  # shingles in more articles than this are not indexed (boilerplate,
 MIN_SHARED_SHINGLES = 2  # shingles a pair must share to be aligned
 MAX_CANDIDATES = 30  # partners verified per article (those sharing the most shingles)
 PASSAGE_THRESHOLD = 1.15  # pair_score of an aligned passage (a copy, stricter than equivalence)
-MIN_PASSAGES = 2  # aligned non-quotation sentences that make a PASSAGE link...
-PASSAGE_COVERAGE = 0.5  # ...or one, if it covers this share of either article
-STRONG_PASSAGE = 1.6  # ...or one this close to identical (pair_score) ...
-STRONG_PASSAGE_TOKENS = 12  # ... and at least this many content tokens long
+MIN_PASSAGES = 3  # aligned passages that make a link (see _decide for the other ways)
+MIN_PASSAGE_CONTENT = 4  # content tokens a passage needs to count
+STRONG_PASSAGE = 1.5  # pair_score of a near-verbatim passage
+STRONG_PASSAGE_TOKENS = 12  # a near-verbatim passage this long links on its own
 NEAR_DUPLICATE_COVERAGE = 0.8  # both articles this much aligned: NEAR_DUPLICATE
 NEAR_DUPLICATE_JACCARD = 0.5  # or shingle Jaccard this high
 # Sentence pairs are scored only if they share this share of the smaller one's content IDF
 # mass, or (with an embedder) have at least this cosine.
 PREFILTER_SHARE = 0.25
+# Second alignment pass (see align_sentences): anchors needed, and the score it accepts.
+MIN_ANCHORS = 2
+IN_ORDER_THRESHOLD = 0.8
 PREFILTER_COSINE = 0.75
 QUOTE_SHARE = 0.5  # a sentence this much inside quotation marks is a quotation
 TRIM_UNMATCHED = 0.15  # shorter side at most this unmatched, longer side ≥ 3 tokens more: trimmed
 PREPARED_CACHE = 4096  # prepared articles kept in memory while verifying pairs
+EXACT_FANOUT = 50  # exact copies of an article that get its other links verified too
+FRAGMENT_TOKENS = 5  # shared words that link two articles when one credits the other...
+FRAGMENT_CONTENT = 2  # ...of which this many content words
+MIN_WIRE_CITATIONS = 2  # articles crediting an outlet that make it a wire source
 
 _MASK64 = (1 << 64) - 1
 _FNV_PRIME = 0x100000001B3
-_QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+# Quotations, across sentence boundaries within a paragraph: “…”, ‘…’, ``…'', "…", «…».
+_QUOTED_RE = re.compile(r"“[^”\n]*”|‘[^’\n]*’(?!\w)|``[^\n]*?''|\"[^\"\n]*\"|«[^»\n]*»")
 
 
 @dataclass(frozen=True)
@@ -101,7 +114,6 @@ class ReuseOptions:
     max_candidates: int = MAX_CANDIDATES
     passage_threshold: float = PASSAGE_THRESHOLD
     min_passages: int = MIN_PASSAGES
-    passage_coverage: float = PASSAGE_COVERAGE
     near_duplicate_coverage: float = NEAR_DUPLICATE_COVERAGE
     near_duplicate_jaccard: float = NEAR_DUPLICATE_JACCARD
     equivalence_threshold: float | None = None  # sentence groups; None: per-embedder default
@@ -118,7 +130,6 @@ class ReuseOptions:
             ("max_candidates", self.max_candidates >= 1, "at least 1"),
             ("passage_threshold", -1.0 <= self.passage_threshold <= 2.0, "from -1 to 2"),
             ("min_passages", self.min_passages >= 1, "at least 1"),
-            ("passage_coverage", 0.0 < self.passage_coverage <= 1.0, "in (0, 1]"),
             ("near_duplicate_coverage", 0.0 < self.near_duplicate_coverage <= 1.0, "in (0, 1]"),
             ("near_duplicate_jaccard", 0.0 < self.near_duplicate_jaccard <= 1.0, "in (0, 1]"),
         ]
@@ -166,13 +177,20 @@ def prepare(
         tokens=tokens,
         norms=[[t.norm for t in toks] for toks in tokens],
         content=[[t.norm for t in toks if t.content] for toks in tokens],
-        quote_share=[_quote_share(s.text) for s in sents],
+        quote_share=_quote_shares(article.text, sents),
     )
 
 
-def _quote_share(text: str) -> float:
-    quoted = sum(m.end() - m.start() for m in _QUOTED_RE.finditer(text))
-    return quoted / len(text) if text else 0.0
+def _quote_shares(text: str, sentences: Sequence[Sentence]) -> list[float]:
+    """Share of each sentence's characters inside a quotation (which may span sentences)."""
+    quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+    shares = []
+    for sentence in sentences:
+        inside = sum(
+            max(0, min(end, sentence.end) - max(start, sentence.start)) for start, end in quoted
+        )
+        shares.append(inside / max(1, sentence.end - sentence.start))
+    return shares
 
 
 class _TokenHasher:
@@ -230,27 +248,42 @@ class _Corpus:
 
 
 def corpus_order(articles: Sequence[Article]) -> list[int]:
-    """Indices of ``articles`` by publication time (undated last), then id: the corpus order."""
-    latest = datetime.max
+    """Indices of ``articles`` by publication time (undated last), then id: the corpus order.
 
-    def key(i: int) -> tuple[int, str, str]:
-        published = articles[i].published
-        stamp = published.isoformat() if published is not None else latest.isoformat()
-        return (0 if published is not None else 1, stamp, articles[i].id)
+    A date without a time (midnight exactly) counts as the end of its day: "published on the
+    3rd" is no evidence of being earlier than "08:40 on the 3rd".
+    """
+    return sorted(range(len(articles)), key=lambda i: (*time_key(articles[i]), articles[i].id))
 
-    return sorted(range(len(articles)), key=key)
+
+def time_key(article: Article) -> tuple[int, str]:
+    """Sort key of a publication time: dated first, date-only at the end of its day."""
+    if article.published is None:
+        return (1, "")
+    when = _naive(article.published)
+    if when.hour == when.minute == when.second == when.microsecond == 0:
+        when = when.replace(hour=23, minute=59, second=59)
+    return (0, when.isoformat())
+
+
+@dataclass
+class Found:
+    """What :func:`find_pairs` returns: the corpus in order, its verified pairs, and context."""
+
+    articles: list[Article]  # corpus order: earliest first
+    pairs: list[Pair]  # indices into ``articles``, ``a < b``
+    get: Callable[[int], Prepared]  # prepared articles (cached)
+    outlets: OutletIndex
+    credits: dict[int, dict[int, str]]  # article → {article it credits or cites: how}
+    siblings: int = 0  # pairs dropped as sharing text only through a third article
 
 
 def find_pairs(
     articles: Sequence[Article],
     options: ReuseOptions,
     sentences: Mapping[str, Sequence[Sentence]] | None = None,
-) -> tuple[list[Article], list[Pair], Callable[[int], Prepared]]:
-    """Candidates and verification: the verified pairs over ``articles`` in corpus order.
-
-    Returns the articles in corpus order (earliest first), the pairs (indices into that list)
-    and an accessor for prepared articles (cached; used by :mod:`.provenance`).
-    """
+) -> Found:
+    """Candidates, verification and sibling pruning over ``articles`` (see the module docstring)."""
     ordered = [articles[i] for i in corpus_order(articles)]
     sentences = sentences or {}
     hasher = _TokenHasher()
@@ -296,41 +329,169 @@ def find_pairs(
         return matrix
 
     corpus = _Corpus(ordered, shingle_sets, idf, get, cosine)
-    exact_pairs, representatives = _exact_groups(ordered)
-    candidates = candidate_pairs(shingle_sets, representatives, options)
+    outlets = OutletIndex(ordered)
+    credits = _credit_map(ordered, outlets)
+    exact_pairs, members = _exact_groups(ordered)
+    representatives = sorted(members)
+    candidates = set(candidate_pairs(shingle_sets, representatives, options))
+    cited = _attribution_pairs(ordered, credits, members, options)
     pairs: list[Pair] = [
         Pair(a, b, ReuseKind.EXACT, 1.0, 1.0, 1.0, 1.0, 1.0, _identical_passages(get(a), get(b)))
         for a, b in exact_pairs
     ]
-    for a, b in candidates:
-        verified = _verify(corpus, a, b, options)
-        if verified is not None:
-            pairs.append(verified)
-    pairs.sort(key=lambda p: (p.a, p.b))
+    for a, b in sorted(candidates | cited):
+        verified = _verify(corpus, a, b, options, cited=(a, b) in cited)
+        if verified is None:
+            continue
+        pairs.append(verified)
+        # Exact copies of either side share this text too (up to EXACT_FANOUT of them).
+        for rep, other in ((a, b), (b, a)):
+            for member in members.get(rep, [])[1 : EXACT_FANOUT + 1]:
+                x, y = min(member, other), max(member, other)
+                copied = _verify(corpus, x, y, options, cited=(x, y) in cited)
+                if copied is not None:
+                    pairs.append(copied)
+    pairs = sorted({(p.a, p.b): p for p in pairs}.values(), key=lambda p: (p.a, p.b))
+    cited_by = Counter(s for sources in credits.values() for s in sources)
+    upstream = [
+        (cited_by[i] < MIN_WIRE_CITATIONS, *time_key(article)) for i, article in enumerate(ordered)
+    ]
+    kept = prune_siblings(pairs, upstream)
     log.info(
-        "reuse: %d articles, %d exact copies, %d candidate pairs, %d links",
+        "reuse: %d articles, %d exact copies, %d candidate pairs, %d links (%d siblings dropped)",
         len(ordered),
         len(exact_pairs),
-        len(candidates),
-        len(pairs),
+        len(candidates | cited),
+        len(kept),
+        len(pairs) - len(kept),
     )
-    return ordered, pairs, get
+    return Found(ordered, kept, get, outlets, credits, len(pairs) - len(kept))
 
 
-def _exact_groups(articles: Sequence[Article]) -> tuple[list[tuple[int, int]], list[int]]:
-    """Pairs (earliest, copy) for every verbatim copy, and the indices that stay candidates."""
+def _credit_map(articles: Sequence[Article], outlets: OutletIndex) -> dict[int, dict[int, str]]:
+    """For each article, the corpus articles whose outlet it credits or cites, and how."""
+    out: dict[int, dict[int, str]] = {}
+    for t, article in enumerate(articles):
+        found: dict[int, str] = {}
+        for s, how in outlets.credited(article):
+            if s != t and not outlets.same_outlet(s, t):
+                found.setdefault(s, how)
+        if found:
+            out[t] = found
+    return out
+
+
+def _attribution_pairs(
+    articles: Sequence[Article],
+    credits: Mapping[int, Mapping[int, str]],
+    members: Mapping[int, Sequence[int]],
+    options: ReuseOptions,
+) -> set[tuple[int, int]]:
+    """Pairs (a, b) where one credits or cites the other's outlet: verified even with little
+    shared text.  Per article, the credited outlet's articles nearest in time, earlier first."""
+    representative = {m: rep for rep, group in members.items() for m in group}
+    out: set[tuple[int, int]] = set()
+    for t, sources in credits.items():
+        ranked = sorted(sources, key=lambda s: (s > t, abs(_hours(articles[s], articles[t])), s))
+        for s in ranked[: options.max_candidates]:
+            a, b = representative.get(s, s), representative.get(t, t)
+            if a != b:
+                out.add((min(a, b), max(a, b)))
+    return out
+
+
+def _hours(a: Article, b: Article) -> float:
+    if a.published is None or b.published is None:
+        return 1e9
+    return abs((_naive(a.published) - _naive(b.published)).total_seconds()) / 3600.0
+
+
+def _naive(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    return (value - offset).replace(tzinfo=None) if offset is not None else value
+
+
+def prune_siblings(pairs: Sequence[Pair], upstream: Sequence[tuple[Any, ...]]) -> list[Pair]:
+    """Drop the pairs whose every passage they share only through a third article.
+
+    B and C that both copied A share A's text; B–C is then not a copy relation.  A pair (x, y)
+    is dropped when some z, not downstream of the later of the two and linked to both by pairs
+    still kept, carries every passage of (x, y) on both sides.  ``upstream[i]`` orders articles:
+    wire sources (outlets other articles credit) first, then by publication time; undated
+    articles tie.  Later pairs are judged first, and among equals the weaker; so a chain
+    A → B → C keeps B → C when C has text only B added, and drops A – C.  Exact copies are
+    never dropped.
+    """
+    by_key = {(p.a, p.b): p for p in pairs}
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for p in pairs:
+        neighbours[p.a].add(p.b)
+        neighbours[p.b].add(p.a)
+    dropped: set[tuple[int, int]] = set()
+
+    def later(p: Pair) -> tuple[Any, ...]:
+        return max(upstream[p.a], upstream[p.b])
+
+    order = sorted(pairs, key=lambda p: (_strength(p), p.a, p.b))
+    order.sort(key=lambda p: (later(p), min(upstream[p.a], upstream[p.b])), reverse=True)
+    for p in order:
+        if p.kind is ReuseKind.EXACT:
+            continue
+        for z in sorted((neighbours[p.a] & neighbours[p.b]) - {p.a, p.b}):
+            if upstream[z] > later(p):
+                continue
+            via_a = by_key.get((min(p.a, z), max(p.a, z)))
+            via_b = by_key.get((min(p.b, z), max(p.b, z)))
+            if via_a is None or via_b is None:
+                continue
+            if (via_a.a, via_a.b) in dropped or (via_b.a, via_b.b) in dropped:
+                continue
+            if all(
+                _covered(via_a, p.a, _side(p, passage, p.a))
+                and _covered(via_b, p.b, _side(p, passage, p.b))
+                for passage in p.passages
+            ):
+                dropped.add((p.a, p.b))
+                break
+    return [p for p in pairs if (p.a, p.b) not in dropped]
+
+
+def _strength(p: Pair) -> tuple[int, float]:
+    order = {ReuseKind.PASSAGE: 0, ReuseKind.NEAR_DUPLICATE: 1, ReuseKind.EXACT: 2}
+    return (order[p.kind], max(p.coverage_a, p.coverage_b))
+
+
+def _side(pair: Pair, passage: AlignedPassage, article: int) -> Span:
+    return passage.source if article == pair.a else passage.target
+
+
+def _covered(pair: Pair, article: int, span: Span) -> bool:
+    """Whether ``span`` of ``article`` overlaps a passage of ``pair`` on that article's side."""
+    for passage in pair.passages:
+        other = passage.source if article == pair.a else passage.target
+        if other.start < span.end and span.start < other.end:
+            return True
+    return False
+
+
+def _exact_groups(
+    articles: Sequence[Article],
+) -> tuple[list[tuple[int, int]], dict[int, list[int]]]:
+    """Pairs (earliest, copy) for every verbatim copy, and each group's members by its earliest
+    (the representative that stays a candidate); an article without copies is its own group."""
     first: dict[str, int] = {}
     pairs: list[tuple[int, int]] = []
-    keep: list[int] = []
+    members: dict[int, list[int]] = {}
     for i, article in enumerate(articles):
         key = article.text_hash
         if key and key in first:
             pairs.append((first[key], i))
+            members[first[key]].append(i)
         else:
             if key:
                 first[key] = i
-            keep.append(i)
-    return pairs, keep
+            members[i] = [i]
+    return pairs, members
 
 
 def candidate_pairs(
@@ -433,7 +594,9 @@ def _identical_passages(a: Prepared, b: Prepared) -> tuple[AlignedPassage, ...]:
     )
 
 
-def _verify(corpus: _Corpus, a: int, b: int, options: ReuseOptions) -> Pair | None:
+def _verify(
+    corpus: _Corpus, a: int, b: int, options: ReuseOptions, *, cited: bool = False
+) -> Pair | None:
     sa, sb = corpus.shingles[a], corpus.shingles[b]
     inter = len(np.intersect1d(sa, sb, assume_unique=True))
     union = len(sa) + len(sb) - inter
@@ -445,9 +608,63 @@ def _verify(corpus: _Corpus, a: int, b: int, options: ReuseOptions) -> Pair | No
     cov_a = _coverage(pa, [p.source_sentence for p in passages], corpus.idf)
     cov_b = _coverage(pb, [p.target_sentence for p in passages], corpus.idf)
     kind = _decide(pa, pb, passages, jaccard, cov_a, cov_b, options)
+    if kind is None and cited:
+        # One credits the other: any shared sentence, or a shared run of words, is reuse.
+        if not passages:
+            passages = shared_fragments(pa, pb, corpus.idf)
+        if passages:
+            kind = ReuseKind.PASSAGE
     if kind is None:
         return None
     return Pair(a, b, kind, jaccard, cont_a, cont_b, cov_a, cov_b, tuple(passages))
+
+
+def shared_fragments(a: Prepared, b: Prepared, idf: Idf) -> list[AlignedPassage]:
+    """Runs of at least ``FRAGMENT_TOKENS`` equal normalized tokens in both articles ("It cannot
+    go on forever"), with ``FRAGMENT_CONTENT`` content tokens among them, as passages."""
+    flat_a = [(k, t) for k, tokens in enumerate(a.tokens) for t in tokens]
+    flat_b = [(k, t) for k, tokens in enumerate(b.tokens) for t in tokens]
+    n = FRAGMENT_TOKENS
+    starts: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in range(len(flat_a) - n + 1):
+        starts[tuple(t.norm for _, t in flat_a[i : i + n])].append(i)
+    passages: list[AlignedPassage] = []
+    j = 0
+    used_a: set[int] = set()
+    while j <= len(flat_b) - n:
+        key = tuple(t.norm for _, t in flat_b[j : j + n])
+        best: tuple[int, int] | None = None
+        for i in starts.get(key, ()):
+            if i in used_a:
+                continue
+            length = n
+            while (
+                i + length < len(flat_a)
+                and j + length < len(flat_b)
+                and flat_a[i + length][1].norm == flat_b[j + length][1].norm
+            ):
+                length += 1
+            if best is None or length > best[1]:
+                best = (i, length)
+        if best is None:
+            j += 1
+            continue
+        i, length = best
+        run_a, run_b = flat_a[i : i + length], flat_b[j : j + length]
+        if sum(t.content for _, t in run_a) >= FRAGMENT_CONTENT:
+            used_a.update(range(i, i + length))
+            passages.append(
+                AlignedPassage(
+                    Span(a.article.id, run_a[0][1].start, run_a[-1][1].end),
+                    Span(b.article.id, run_b[0][1].start, run_b[-1][1].end),
+                    2.0,
+                    "trimmed",
+                    run_a[0][0],
+                    run_b[0][0],
+                )
+            )
+        j += length
+    return passages
 
 
 def _coverage(prepared: Prepared, indices: Iterable[int], idf: Idf) -> float:
@@ -467,30 +684,43 @@ def _decide(
     cov_b: float,
     options: ReuseOptions,
 ) -> ReuseKind | None:
-    if not passages:
+    """Whether aligned passages make a copy relation, and of which kind.
+
+    Only passages of at least ``MIN_PASSAGE_CONTENT`` content tokens that are not quotations on
+    both sides count: independent reports share quotes, datelines and "Obama said." too.  A link
+    needs ``min_passages`` of them, or two with one near-verbatim (``STRONG_PASSAGE``), or one
+    near-verbatim passage that is long or most of both articles.
+    """
+    # In-order passages below the threshold (align_sentences' second pass) add detail, not
+    # evidence.
+    counted = [p for p in passages if p.score >= options.passage_threshold and _counts(a, b, p)]
+    strong = [p for p in counted if p.score >= STRONG_PASSAGE]
+    enough = (
+        len(counted) >= options.min_passages
+        or (strong and len(counted) >= 2)
+        or any(_length(a, b, p) >= STRONG_PASSAGE_TOKENS for p in strong)
+        or (strong and min(cov_a, cov_b) >= options.near_duplicate_coverage)
+    )
+    if not enough:
         return None
     if min(cov_a, cov_b) >= options.near_duplicate_coverage or (
-        jaccard >= options.near_duplicate_jaccard and len(passages) >= 2
+        jaccard >= options.near_duplicate_jaccard
     ):
         return ReuseKind.NEAR_DUPLICATE
-    own_words = [
-        p
-        for p in passages
-        if a.quote_share[p.source_sentence] < QUOTE_SHARE
-        or b.quote_share[p.target_sentence] < QUOTE_SHARE
-    ]
-    if len(own_words) >= options.min_passages:
-        return ReuseKind.PASSAGE
-    if own_words and max(cov_a, cov_b) >= options.passage_coverage:
-        return ReuseKind.PASSAGE
-    for p in own_words:
-        if (
-            p.score >= STRONG_PASSAGE
-            and min(len(a.content[p.source_sentence]), len(b.content[p.target_sentence]))
-            >= STRONG_PASSAGE_TOKENS
-        ):
-            return ReuseKind.PASSAGE
-    return None
+    return ReuseKind.PASSAGE
+
+
+def _length(a: Prepared, b: Prepared, p: AlignedPassage) -> int:
+    """Content tokens of the shorter of a passage's two sentences."""
+    return min(len(a.content[p.source_sentence]), len(b.content[p.target_sentence]))
+
+
+def _counts(a: Prepared, b: Prepared, p: AlignedPassage) -> bool:
+    quoted = (
+        a.quote_share[p.source_sentence] >= QUOTE_SHARE
+        and b.quote_share[p.target_sentence] >= QUOTE_SHARE
+    )
+    return not quoted and _length(a, b, p) >= MIN_PASSAGE_CONTENT
 
 
 def align_sentences(
@@ -501,7 +731,12 @@ def align_sentences(
     cosines: NDArray[np.float32] | None = None,
     threshold: float | None = None,
 ) -> list[AlignedPassage]:
-    """Sentences of ``a`` found again in ``b``, one to one, best first (source side = ``a``)."""
+    """Sentences of ``a`` found again in ``b``, one to one, best first (source side = ``a``).
+
+    A first pass keeps pairs scoring ``threshold``.  When it finds ``MIN_ANCHORS`` of them, a
+    second pass adds pairs down to ``IN_ORDER_THRESHOLD`` that sit in order between or right
+    after those anchors: a heavily spun sentence is found by where it is, as a reader would.
+    """
     threshold = options.passage_threshold if threshold is None else threshold
     scored: list[tuple[float, int, int]] = []
     for i, j in _sentence_candidates(a, b, idf, cosines):
@@ -512,20 +747,41 @@ def align_sentences(
             else lexical_cosine(a.norms[i], b.norms[j], idf)
         )
         score = pair_score(cos, features)
-        if score >= threshold:
+        if score >= min(threshold, IN_ORDER_THRESHOLD):
             scored.append((score, i, j))
     scored.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    passages: list[AlignedPassage] = []
+    chosen = _one_to_one([x for x in scored if x[0] >= threshold], set(), set())
+    if len(chosen) >= MIN_ANCHORS:
+        anchors = sorted((i, j) for _, i, j in chosen)
+        weak = [x for x in scored if x[0] < threshold and _in_order(anchors, x[1], x[2])]
+        chosen += _one_to_one(weak, {i for _, i, _ in chosen}, {j for _, _, j in chosen})
+    passages = [_passage(a, b, i, j, score, idf) for score, i, j in chosen]
+    passages.sort(key=lambda p: (p.source_sentence, p.target_sentence))
+    return passages
+
+
+def _one_to_one(
+    scored: Sequence[tuple[float, int, int]], used_a: set[int], used_b: set[int]
+) -> list[tuple[float, int, int]]:
+    chosen = []
     for score, i, j in scored:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
-        passages.append(_passage(a, b, i, j, score, idf))
-    passages.sort(key=lambda p: (p.source_sentence, p.target_sentence))
-    return passages
+        chosen.append((score, i, j))
+    return chosen
+
+
+def _in_order(anchors: Sequence[tuple[int, int]], i: int, j: int) -> bool:
+    """Whether (i, j) lies between two anchors in both articles, or one step past one."""
+    before = [(x, y) for x, y in anchors if x < i and y < j]
+    after = [(x, y) for x, y in anchors if x > i and y > j]
+    if before and after:
+        return True
+    return any(i - x == 1 and j - y == 1 for x, y in before) or any(
+        x - i == 1 and y - j == 1 for x, y in after
+    )
 
 
 def _sentence_candidates(
@@ -581,8 +837,14 @@ def _passage(a: Prepared, b: Prepared, i: int, j: int, score: float, idf: Idf) -
 
 
 def _matched_span(tokens: Sequence[Token], matched: Sequence[bool], whole: Span) -> Span:
-    """The part of a sentence from its first to its last matched content token."""
-    hits = [t for t, m in zip(tokens, matched, strict=True) if m and t.content]
+    """The part of a sentence from its first to its last matched content token, widened over
+    the matched function words right next to them ("The money …", not "money …")."""
+    hits = [k for k, t in enumerate(tokens) if matched[k] and t.content]
     if not hits:
         return whole
-    return Span(whole.article_id, hits[0].start, hits[-1].end)
+    first, last = hits[0], hits[-1]
+    while first > 0 and matched[first - 1]:
+        first -= 1
+    while last + 1 < len(tokens) and matched[last + 1]:
+        last += 1
+    return Span(whole.article_id, tokens[first].start, tokens[last].end)

@@ -9,6 +9,8 @@ wire credit / attribution       3    the credited outlet: "(AP) —", "according
                                      "told CNN", a credits field naming the other's outlet
 earlier publication             2    the earlier article (dates at least a day apart, or
                                      times at least ``MIN_GAP`` apart)
+wire source                     1    an outlet other articles of the corpus credit or cite
+                                     (at least ``MIN_WIRE_CITATIONS``), against one nobody does
 patchwork                      1.5   the sources of an article stitched from several others
 one-way containment             1    the article whose text the other mostly consists of
 rarer variants                  1    the article using the common spellings: spinners swap
@@ -26,23 +28,29 @@ article mostly made of another's text, share the origin of the article they come
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
-from newsweave.model import Article, ReuseDirection, ReuseKind, ReuseLink
-from newsweave.reuse.detect import Pair, Prepared
+from newsweave.model import AlignedPassage, Article, ReuseDirection, ReuseKind, ReuseLink
+from newsweave.reuse.attribution import dateline_of, name_key, shared_credits
+from newsweave.reuse.detect import MIN_WIRE_CITATIONS, Pair, Prepared
 
-__all__ = ["article_origins", "credits_of", "direct", "passage_coverage"]
+__all__ = [
+    "DirectionContext",
+    "article_origins",
+    "direct",
+    "direction_context",
+    "passage_coverage",
+]
 
 # --- tuning constants (set by reasoning about the signals, checked on the demo corpus) ---------
 WEIGHT_CREDIT = 3.0
 WEIGHT_EARLIER = 2.0
 WEIGHT_PATCHWORK = 1.5
 WEIGHT_CONTAINMENT = 1.0
+WEIGHT_WIRE = 1.0
 WEIGHT_VARIANTS = 1.0
 MIN_MARGIN = 1.0  # evidence weight one side needs over the other for a direction
 MIN_GAP = timedelta(hours=1)  # publication times closer than this say nothing
@@ -52,17 +60,6 @@ PATCHWORK_SHARE = 0.7  # an article this much covered by passages from ≥ 2 oth
 ORIGIN_SHARE = 0.5  # an article this much covered by one source shares its origin
 MIN_VARIANT_EDGE = 2  # rarer-variant swaps one side must have more of than the other
 
-# "WASHINGTON (AP) —", "Moscow (AsiaNews / Agencies) -": a credit in parentheses then a dash,
-# within the first line.
-_CREDIT_RE = re.compile(r"^\s*(?P<dateline>[^\n()]{0,60}?)\s*\((?P<credit>[^()\n]{2,80})\)\s*[-—–]")
-_CREDIT_SPLIT_RE = re.compile(r"\s*(?:/|,|;|\band\b|&)\s*")
-_ATTRIBUTION_TEMPLATES = (
-    r"according\s+to\s+(?:the\s+)?{name}",
-    r"{name}\s+(?:news\s+agency\s+)?(?:reported|reports|said|says|quoted|cited|wrote|writes)",
-    r"(?:told|to|by|via|from|in\s+an\s+interview\s+with)\s+(?:the\s+)?{name}",
-    r"\(\s*{name}\s*\)",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class _Evidence:
@@ -71,71 +68,19 @@ class _Evidence:
     text: str
 
 
-def credits_of(article: Article) -> tuple[str, ...]:
-    """Wire credits of an article: its ``credits`` field, else a "(AP) —" at the start."""
-    if article.credits:
-        return tuple(article.credits)
-    match = _CREDIT_RE.match(article.text[:200])
-    if not match:
-        return ()
-    parts = _CREDIT_SPLIT_RE.split(match.group("credit"))
-    return tuple(p.strip() for p in parts if p.strip() and len(p.strip()) <= 40)
-
-
-def dateline_of(article: Article) -> str | None:
-    if article.dateline:
-        return article.dateline
-    match = _CREDIT_RE.match(article.text[:200])
-    if match and match.group("dateline").strip():
-        return match.group("dateline").strip()
-    return None
-
-
-def _name_key(name: str) -> str:
-    """Comparable form of an outlet or credit: "www.Reuters.com" → "reuters"."""
-    name = name.lower().strip()
-    name = re.sub(r"^https?://", "", name)
-    name = re.sub(r"^www\.", "", name)
-    name = re.sub(r"\.(com|org|net|co\.uk|co|news|tv|info|us|uk|ru|in)(/.*)?$", "", name)
-    name = re.sub(r"^the\s+", "", name)
-    return re.sub(r"[^a-z0-9]+", " ", name).strip()
-
-
-@lru_cache(maxsize=4096)
-def _attribution_re(name: str) -> re.Pattern[str] | None:
-    key = _name_key(name)
-    if len(key) < 2:
-        return None
-    escaped = r"\s+".join(re.escape(part) for part in key.split())
-    body = "|".join(t.format(name=escaped) for t in _ATTRIBUTION_TEMPLATES)
-    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE)
-
-
-def _credits(x: Article, outlet: str | None) -> str | None:
-    """How ``x`` credits ``outlet``, if it does: the credit or attribution found, or None."""
-    if not outlet:
-        return None
-    key = _name_key(outlet)
-    for credit in credits_of(x):
-        if _name_key(credit) == key:
-            return f"credits {credit}"
-    pattern = _attribution_re(outlet)
-    if pattern is not None:
-        match = pattern.search(x.text)
-        if match:
-            return f'says "{" ".join(match.group().split())}"'
-    return None
-
-
 def _publication(a: Article, b: Article) -> _Evidence | None:
     if a.published is None or b.published is None:
         return None
     pa, pb = _naive(a.published), _naive(b.published)
-    date_only = _is_midnight(pa) and _is_midnight(pb)
-    gap = abs(pb - pa)
-    if gap < (timedelta(days=1) if date_only else MIN_GAP):
+    if _is_midnight(pa) or _is_midnight(pb):
+        # A date without a time ("2025-03-03"): only a different day says anything.
+        if pa.date() == pb.date():
+            return None
+        toward = 1 if pa.date() < pb.date() else -1
+    elif abs(pb - pa) < MIN_GAP:
         return None
-    toward = 1 if pa < pb else -1
+    else:
+        toward = 1 if pa < pb else -1
     first, second = (a, b) if toward == 1 else (b, a)
     return _Evidence(
         toward,
@@ -167,35 +112,46 @@ def direct(
     pair: Pair,
     a: Article,
     b: Article,
-    extra: Sequence[_Evidence] = (),
-    variants: tuple[int, int] | None = None,
+    context: DirectionContext,
 ) -> ReuseLink:
     """The :class:`ReuseLink` of a verified pair, oriented by the evidence."""
-    evidence: list[_Evidence] = list(extra)
-    for x, y, toward in ((b, a, 1), (a, b, -1)):  # x credits y: y is the source
-        how = _credits(x, y.source)
+    evidence: list[_Evidence] = []
+    patch = context.patchwork.get((pair.a, pair.b))
+    if patch is not None:
+        evidence.append(patch)
+    for x, y, toward in ((pair.b, pair.a, 1), (pair.a, pair.b, -1)):  # x credits y: y is source
+        how = context.credits.get(x, {}).get(y)
         if how:
-            evidence.append(_Evidence(toward, WEIGHT_CREDIT, f"{_label(x)} {how}"))
+            evidence.append(
+                _Evidence(toward, WEIGHT_CREDIT, f"{_label(context.articles[x])} {how}")
+            )
     published = _publication(a, b)
     if published is not None:
         evidence.append(published)
+    wire_a, wire_b = context.cited_by.get(pair.a, 0), context.cited_by.get(pair.b, 0)
+    if (wire_a >= MIN_WIRE_CITATIONS) != (wire_b >= MIN_WIRE_CITATIONS):
+        toward, wire, count = (1, a, wire_a) if wire_a >= MIN_WIRE_CITATIONS else (-1, b, wire_b)
+        evidence.append(
+            _Evidence(
+                toward,
+                WEIGHT_WIRE,
+                f"{_label(wire)} is a wire source: {count} other articles credit or cite it",
+            )
+        )
     if pair.coverage_b >= CONTAINED and pair.coverage_a <= NOT_CONTAINED:
         evidence.append(_containment(b, a, pair.coverage_b, pair.coverage_a, 1))
     elif pair.coverage_a >= CONTAINED and pair.coverage_b <= NOT_CONTAINED:
         evidence.append(_containment(a, b, pair.coverage_a, pair.coverage_b, -1))
-    if variants is not None:
-        rare_a, rare_b = variants
-        if rare_b - rare_a >= MIN_VARIANT_EDGE:
-            evidence.append(_variants(b, rare_b, rare_a, a, 1))
-        elif rare_a - rare_b >= MIN_VARIANT_EDGE:
-            evidence.append(_variants(a, rare_a, rare_b, b, -1))
-    shared_credits = sorted(
-        {_name_key(c) for c in credits_of(a)} & {_name_key(c) for c in credits_of(b)}
-    )
-    if shared_credits:
-        evidence.append(_Evidence(0, 0.0, f"both credit {', '.join(shared_credits)}"))
+    rare_a, rare_b = context.variants.get((pair.a, pair.b), (0, 0))
+    if rare_b - rare_a >= MIN_VARIANT_EDGE:
+        evidence.append(_variants(b, rare_b, rare_a, a, 1))
+    elif rare_a - rare_b >= MIN_VARIANT_EDGE:
+        evidence.append(_variants(a, rare_a, rare_b, b, -1))
+    shared = shared_credits(a, b)
+    if shared:
+        evidence.append(_Evidence(0, 0.0, f"both credit {', '.join(shared)}"))
     da, db = dateline_of(a), dateline_of(b)
-    if da and db and _name_key(da) == _name_key(db):
+    if da and db and name_key(da) == name_key(db):
         evidence.append(_Evidence(0, 0.0, f"same dateline {da}"))
 
     toward_a = sum(e.weight for e in evidence if e.toward == 1)
@@ -213,10 +169,16 @@ def direct(
     passages = pair.passages
     if flip:
         passages = tuple(
-            type(p)(p.target, p.source, p.score, p.kind, p.target_sentence, p.source_sentence)
-            for p in passages
+            sorted(
+                (
+                    AlignedPassage(
+                        p.target, p.source, p.score, p.kind, p.target_sentence, p.source_sentence
+                    )
+                    for p in passages
+                ),
+                key=lambda p: (p.source_sentence, p.target_sentence, p.source.start),
+            )
         )
-        passages = tuple(sorted(passages, key=lambda p: (p.source_sentence, p.target_sentence)))
     cont_src_in_tgt = pair.containment_b_in_a if flip else pair.containment_a_in_b
     cont_tgt_in_src = pair.containment_a_in_b if flip else pair.containment_b_in_a
     return ReuseLink(
@@ -233,9 +195,37 @@ def direct(
     )
 
 
+@dataclass(frozen=True)
+class DirectionContext:
+    """What the corpus as a whole says about direction (built by :func:`direction_context`)."""
+
+    articles: Sequence[Article]
+    credits: Mapping[int, Mapping[int, str]]  # article → {article it credits: how}
+    cited_by: Mapping[int, int]  # article → how many other articles credit its outlet
+    patchwork: Mapping[tuple[int, int], _Evidence]
+    variants: Mapping[tuple[int, int], tuple[int, int]]
+
+
+def direction_context(
+    articles: Sequence[Article],
+    pairs: Sequence[Pair],
+    credits: Mapping[int, Mapping[int, str]],
+    get: Callable[[int], Prepared],
+) -> DirectionContext:
+    cited_by: Counter[int] = Counter()
+    for sources in credits.values():
+        cited_by.update(sources.keys())
+    involved = sorted({i for p in pairs for i in (p.a, p.b)})
+    frequency = surface_frequency(get(i) for i in involved)
+    variants = {(p.a, p.b): variant_counts(p, get(p.a), get(p.b), frequency) for p in pairs}
+    return DirectionContext(
+        articles, credits, cited_by, patchwork_evidence(pairs, articles), variants
+    )
+
+
 def _why_unknown(toward_a: float, toward_b: float) -> str:
     if toward_a == toward_b == 0:
-        return "no dates, credits or one-way containment tell them apart"
+        return "no dates, credits, containment or spun variants tell them apart"
     return f"the evidence is balanced ({toward_a:g} against {toward_b:g})"
 
 
@@ -262,32 +252,57 @@ def _variants(spun: Article, rare: int, other_rare: int, plain: Article, toward:
 def patchwork_evidence(
     pairs: Sequence[Pair], articles: Sequence[Article]
 ) -> dict[tuple[int, int], _Evidence]:
-    """Evidence for articles stitched together from several others' text."""
-    covered: dict[int, dict[int, float]] = defaultdict(dict)
+    """Evidence for articles stitched together from the text of several others.
+
+    An article x qualifies when at least two partners each gave it a part of themselves (at
+    most ``NOT_CONTAINED`` of the partner is shared) and those parts cover ``PATCHWORK_SHARE`` of
+    x's characters together, while no one partner covers ``CONTAINED`` alone.  Each such
+    partner is then x's source.
+    """
+    spans: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # (start, end, other)
     by_key: dict[tuple[int, int], Pair] = {}
     for p in pairs:
-        covered[p.b][p.a] = p.coverage_b
-        covered[p.a][p.b] = p.coverage_a
         by_key[(p.a, p.b)] = p
+        for passage in p.passages:
+            spans[p.a].append((passage.source.start, passage.source.end, p.b))
+            spans[p.b].append((passage.target.start, passage.target.end, p.a))
     out: dict[tuple[int, int], _Evidence] = {}
-    for x, sources in covered.items():
-        if len(sources) < 2 or sum(sources.values()) < PATCHWORK_SHARE:
+    for x, found in spans.items():
+        length = len(articles[x].text)
+        # Partners that gave x a part of themselves (not ones mostly made of x's text).
+        sources = []
+        for y in sorted({other for _, _, other in found}):
+            pair = by_key[(min(x, y), max(x, y))]
+            if (pair.coverage_a if pair.a == y else pair.coverage_b) <= NOT_CONTAINED:
+                sources.append(y)
+        if len(sources) < 2 or not length:
             continue
-        if max(sources.values()) >= CONTAINED:
-            continue  # mostly one article's text: the containment rule speaks for it
+        covered = _union_length([(s, e) for s, e, y in found if y in sources]) / length
+        if covered < PATCHWORK_SHARE:
+            continue
+        largest = max(_union_length([(s, e) for s, e, o in found if o == y]) for y in sources)
+        if largest / length >= CONTAINED:
+            continue  # mostly one article's text: containment speaks for it
         for y in sources:
-            other = by_key[(min(x, y), max(x, y))]
-            y_cov = other.coverage_a if other.a == y else other.coverage_b
-            if y_cov > NOT_CONTAINED:
-                continue
-            toward = 1 if other.a == y else -1
-            out[(other.a, other.b)] = _Evidence(
-                toward,
+            pair = by_key[(min(x, y), max(x, y))]
+            out[(pair.a, pair.b)] = _Evidence(
+                1 if pair.a == y else -1,
                 WEIGHT_PATCHWORK,
                 f"{_label(articles[x])} stitches together text of {len(sources)} articles "
-                f"({min(1.0, sum(sources.values())):.0%} of it)",
+                f"({covered:.0%} of it)",
             )
     return out
+
+
+def _union_length(intervals: Iterable[tuple[int, int]]) -> int:
+    total = 0
+    end = -1
+    for s, e in sorted(intervals):
+        if e <= end:
+            continue
+        total += e - max(s, end)
+        end = e
+    return total
 
 
 def variant_counts(

@@ -25,13 +25,7 @@ from newsweave.reuse.detect import (
     find_pairs,
     prepare,
 )
-from newsweave.reuse.provenance import (
-    article_origins,
-    direct,
-    patchwork_evidence,
-    surface_frequency,
-    variant_counts,
-)
+from newsweave.reuse.provenance import article_origins, direct, direction_context
 from newsweave.reuse.similarity import (
     EQUIVALENCE_THRESHOLD,
     Idf,
@@ -65,15 +59,12 @@ def detect_reuse(
     sorted by (source id, target id).
     """
     options = options or ReuseOptions()
-    ordered, pairs, get = find_pairs(articles, options, sentences)
-    patchwork = patchwork_evidence(pairs, ordered)
-    involved = sorted({i for p in pairs for i in (p.a, p.b)})
-    frequency = surface_frequency(get(i) for i in involved)
-    links = []
-    for pair in pairs:
-        extra = [patchwork[(pair.a, pair.b)]] if (pair.a, pair.b) in patchwork else []
-        variants = variant_counts(pair, get(pair.a), get(pair.b), frequency)
-        links.append(direct(pair, ordered[pair.a], ordered[pair.b], extra, variants))
+    found = find_pairs(articles, options, sentences)
+    context = direction_context(found.articles, found.pairs, found.credits, found.get)
+    links = [
+        direct(pair, found.articles[pair.a], found.articles[pair.b], context)
+        for pair in found.pairs
+    ]
     links.sort(key=lambda link: (link.source_id, link.target_id))
     return links
 
