@@ -22,6 +22,7 @@ The tuning set is ECB+ *train*; ECB+ dev, DUC 2003 and Multi-News validation are
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import logging
 import os
@@ -131,8 +132,11 @@ def run_rate(
         total_sentences += n
         if link is not None:
             found += 1
+            starts = [x.start for x in sentences[item.article.id]]
             side = {
-                (p.source_sentence if link.source_id == item.article.id else p.target_sentence)
+                bisect.bisect_right(
+                    starts, (p.source if link.source_id == item.article.id else p.target).start
+                )
                 for p in link.passages
             }
             aligned += min(n, len(side))

@@ -27,17 +27,14 @@ __all__ = [
     "Citation",
     "Entity",
     "EntityType",
-    "GroupMember",
     "Mention",
     "Quote",
     "ReuseDirection",
     "ReuseKind",
     "ReuseLink",
     "Sentence",
-    "SentenceGroup",
     "Span",
     "Story",
-    "StoryProvenance",
     "Summary",
     "SummarySentence",
     "content_hash",
@@ -198,10 +195,8 @@ class AlignedPassage:
 
     source: Span
     target: Span
-    score: float  # similarity of the aligned texts (reuse.similarity.pair_score; identical = 2)
+    score: float  # 0..1 similarity of the aligned texts
     kind: str  # "identical" | "trimmed" | "reworded"
-    source_sentence: int = -1  # Sentence.index of the aligned sentence in the source, if known
-    target_sentence: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,61 +217,6 @@ class ReuseLink:
     @property
     def id(self) -> str:
         return stable_id("reuse", *sorted((self.source_id, self.target_id)))
-
-
-@dataclass(frozen=True, slots=True)
-class GroupMember:
-    """One sentence of a :class:`SentenceGroup`, with the origin its content comes from."""
-
-    article_id: str
-    sentence_index: int
-    start: int
-    end: int
-    origin_id: str  # id of the article the reuse chain of this sentence starts from
-    score: float = 1.0  # similarity to the member it was grouped with (1.0 for the first)
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceGroup:
-    """Sentences of different articles that say the same thing (verbatim, trimmed or reworded).
-
-    ``origins`` are the independent origins behind them: copies of one sentence share an origin,
-    independent reports of the same fact do not.  A sentence nobody else carries is a group of one.
-    """
-
-    id: str
-    members: tuple[GroupMember, ...]
-    origins: tuple[str, ...]
-
-    @property
-    def n_origins(self) -> int:
-        return len(self.origins)
-
-    @property
-    def article_ids(self) -> tuple[str, ...]:
-        return tuple(sorted({m.article_id for m in self.members}))
-
-
-@dataclass(frozen=True, slots=True)
-class StoryProvenance:
-    """Who reported a story independently: articles, outlets and origins once copies are folded."""
-
-    article_ids: tuple[str, ...]
-    outlets: tuple[str, ...]
-    # (origin article id, the articles whose text comes from it, itself included)
-    origins: tuple[tuple[str, tuple[str, ...]], ...]
-
-    @property
-    def n_articles(self) -> int:
-        return len(self.article_ids)
-
-    @property
-    def n_outlets(self) -> int:
-        return len(self.outlets)
-
-    @property
-    def n_origins(self) -> int:
-        return len(self.origins)
 
 
 # --- stories and summaries --------------------------------------------------------------------

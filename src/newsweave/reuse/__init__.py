@@ -7,9 +7,9 @@ The stage in one call::
 A :class:`~newsweave.model.ReuseLink` joins two articles that share text: ``kind`` EXACT (same
 clean text), NEAR_DUPLICATE (both mostly aligned) or PASSAGE (some sentences copied, trimmed or
 reworded); ``passages`` are the aligned sentences as :class:`~newsweave.model.AlignedPassage`
-(character spans on both sides, ``kind`` identical / trimmed / reworded, a score, and the
-sentence indices); ``jaccard`` and the two ``containment_*`` are shingle overlaps; ``score`` is
-the share of the more-covered article inside aligned passages.  With ``direction`` DERIVED,
+(character spans on both sides, ``kind`` identical / trimmed / reworded, a 0..1 score: the
+sentence scorer's value halved); ``jaccard`` and the two ``containment_*`` are shingle overlaps;
+``score`` is the share of the more-covered article inside aligned passages.  With ``direction`` DERIVED,
 ``target`` copied ``source``; with UNKNOWN the evidence did not say.  ``evidence`` lists the
 reasons in words (wire credits, "according to …", publication times, one-way containment,
 patchwork, rarer spun variants, shared dateline).
@@ -23,7 +23,7 @@ For the summarizer (and anything counting sources):
 ``sentence_groups(articles, sentences, links, options=None, vectors=None) -> list[SentenceGroup]``
     every sentence of ``articles`` in exactly one group of sentences that say the same thing
     (aligned by a link, or scored equivalent by :func:`pair_score`), never two of one article.
-    Each :class:`~newsweave.model.GroupMember` carries its span and ``origin_id``; the group's
+    Each :class:`GroupMember` carries its span and ``origin_id``; the group's
     ``origins`` are the independent origins supporting it — weight a unit by ``n_origins``,
     not by its number of members.  ``sentences`` by article id must be the segmentation the
     caller uses (``segment_article``); ``vectors`` by article id (one unit row per sentence)
@@ -40,6 +40,9 @@ from newsweave.reuse.detect import ReuseOptions
 from newsweave.reuse.normalize import normalize
 from newsweave.reuse.similarity import pair_score, score_pairs
 from newsweave.reuse.stage import (
+    GroupMember,
+    SentenceGroup,
+    StoryProvenance,
     copy_groups,
     detect_reuse,
     origins,
@@ -48,7 +51,10 @@ from newsweave.reuse.stage import (
 )
 
 __all__ = [
+    "GroupMember",
     "ReuseOptions",
+    "SentenceGroup",
+    "StoryProvenance",
     "copy_groups",
     "detect_reuse",
     "normalize",

@@ -14,7 +14,7 @@ Three candidate generators, each sub-quadratic in the number of articles, feed o
 Each article keeps at most ``max_candidates`` partners (those sharing the most shingles).  The
 verifier aligns the sentences of a candidate pair (:func:`align_sentences`): sentence pairs that
 share IDF-weighted content are scored with :func:`.similarity.pair_score` and matched one to
-one, best first; a pair at or above ``passage_threshold`` is an :class:`AlignedPassage`
+one, best first; a pair at or above ``passage_threshold`` is an :class:`Passage`
 (``identical``, ``trimmed`` — one side keeps only part of the other, whose span is narrowed to
 that part — or ``reworded``).  The pair becomes a :class:`ReuseLink` when the passages say so
 (:func:`_decide`): EXACT, NEAR_DUPLICATE (both articles mostly aligned) or PASSAGE (enough
@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 
 from newsweave.embed import Embedder
 from newsweave.errors import ConfigError
-from newsweave.model import AlignedPassage, Article, ReuseKind, Sentence, Span
+from newsweave.model import Article, ReuseKind, Sentence, Span
 from newsweave.reuse.attribution import OutletIndex
 from newsweave.reuse.normalize import Token, normalize
 from newsweave.reuse.similarity import (
@@ -53,6 +53,7 @@ from newsweave.segment import SegmentOptions, segment_article
 __all__ = [
     "Found",
     "Pair",
+    "Passage",
     "Prepared",
     "ReuseOptions",
     "align_sentences",
@@ -76,9 +77,10 @@ MIN_SHARED_SHINGLES = 2  # shingles a pair must share to be aligned
 MAX_CANDIDATES = 30  # partners verified per article (those sharing the most shingles)
 PASSAGE_THRESHOLD = 1.15  # pair_score of an aligned passage (a copy, stricter than equivalence)
 MIN_PASSAGES = 3  # aligned passages that make a link (see _decide for the other ways)
-MIN_PASSAGE_CONTENT = 4  # content tokens a passage needs to count
-STRONG_PASSAGE = 1.5  # pair_score of a near-verbatim passage
+MIN_PASSAGE_CONTENT = 6  # content words (not numbers) a passage needs to count
+STRONG_PASSAGE = 1.6  # pair_score of a near-verbatim passage
 STRONG_PASSAGE_TOKENS = 12  # a near-verbatim passage this long links on its own
+ORDERED_OVERLAP = 0.3  # word 4-gram Dice of a spun copy's sentence (ECB+ train: 90% above)
 NEAR_DUPLICATE_COVERAGE = 0.8  # both articles this much aligned: NEAR_DUPLICATE
 NEAR_DUPLICATE_JACCARD = 0.5  # or shingle Jaccard this high
 # Sentence pairs are scored only if they share this share of the smaller one's content IDF
@@ -90,12 +92,15 @@ IN_ORDER_THRESHOLD = 0.8
 PREFILTER_COSINE = 0.75
 QUOTE_SHARE = 0.5  # a sentence this much inside quotation marks is a quotation
 TRIM_UNMATCHED = 0.15  # shorter side at most this unmatched, longer side ≥ 3 tokens more: trimmed
-PREPARED_CACHE = 4096  # prepared articles kept in memory while verifying pairs
 EXACT_FANOUT = 50  # exact copies of an article that get its other links verified too
 FRAGMENT_TOKENS = 5  # shared words that link two articles when one credits the other...
 FRAGMENT_CONTENT = 2  # ...of which this many content words
 MIN_WIRE_CITATIONS = 2  # articles crediting an outlet that make it a wire source
 
+# Reporters write in the third person: outside quotation marks, "I", "we", "my" mean a quote
+# whose marks were lost or sit in another sentence.
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|us)\b")
+_URL_RE = re.compile(r"https?\s*:\s*/|www\s*\.", re.IGNORECASE)
 _MASK64 = (1 << 64) - 1
 _FNV_PRIME = 0x100000001B3
 # Quotations, across sentence boundaries within a paragraph: “…”, ‘…’, ``…'', "…", «…».
@@ -147,14 +152,26 @@ class ReuseOptions:
 
 @dataclass(slots=True)
 class Prepared:
-    """An article ready for alignment: its sentences and their normalized tokens."""
+    """An article ready for alignment: its sentences and their normalized tokens.
+
+    Token offsets (``tokens``) are only needed for the articles that end up linked, so they are
+    not kept: asking for them normalizes the sentences again, once.
+    """
 
     article: Article
     sentences: list[Sentence]
-    tokens: list[list[Token]]  # per sentence; offsets into the article text
     norms: list[list[str]]  # per sentence, every token
     content: list[list[str]]  # per sentence, content tokens only
     quote_share: list[float]  # per sentence, share of characters inside quotation marks
+    weights: list[float] = field(default_factory=list)  # per sentence content IDF mass (cache)
+    _tokens: list[list[Token]] | None = None
+
+    @property
+    def tokens(self) -> list[list[Token]]:
+        """Normalized tokens per sentence, with offsets into the article text."""
+        if self._tokens is None:
+            self._tokens = [normalize(s.text, s.start) for s in self.sentences]
+        return self._tokens
 
 
 def prepare(
@@ -162,21 +179,17 @@ def prepare(
 ) -> Prepared:
     """Segment (unless ``sentences`` are given) and normalize one article."""
     sents = list(sentences) if sentences is not None else segment_article(article, options.segment)
-    tokens: list[list[Token]] = []
+    norms: list[list[str]] = []
+    content: list[list[str]] = []
     for sentence in sents:
-        shift = sentence.start
-        tokens.append(
-            [
-                Token(t.norm, t.start + shift, t.end + shift, t.content)
-                for t in normalize(sentence.text)
-            ]
-        )
+        tokens = normalize(sentence.text, sentence.start)
+        norms.append([t.norm for t in tokens])
+        content.append([t.norm for t in tokens if t.content])
     return Prepared(
         article=article,
         sentences=sents,
-        tokens=tokens,
-        norms=[[t.norm for t in toks] for toks in tokens],
-        content=[[t.norm for t in toks if t.content] for toks in tokens],
+        norms=norms,
+        content=content,
         quote_share=_quote_shares(article.text, sents),
     )
 
@@ -222,6 +235,19 @@ class _TokenHasher:
 
 
 @dataclass(frozen=True, slots=True)
+class Passage:
+    """An aligned passage while pairs are verified: a model ``AlignedPassage`` that also knows
+    the positions of its two sentences (``source`` is on the pair's ``a`` side)."""
+
+    source: Span
+    target: Span
+    score: float
+    kind: str  # "identical" | "trimmed" | "reworded"
+    source_sentence: int
+    target_sentence: int
+
+
+@dataclass(frozen=True, slots=True)
 class Pair:
     """A verified candidate pair: ``a`` is the earlier article in the corpus order."""
 
@@ -233,7 +259,7 @@ class Pair:
     containment_b_in_a: float
     coverage_a: float  # share of a's content inside aligned passages
     coverage_b: float
-    passages: tuple[AlignedPassage, ...]  # source side = a, target side = b
+    passages: tuple[Passage, ...]  # source side = a, target side = b
 
 
 @dataclass
@@ -287,18 +313,13 @@ def find_pairs(
     ordered = [articles[i] for i in corpus_order(articles)]
     sentences = sentences or {}
     hasher = _TokenHasher()
-    cache: OrderedDict[int, Prepared] = OrderedDict()
+    cache: dict[int, Prepared] = {}
 
     def get(i: int) -> Prepared:
         found = cache.get(i)
-        if found is not None:
-            cache.move_to_end(i)
-            return found
-        prepared = prepare(ordered[i], sentences.get(ordered[i].id), options)
-        cache[i] = prepared
-        if len(cache) > PREPARED_CACHE:
-            cache.popitem(last=False)
-        return prepared
+        if found is None:
+            found = cache[i] = prepare(ordered[i], sentences.get(ordered[i].id), options)
+        return found
 
     # Pass 1: shingles and sentence document frequencies.
     shingle_sets: list[NDArray[np.uint64]] = []
@@ -461,7 +482,7 @@ def _strength(p: Pair) -> tuple[int, float]:
     return (order[p.kind], max(p.coverage_a, p.coverage_b))
 
 
-def _side(pair: Pair, passage: AlignedPassage, article: int) -> Span:
+def _side(pair: Pair, passage: Passage, article: int) -> Span:
     return passage.source if article == pair.a else passage.target
 
 
@@ -580,9 +601,9 @@ def _low32(value: int) -> int:
     return value & 0xFFFFFFFF
 
 
-def _identical_passages(a: Prepared, b: Prepared) -> tuple[AlignedPassage, ...]:
+def _identical_passages(a: Prepared, b: Prepared) -> tuple[Passage, ...]:
     return tuple(
-        AlignedPassage(
+        Passage(
             source=Span(a.article.id, sa.start, sa.end),
             target=Span(b.article.id, sb.start, sb.end),
             score=2.0,
@@ -619,7 +640,7 @@ def _verify(
     return Pair(a, b, kind, jaccard, cont_a, cont_b, cov_a, cov_b, tuple(passages))
 
 
-def shared_fragments(a: Prepared, b: Prepared, idf: Idf) -> list[AlignedPassage]:
+def shared_fragments(a: Prepared, b: Prepared, idf: Idf) -> list[Passage]:
     """Runs of at least ``FRAGMENT_TOKENS`` equal normalized tokens in both articles ("It cannot
     go on forever"), with ``FRAGMENT_CONTENT`` content tokens among them, as passages."""
     flat_a = [(k, t) for k, tokens in enumerate(a.tokens) for t in tokens]
@@ -628,7 +649,7 @@ def shared_fragments(a: Prepared, b: Prepared, idf: Idf) -> list[AlignedPassage]
     starts: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i in range(len(flat_a) - n + 1):
         starts[tuple(t.norm for _, t in flat_a[i : i + n])].append(i)
-    passages: list[AlignedPassage] = []
+    passages: list[Passage] = []
     j = 0
     used_a: set[int] = set()
     while j <= len(flat_b) - n:
@@ -654,7 +675,7 @@ def shared_fragments(a: Prepared, b: Prepared, idf: Idf) -> list[AlignedPassage]
         if sum(t.content for _, t in run_a) >= FRAGMENT_CONTENT:
             used_a.update(range(i, i + length))
             passages.append(
-                AlignedPassage(
+                Passage(
                     Span(a.article.id, run_a[0][1].start, run_a[-1][1].end),
                     Span(b.article.id, run_b[0][1].start, run_b[-1][1].end),
                     2.0,
@@ -669,7 +690,9 @@ def shared_fragments(a: Prepared, b: Prepared, idf: Idf) -> list[AlignedPassage]
 
 def _coverage(prepared: Prepared, indices: Iterable[int], idf: Idf) -> float:
     """IDF-weighted share of an article's content tokens inside the given sentences."""
-    weights = [sum(idf(t) for t in content) for content in prepared.content]
+    if not prepared.weights:
+        prepared.weights = [sum(idf(t) for t in content) for content in prepared.content]
+    weights = prepared.weights
     total = sum(weights)
     covered = sum(weights[i] for i in set(indices) if 0 <= i < len(weights))
     return covered / total if total else 0.0
@@ -678,7 +701,7 @@ def _coverage(prepared: Prepared, indices: Iterable[int], idf: Idf) -> float:
 def _decide(
     a: Prepared,
     b: Prepared,
-    passages: Sequence[AlignedPassage],
+    passages: Sequence[Passage],
     jaccard: float,
     cov_a: float,
     cov_b: float,
@@ -686,8 +709,9 @@ def _decide(
 ) -> ReuseKind | None:
     """Whether aligned passages make a copy relation, and of which kind.
 
-    Only passages of at least ``MIN_PASSAGE_CONTENT`` content tokens that are not quotations on
-    both sides count: independent reports share quotes, datelines and "Obama said." too.  A link
+    Only passages of at least ``MIN_PASSAGE_CONTENT`` content words that are not quotations on
+    either side count (:func:`_counts`): independent reports share quotes, datelines and
+    "Obama said." too.  A link
     needs ``min_passages`` of them, or two with one near-verbatim (``STRONG_PASSAGE``), or one
     near-verbatim passage that is long or most of both articles.
     """
@@ -700,6 +724,12 @@ def _decide(
         or (strong and len(counted) >= 2)
         or any(_length(a, b, p) >= STRONG_PASSAGE_TOKENS for p in strong)
         or (strong and min(cov_a, cov_b) >= options.near_duplicate_coverage)
+        # Two short articles aligned whole, each passage keeping the word order of a copy.
+        or (
+            counted
+            and min(cov_a, cov_b) >= options.near_duplicate_coverage
+            and all(_ordered_overlap(a, b, p) >= ORDERED_OVERLAP for p in counted)
+        )
     )
     if not enough:
         return None
@@ -710,17 +740,36 @@ def _decide(
     return ReuseKind.PASSAGE
 
 
-def _length(a: Prepared, b: Prepared, p: AlignedPassage) -> int:
-    """Content tokens of the shorter of a passage's two sentences."""
-    return min(len(a.content[p.source_sentence]), len(b.content[p.target_sentence]))
+def _ordered_overlap(a: Prepared, b: Prepared, p: Passage) -> float:
+    """Dice overlap of the two sentences' word 4-grams: high for a copy with words swapped,
+    low for an independent rewording of the same fact, whose words come in another order."""
+    grams = []
+    for norms in (a.norms[p.source_sentence], b.norms[p.target_sentence]):
+        grams.append({tuple(norms[k : k + 4]) for k in range(len(norms) - 3)})
+    total = len(grams[0]) + len(grams[1])
+    return 2 * len(grams[0] & grams[1]) / total if total else 0.0
 
 
-def _counts(a: Prepared, b: Prepared, p: AlignedPassage) -> bool:
-    quoted = (
-        a.quote_share[p.source_sentence] >= QUOTE_SHARE
-        and b.quote_share[p.target_sentence] >= QUOTE_SHARE
+def _length(a: Prepared, b: Prepared, p: Passage) -> int:
+    """Content words (numbers, currencies aside) of the shorter of a passage's two sentences."""
+    return min(
+        sum(1 for t in a.content[p.source_sentence] if t[0] not in "#¤%"),
+        sum(1 for t in b.content[p.target_sentence] if t[0] not in "#¤%"),
     )
-    return not quoted and _length(a, b, p) >= MIN_PASSAGE_CONTENT
+
+
+def _counts(a: Prepared, b: Prepared, p: Passage) -> bool:
+    """Whether a passage is evidence of copying: long enough, in the reporter's own words on
+    both sides (not a quotation, which independent reports share), and not page furniture."""
+    if a.quote_share[p.source_sentence] >= QUOTE_SHARE:
+        return False
+    if b.quote_share[p.target_sentence] >= QUOTE_SHARE:
+        return False
+    for prepared, k in ((a, p.source_sentence), (b, p.target_sentence)):
+        text = prepared.sentences[k].text
+        if _FIRST_PERSON_RE.search(_QUOTED_RE.sub(" ", text)) or _URL_RE.search(text):
+            return False
+    return _length(a, b, p) >= MIN_PASSAGE_CONTENT
 
 
 def align_sentences(
@@ -730,7 +779,7 @@ def align_sentences(
     options: ReuseOptions,
     cosines: NDArray[np.float32] | None = None,
     threshold: float | None = None,
-) -> list[AlignedPassage]:
+) -> list[Passage]:
     """Sentences of ``a`` found again in ``b``, one to one, best first (source side = ``a``).
 
     A first pass keeps pairs scoring ``threshold``.  When it finds ``MIN_ANCHORS`` of them, a
@@ -813,12 +862,12 @@ def _sentence_candidates(
     return sorted(found)
 
 
-def _passage(a: Prepared, b: Prepared, i: int, j: int, score: float, idf: Idf) -> AlignedPassage:
+def _passage(a: Prepared, b: Prepared, i: int, j: int, score: float, idf: Idf) -> Passage:
     sa, sb = a.sentences[i], b.sentences[j]
     span_a = Span(a.article.id, sa.start, sa.end)
     span_b = Span(b.article.id, sb.start, sb.end)
     if " ".join(sa.text.lower().split()) == " ".join(sb.text.lower().split()):
-        return AlignedPassage(span_a, span_b, 2.0, "identical", i, j)
+        return Passage(span_a, span_b, 2.0, "identical", i, j)
     features = lexical_features(a.norms[i], b.norms[j], idf)
     unmatched_a = features.matched_a.count(False)
     unmatched_b = features.matched_b.count(False)
@@ -833,7 +882,7 @@ def _passage(a: Prepared, b: Prepared, i: int, j: int, score: float, idf: Idf) -
             span_b = _matched_span(b.tokens[j], features.matched_b, span_b)
         else:
             span_a = _matched_span(a.tokens[i], features.matched_a, span_a)
-    return AlignedPassage(span_a, span_b, round(score, 4), kind, i, j)
+    return Passage(span_a, span_b, round(score, 4), kind, i, j)
 
 
 def _matched_span(tokens: Sequence[Token], matched: Sequence[bool], whole: Span) -> Span:

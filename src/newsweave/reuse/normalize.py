@@ -31,14 +31,12 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 __all__ = [
     "Countries",
     "Token",
-    "content_norms",
     "country_aliases",
     "is_stopword",
     "normalize",
@@ -119,6 +117,7 @@ _CURRENCY_WORDS = {
     "ruble": "rub",
 }
 _PERCENT_WORDS = frozenset({"percent", "pct", "pc"})
+_NUMBER_STARTS_EXTRA = frozenset({"a", "usd", "eur", "gbp"})
 
 _UNITS = {
     "zero": 0,
@@ -163,6 +162,9 @@ _ORDINALS = {
     "ninth": 9,
     "tenth": 10,
 }
+
+# Words that may open a number expression ("five million", "a billion", "US$", "USD 5").
+_NUMBER_STARTS = frozenset(_UNITS) | _NUMBER_STARTS_EXTRA | frozenset(_CURRENCY_PREFIXES)
 
 # Words, acronyms with dots (U.S.), numbers with separators and glued suffixes ($500mn),
 # currency symbols and the percent sign.  Hyphens and apostrophes are handled after matching.
@@ -413,62 +415,67 @@ def _is_caps_run(raws: list[_Raw], i: int, codes: dict[str, str]) -> bool:
     return False
 
 
-def normalize(text: str) -> list[Token]:
-    """The normalized tokens of ``text`` in reading order, each with its character span."""
+def normalize(text: str, offset: int = 0) -> list[Token]:
+    """The normalized tokens of ``text`` in reading order, each with its character span
+    (shifted by ``offset``: pass a sentence's start to get offsets into its article)."""
     names, codes, max_len, first_words = country_aliases()
-    stop = _stopwords()
     raws = _raw_tokens(text)
     out: list[Token] = []
     i = 0
     n = len(raws)
     while i < n:
         raw = raws[i]
+        kind = raw.kind
         # Numbers and money: [currency] number [scale] [currency word | percent].
-        consumed = _match_number(raws, i, out)
-        if consumed:
-            i += consumed
-            continue
-        if raw.kind in ("word", "acr"):
-            # Longest country alias starting here.
-            found, code = 0, ""
-            if _alias_key(raw.text) in first_words:
-                key: tuple[str, ...] = ()
+        if kind != "acr" and (kind != "word" or raw.text.lower() in _NUMBER_STARTS):
+            consumed = _match_number(raws, i, out, offset)
+            if consumed:
+                i += consumed
+                continue
+        if kind == "word" or kind == "acr":
+            norm, content, key = _word_info(raw.text, kind == "acr")
+            if key in first_words:  # the longest country alias starting here
+                found, code = 0, ""
+                words: tuple[str, ...] = ()
                 for length in range(1, min(max_len, n - i) + 1):
                     nxt = raws[i + length - 1]
                     if nxt.kind not in ("word", "acr"):
                         break
-                    key = (*key, _alias_key(nxt.text))
-                    if key in names:
-                        found, code = length, names[key]
+                    words = (*words, _alias_key(nxt.text))
+                    if words in names:
+                        found, code = length, names[words]
                 if found:
                     end = raws[i + found - 1].end
-                    out.append(Token("@" + code.lower(), raw.start, end, True))
+                    out.append(Token("@" + code.lower(), raw.start + offset, end + offset, True))
                     i += found
                     continue
-            bare = raw.text.replace(".", "")
-            if (
-                bare in codes
-                and bare.isupper()
-                and (raw.kind == "acr" or not _is_caps_run(raws, i, codes))
-            ):
-                out.append(Token("@" + codes[bare].lower(), raw.start, raw.end, True))
-                i += 1
-                continue
-            lowered = raw.text.lower().replace("’", "'")
-            if lowered in _ORDINALS:
-                out.append(Token(f"#{_ORDINALS[lowered]}st", raw.start, raw.end, True))
-                i += 1
-                continue
-            word = normalize_word(bare if raw.kind == "acr" else raw.text)
-            plain = lowered[:-2] if lowered.endswith("'s") else lowered
-            out.append(Token(word, raw.start, raw.end, plain not in stop and word not in stop))
-        elif raw.kind == "sym" and raw.text == "%":
-            out.append(Token("%", raw.start, raw.end, True))
+            if raw.text.isupper():
+                bare = raw.text.replace(".", "")
+                if bare in codes and (kind == "acr" or not _is_caps_run(raws, i, codes)):
+                    code = codes[bare].lower()
+                    out.append(Token("@" + code, raw.start + offset, raw.end + offset, True))
+                    i += 1
+                    continue
+            out.append(Token(norm, raw.start + offset, raw.end + offset, content))
+        elif kind == "sym" and raw.text == "%":
+            out.append(Token("%", raw.start + offset, raw.end + offset, True))
         i += 1
     return out
 
 
-def _match_number(raws: list[_Raw], i: int, out: list[Token]) -> int:
+@lru_cache(maxsize=1 << 18)
+def _word_info(text: str, acronym: bool) -> tuple[str, bool, str]:
+    """(normalized form, is a content word, alias lookup key) of one word token."""
+    lowered = text.lower().replace("’", "'")
+    if lowered in _ORDINALS:
+        return f"#{_ORDINALS[lowered]}st", True, _alias_key(text)
+    word = normalize_word(text.replace(".", "") if acronym else text)
+    plain = lowered[:-2] if lowered.endswith("'s") else lowered
+    stop = _stopwords()
+    return word, plain not in stop and word not in stop, _alias_key(text)
+
+
+def _match_number(raws: list[_Raw], i: int, out: list[Token], offset: int = 0) -> int:
     """Read a number expression at ``raws[i]``; append its tokens to ``out``; return its length."""
     j = i
     currency: str | None = None
@@ -504,16 +511,22 @@ def _match_number(raws: list[_Raw], i: int, out: list[Token]) -> int:
         if value is None:
             return 0
         if suffix in ("st", "nd", "rd", "th") and currency is None:
-            out.append(Token(f"#{int(value)}st", raws[i].start, num.end, True))
+            out.append(Token(f"#{int(value)}st", raws[i].start + offset, num.end + offset, True))
             return j - i + 1
         if suffix:
             scale = _SCALES.get(suffix)
             if scale is None or (suffix in _CURRENCY_ONLY_SCALES and currency is None):
                 # "4.5-year" or "100m": keep the number, the suffix becomes its own word.
-                out.append(Token(_format_number(value), raws[i].start, num.end, True))
+                out.append(
+                    Token(_format_number(value), raws[i].start + offset, num.end + offset, True)
+                )
                 if suffix.isalpha() and scale is None:
                     word = normalize_word(suffix)
-                    out.append(Token(word, num.start, num.end, suffix not in _stopwords()))
+                    out.append(
+                        Token(
+                            word, num.start + offset, num.end + offset, suffix not in _stopwords()
+                        )
+                    )
                 return j - i + 1
             value *= scale
         j += 1
@@ -571,15 +584,10 @@ def _match_number(raws: list[_Raw], i: int, out: list[Token]) -> int:
         elif after.kind == "word" and word in _CURRENCY_WORDS and currency is None:
             currency = _CURRENCY_WORDS[word]
             j += 1
-    start, end = raws[i].start, raws[j - 1].end
+    start, end = raws[i].start + offset, raws[j - 1].end + offset
     out.append(Token(_format_number(value), start, end, True))
     if currency is not None:
         out.append(Token("¤" + currency, start, end, True))
     if percent:
         out.append(Token("%", start, end, True))
     return j - i
-
-
-def content_norms(tokens: Iterable[Token]) -> list[str]:
-    """The canonical forms of the content tokens, in order."""
-    return [t.norm for t in tokens if t.content]

@@ -166,19 +166,17 @@ def direct(
     texts = [e.text for e in sorted(evidence, key=lambda e: (-e.weight, e.text))]
     if direction is ReuseDirection.UNKNOWN:
         texts.insert(0, "direction unknown: " + _why_unknown(toward_a, toward_b))
-    passages = pair.passages
-    if flip:
-        passages = tuple(
-            sorted(
-                (
-                    AlignedPassage(
-                        p.target, p.source, p.score, p.kind, p.target_sentence, p.source_sentence
-                    )
-                    for p in passages
-                ),
-                key=lambda p: (p.source_sentence, p.target_sentence, p.source.start),
-            )
+    passages = tuple(
+        sorted(
+            (
+                AlignedPassage(p.target, p.source, _unit(p.score), p.kind)
+                if flip
+                else AlignedPassage(p.source, p.target, _unit(p.score), p.kind)
+                for p in pair.passages
+            ),
+            key=lambda p: (p.source.start, p.target.start),
         )
+    )
     cont_src_in_tgt = pair.containment_b_in_a if flip else pair.containment_a_in_b
     cont_tgt_in_src = pair.containment_a_in_b if flip else pair.containment_b_in_a
     return ReuseLink(
@@ -221,6 +219,11 @@ def direction_context(
     return DirectionContext(
         articles, credits, cited_by, patchwork_evidence(pairs, articles), variants
     )
+
+
+def _unit(score: float) -> float:
+    """A sentence-scorer value (up to 2 for identical text) as the model's 0..1 similarity."""
+    return round(min(1.0, max(0.0, score / 2)), 4)
 
 
 def _why_unknown(toward_a: float, toward_b: float) -> str:
@@ -418,7 +421,3 @@ def _age_key(article: Article) -> tuple[int, str, str]:
     if article.published is None:
         return (1, "", article.id)
     return (0, _naive(article.published).isoformat(), article.id)
-
-
-def kind_order(kind: ReuseKind) -> int:
-    return {ReuseKind.EXACT: 0, ReuseKind.NEAR_DUPLICATE: 1, ReuseKind.PASSAGE: 2}[kind]

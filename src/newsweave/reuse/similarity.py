@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsweave.embed import Embedder
-from newsweave.reuse.normalize import Token, normalize
+from newsweave.reuse.normalize import normalize
 
 __all__ = [
     "EQUIVALENCE_THRESHOLD",
@@ -41,6 +41,7 @@ __all__ = [
     "idf_table",
     "lexical_cosine",
     "lexical_features",
+    "pair_features",
     "pair_score",
     "score_pairs",
 ]
@@ -150,23 +151,40 @@ def pair_score(cos: float, features: LexicalFeatures) -> float:
     return cos + features.coverage - features.gap
 
 
-def score_pairs(
+def pair_features(
     pairs: Sequence[tuple[str, str]], embedder: Embedder | None = None
-) -> NDArray[np.float64]:
-    """Score each ``(text_a, text_b)`` pair; IDF is taken from the texts of the batch itself."""
+) -> dict[str, NDArray[np.float64]]:
+    """The score's terms for each ``(text_a, text_b)`` pair, IDF taken from the batch itself:
+    ``cos`` (the embedder's, or ``lexical_cos`` without one), ``coverage``, ``gap``, and
+    ``lexical_cos`` and ``length_ratio`` for reference."""
     tokens = [([t.norm for t in normalize(a)], [t.norm for t in normalize(b)]) for a, b in pairs]
     idf = idf_table(doc for pair in tokens for doc in pair)
-    if embedder is not None:
+    lexical = np.array([lexical_cosine(a, b, idf) for a, b in tokens], dtype=np.float64)
+    if embedder is not None and pairs:
         texts = [text for pair in pairs for text in pair]
         vectors = embedder.encode(texts)
         cosines = np.einsum("ij,ij->i", vectors[0::2], vectors[1::2]).astype(np.float64)
     else:
-        cosines = np.array([lexical_cosine(a, b, idf) for a, b in tokens], dtype=np.float64)
-    scores = np.empty(len(pairs), dtype=np.float64)
-    for i, (a, b) in enumerate(tokens):
-        scores[i] = pair_score(float(cosines[i]), lexical_features(a, b, idf))
+        cosines = lexical
+    features = [lexical_features(a, b, idf) for a, b in tokens]
+    lengths = [(len(a), len(b)) for a, b in tokens]
+    return {
+        "cos": cosines,
+        "coverage": np.array([f.coverage for f in features], dtype=np.float64),
+        "gap": np.array([f.gap for f in features], dtype=np.float64),
+        "lexical_cos": lexical,
+        "length_ratio": np.array(
+            [min(x, y) / max(x, y) if max(x, y) else 0.0 for x, y in lengths], dtype=np.float64
+        ),
+    }
+
+
+def score_pairs(
+    pairs: Sequence[tuple[str, str]], embedder: Embedder | None = None
+) -> NDArray[np.float64]:
+    """Score each ``(text_a, text_b)`` pair; IDF is taken from the texts of the batch itself."""
+    if not pairs:
+        return np.zeros(0, dtype=np.float64)
+    f = pair_features(pairs, embedder)
+    scores: NDArray[np.float64] = f["cos"] + f["coverage"] - f["gap"]
     return scores
-
-
-def token_norms(tokens: Sequence[Token]) -> list[str]:
-    return [t.norm for t in tokens]

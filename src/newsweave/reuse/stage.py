@@ -1,23 +1,21 @@
-"""The reuse stage's entry points: links, origins, story provenance and sentence groups."""
+"""The reuse stage's entry points: links, origins, story provenance and sentence groups.
+
+:class:`SentenceGroup`, :class:`GroupMember` and :class:`StoryProvenance` are derived from the
+stored links on demand (like ``quotes.QuoteGroup``), so they live here, not in the model.
+"""
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from newsweave.model import (
-    Article,
-    GroupMember,
-    ReuseLink,
-    Sentence,
-    SentenceGroup,
-    StoryProvenance,
-    stable_id,
-)
+from newsweave.model import Article, ReuseLink, Sentence, stable_id
 from newsweave.reuse.detect import (
     Prepared,
     ReuseOptions,
@@ -35,7 +33,16 @@ from newsweave.reuse.similarity import (
     pair_score,
 )
 
-__all__ = ["copy_groups", "detect_reuse", "origins", "sentence_groups", "story_provenance"]
+__all__ = [
+    "GroupMember",
+    "SentenceGroup",
+    "StoryProvenance",
+    "copy_groups",
+    "detect_reuse",
+    "origins",
+    "sentence_groups",
+    "story_provenance",
+]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,61 @@ GROUP_MAX_DF = 200
 # it, candidates come from shared content tokens only.
 GROUP_DENSE_MAX = 4000
 GROUP_PREFILTER_SHARE = 0.3  # shared IDF mass (of the smaller sentence) to score a pair
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    """One sentence of a :class:`SentenceGroup`, with the origin its content comes from."""
+
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    origin_id: str  # id of the article the reuse chain of this sentence starts from
+    score: float = 1.0  # 0..1 similarity to the member it joined (1.0 for the first)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceGroup:
+    """Sentences of different articles that say the same thing (verbatim, trimmed or reworded).
+
+    ``origins`` are the independent origins behind them: copies of one sentence share an origin,
+    independent reports of the same fact do not.  A sentence nobody else carries is a group of one.
+    """
+
+    id: str
+    members: tuple[GroupMember, ...]
+    origins: tuple[str, ...]
+
+    @property
+    def n_origins(self) -> int:
+        return len(self.origins)
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({m.article_id for m in self.members}))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryProvenance:
+    """Who reported a story independently: articles, outlets and origins once copies are folded."""
+
+    article_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+    # (origin article id, the articles whose text comes from it, itself included)
+    origins: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def n_articles(self) -> int:
+        return len(self.article_ids)
+
+    @property
+    def n_outlets(self) -> int:
+        return len(self.outlets)
+
+    @property
+    def n_origins(self) -> int:
+        return len(self.origins)
 
 
 def detect_reuse(
@@ -143,10 +205,11 @@ def sentence_groups(
             continue
         ds, dt = rank[link.source_id], rank[link.target_id]
         for passage in link.passages:
-            s = _sentence_at(prepared[ds], passage.source_sentence, passage.source.start)
-            t = _sentence_at(prepared[dt], passage.target_sentence, passage.target.start)
+            s = _sentence_at(prepared[ds], passage.source.start)
+            t = _sentence_at(prepared[dt], passage.target.start)
             if s is not None and t is not None:
-                edges.append((passage.score, node_id[(ds, s)], node_id[(dt, t)], True))
+                # back on the scorer's scale (AlignedPassage.score is halved to 0..1)
+                edges.append((passage.score * 2, node_id[(ds, s)], node_id[(dt, t)], True))
     threshold = options.equivalence_threshold
     if threshold is None:
         if options.embedder is not None:
@@ -188,7 +251,7 @@ def sentence_groups(
                     start=sentence.start,
                     end=sentence.end,
                     origin_id=origin_of_article.get(origin_article, origin_article),
-                    score=round(group_root.score.get(k, 1.0), 4),
+                    score=round(min(1.0, max(0.0, group_root.score.get(k, 2.0) / 2)), 4),
                 )
             )
         origins_ = tuple(sorted({m.origin_id for m in members}))
@@ -197,13 +260,11 @@ def sentence_groups(
     return out
 
 
-def _sentence_at(p: Prepared, index: int, start: int) -> int | None:
-    """The position of a passage's sentence in ``p``: by index if it matches, else by offset."""
-    if 0 <= index < len(p.sentences) and p.sentences[index].start <= start < p.sentences[index].end:
-        return index
-    for k, sentence in enumerate(p.sentences):
-        if sentence.start <= start < sentence.end:
-            return k
+def _sentence_at(p: Prepared, start: int) -> int | None:
+    """The position in ``p`` of the sentence holding offset ``start``."""
+    k = bisect.bisect_right([s.start for s in p.sentences], start) - 1
+    if 0 <= k < len(p.sentences) and start < p.sentences[k].end:
+        return k
     return None
 
 
