@@ -9,8 +9,8 @@ clean text), NEAR_DUPLICATE (both mostly aligned) or PASSAGE (some sentences cop
 reworded); ``passages`` are the aligned sentences as :class:`~newsweave.model.AlignedPassage`
 (character spans on both sides, ``kind`` identical / trimmed / reworded, a 0..1 score: the
 sentence scorer's value halved); ``jaccard`` and the two ``containment_*`` are shingle overlaps;
-``score`` is the share of the more-covered article inside aligned passages.  With ``direction`` DERIVED,
-``target`` copied ``source``; with UNKNOWN the evidence did not say.  ``evidence`` lists the
+``score`` is the share of the more-covered article inside aligned passages.  With
+``direction`` DERIVED, ``target`` copied ``source``; with UNKNOWN the evidence did not say.  ``evidence`` lists the
 reasons in words (wire credits, "according to …", publication times, one-way containment,
 patchwork, rarer spun variants, shared dateline).
 
