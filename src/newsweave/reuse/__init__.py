@@ -10,9 +10,9 @@ reworded); ``passages`` are the aligned sentences as :class:`~newsweave.model.Al
 (character spans on both sides, ``kind`` identical / trimmed / reworded, a 0..1 score: the
 sentence scorer's value halved); ``jaccard`` and the two ``containment_*`` are shingle overlaps;
 ``score`` is the share of the more-covered article inside aligned passages.  With
-``direction`` DERIVED, ``target`` copied ``source``; with UNKNOWN the evidence did not say.  ``evidence`` lists the
-reasons in words (wire credits, "according to …", publication times, one-way containment,
-patchwork, rarer spun variants, shared dateline).
+``direction`` DERIVED, ``target`` copied ``source``; with UNKNOWN the evidence did not say.
+``evidence`` lists the reasons in words (wire credits, "according to …", publication times,
+one-way containment, patchwork, rarer spun variants, wire sources, shared dateline).
 
 For the summarizer (and anything counting sources):
 
