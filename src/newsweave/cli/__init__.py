@@ -7,6 +7,7 @@ from __future__ import annotations
 from newsweave.cli import corpus as _corpus  # noqa: F401  (registers its commands)
 from newsweave.cli import evaluate as _evaluate  # noqa: F401  (registers `newsweave eval`)
 from newsweave.cli import quotes as _quotes  # noqa: F401  (registers `quotes`, `entities`)
+from newsweave.cli import reuse as _reuse  # noqa: F401  (registers `reuse`)
 from newsweave.cli import serve as _serve  # noqa: F401  (registers `serve`)
 from newsweave.cli.app import cli
 
