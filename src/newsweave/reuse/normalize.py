@@ -171,7 +171,8 @@ _NUMBER_STARTS = frozenset(_UNITS) | _NUMBER_STARTS_EXTRA | frozenset(_CURRENCY_
 _RAW_RE = re.compile(
     r"(?P<acr>(?:[^\W\d_]\.){2,})"
     r"|(?P<num>\d+(?:[.,]\d+)*(?:st|nd|rd|th|[^\W\d_]{1,3}\b)?)"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
+    r"|(?P<word>(?:(?i:" + "|".join(sorted(_JOINING_PREFIXES, key=lambda p: (-len(p), p))) + r")"
+    r"-(?=[^\W\d_]))?[^\W\d_]+(?:['’][^\W\d_]+)*)"
     r"|(?P<sym>[$€£¥₹%])"
 )
 _NUM_SPLIT_RE = re.compile(r"^(\d+(?:[.,]\d+)*)([^\W\d_]*)$")
@@ -254,7 +255,7 @@ def normalize_word(word: str) -> str:
     word = word.lower().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
-    word = word.strip("'")
+    word = word.strip("'").replace("-", "")
     for pattern, replacement, min_length in _SPELLING_RULES:
         if len(word) >= min_length:
             word = pattern.sub(replacement, word, count=1)
@@ -368,22 +369,10 @@ def _alias_words(alias: str) -> list[str]:
 
 
 def _raw_tokens(text: str) -> list[_Raw]:
-    raws: list[_Raw] = []
-    for match in _RAW_RE.finditer(text):
-        kind = match.lastgroup or "word"
-        start, end = match.span()
-        if kind == "word" and raws and raws[-1].kind == "word":
-            prev = raws[-1]
-            # "co-ordinated": join a known prefix to its word across the hyphen.
-            if (
-                prev.end + 1 == start
-                and text[prev.end] == "-"
-                and prev.text.lower() in _JOINING_PREFIXES
-            ):
-                raws[-1] = _Raw("word", prev.text + match.group(), prev.start, end)
-                continue
-        raws.append(_Raw(kind, match.group(), start, end))
-    return raws
+    """Raw tokens; a known prefix keeps its hyphen and word ("co-ordinated") as one."""
+    return [
+        _Raw(m.lastgroup or "word", m.group(), m.start(), m.end()) for m in _RAW_RE.finditer(text)
+    ]
 
 
 def _number_value(digits: str) -> float | None:
@@ -426,14 +415,17 @@ def normalize(text: str, offset: int = 0) -> list[Token]:
     while i < n:
         raw = raws[i]
         kind = raw.kind
+        if kind == "word" or kind == "acr":
+            norm, content, key, number_start = _word_info(raw.text, kind == "acr")
+        else:
+            norm, content, key, number_start = "", False, "", True
         # Numbers and money: [currency] number [scale] [currency word | percent].
-        if kind != "acr" and (kind != "word" or raw.text.lower() in _NUMBER_STARTS):
+        if number_start:
             consumed = _match_number(raws, i, out, offset)
             if consumed:
                 i += consumed
                 continue
         if kind == "word" or kind == "acr":
-            norm, content, key = _word_info(raw.text, kind == "acr")
             if key in first_words:  # the longest country alias starting here
                 found, code = 0, ""
                 words: tuple[str, ...] = ()
@@ -464,15 +456,16 @@ def normalize(text: str, offset: int = 0) -> list[Token]:
 
 
 @lru_cache(maxsize=1 << 18)
-def _word_info(text: str, acronym: bool) -> tuple[str, bool, str]:
-    """(normalized form, is a content word, alias lookup key) of one word token."""
+def _word_info(text: str, acronym: bool) -> tuple[str, bool, str, bool]:
+    """(normalized form, is a content word, alias lookup key, may open a number) of a word."""
     lowered = text.lower().replace("’", "'")
+    number_start = not acronym and lowered in _NUMBER_STARTS
     if lowered in _ORDINALS:
-        return f"#{_ORDINALS[lowered]}st", True, _alias_key(text)
+        return f"#{_ORDINALS[lowered]}st", True, _alias_key(text), number_start
     word = normalize_word(text.replace(".", "") if acronym else text)
     plain = lowered[:-2] if lowered.endswith("'s") else lowered
     stop = _stopwords()
-    return word, plain not in stop and word not in stop, _alias_key(text)
+    return word, plain not in stop and word not in stop, _alias_key(text), number_start
 
 
 def _match_number(raws: list[_Raw], i: int, out: list[Token], offset: int = 0) -> int:

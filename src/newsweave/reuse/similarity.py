@@ -155,8 +155,9 @@ def pair_features(
     pairs: Sequence[tuple[str, str]], embedder: Embedder | None = None
 ) -> dict[str, NDArray[np.float64]]:
     """The score's terms for each ``(text_a, text_b)`` pair, IDF taken from the batch itself:
-    ``cos`` (the embedder's, or ``lexical_cos`` without one), ``coverage``, ``gap``, and
-    ``lexical_cos`` and ``length_ratio`` for reference."""
+    ``cos`` (the embedder's, or ``lexical_cos`` without one), ``coverage``, ``gap``; and, for
+    reference, ``lexical_cos``, ``length_ratio``, ``unmatched`` (tokens of the worse side without
+    a partner), ``longest_gap`` (in tokens) and ``number_mismatch`` (numbers in one only)."""
     tokens = [([t.norm for t in normalize(a)], [t.norm for t in normalize(b)]) for a, b in pairs]
     idf = idf_table(doc for pair in tokens for doc in pair)
     lexical = np.array([lexical_cosine(a, b, idf) for a, b in tokens], dtype=np.float64)
@@ -168,13 +169,25 @@ def pair_features(
         cosines = lexical
     features = [lexical_features(a, b, idf) for a, b in tokens]
     lengths = [(len(a), len(b)) for a, b in tokens]
+
+    def column(values: Iterable[float]) -> NDArray[np.float64]:
+        return np.fromiter(values, dtype=np.float64, count=len(pairs))
+
     return {
         "cos": cosines,
-        "coverage": np.array([f.coverage for f in features], dtype=np.float64),
-        "gap": np.array([f.gap for f in features], dtype=np.float64),
+        "coverage": column(f.coverage for f in features),
+        "gap": column(f.gap for f in features),
         "lexical_cos": lexical,
-        "length_ratio": np.array(
-            [min(x, y) / max(x, y) if max(x, y) else 0.0 for x, y in lengths], dtype=np.float64
+        "length_ratio": column(min(x, y) / max(x, y) if max(x, y) else 0.0 for x, y in lengths),
+        # For reference only (the learned variant of benchmarks/pairs.py): raw counts.
+        "unmatched": column(
+            max(f.matched_a.count(False), f.matched_b.count(False)) for f in features
+        ),
+        "longest_gap": column(
+            max(_longest_gap(f.matched_a), _longest_gap(f.matched_b)) for f in features
+        ),
+        "number_mismatch": column(
+            len({t for t in a if t[0] == "#"} ^ {t for t in b if t[0] == "#"}) for a, b in tokens
         ),
     }
 

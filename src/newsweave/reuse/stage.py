@@ -47,8 +47,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # Sentence groups: a content token in more sentences than this is not used to find candidate
-# pairs (it still counts in their score); keeps a 1,000-article story linear.
-GROUP_MAX_DF = 200
+# pairs (it still counts in their score); keeps a 1,000-article story near linear.  Sentences
+# that say the same thing share rarer words too: names, numbers, places.
+GROUP_MAX_DF = 50
 # Below this many sentences every pair's embedding cosine is computed (a matrix product); above
 # it, candidates come from shared content tokens only.
 GROUP_DENSE_MAX = 4000
