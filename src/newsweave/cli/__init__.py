@@ -8,6 +8,7 @@ from newsweave.cli import corpus as _corpus  # noqa: F401  (registers its comman
 from newsweave.cli import engines as _engines  # noqa: F401  (registers `run`, `import`)
 from newsweave.cli import evaluate as _evaluate  # noqa: F401  (registers `newsweave eval`)
 from newsweave.cli import quotes as _quotes  # noqa: F401  (registers `quotes`, `entities`)
+from newsweave.cli import reuse as _reuse  # noqa: F401  (registers `reuse`)
 from newsweave.cli import serve as _serve  # noqa: F401  (registers `serve`)
 from newsweave.cli.app import cli
 
