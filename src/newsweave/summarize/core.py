@@ -5,11 +5,14 @@ Steps, each linear in the story's sentences except where a fixed cap bounds the 
 1. segment every article and trim each sentence (:mod:`newsweave.summarize.trim`);
 2. weigh concepts (stemmed bigrams) by the *independent origins* carrying them: ten copies of
    one wire story count once, and an early mention in an article counts a little more;
-3. keep the best-scoring eligible sentences (at most ``max_candidates``), embed them, and group
-   the ones that say the same thing into units;
-4. choose sentences by concept coverage under the word budget, at most one per unit
-   (:mod:`newsweave.summarize.select`);
-5. cite, for each chosen sentence, every sentence of the story that carries the same content;
+3. keep the best-scoring eligible sentences (at most ``max_candidates``);
+4. choose sentences by concept coverage under the word budget
+   (:mod:`newsweave.summarize.select`); when two chosen sentences say the same thing (close
+   embeddings and shared words: a rewording the concepts missed) they become one unit, of which
+   at most one may be chosen, and the choice is made again — so only chosen sentences are ever
+   embedded, never the whole story;
+5. cite, for each chosen sentence, every sentence of the story that carries the same content
+   (its unit, weighed by the independent origins among its articles);
 6. order the sentences by time, then by position in their source.
 """
 
@@ -70,6 +73,9 @@ _BOILERPLATE = re.compile(
 )
 # A sentence must end like one: a fragment cut off by truncation or extraction does not.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+# Rounds of "choose, find chosen sentences that say the same thing, forbid choosing both":
+# one round nearly always settles it (concept coverage already avoids most repeats).
+MAX_UNIT_ROUNDS = 6
 # Share of a chosen sentence's content stems another sentence must share to be compared at all.
 CITE_PREFILTER = 0.3
 # A sentence holding this share of another's content stems carries it (a copy, maybe trimmed).
@@ -92,8 +98,6 @@ class SummarizeOptions:
     position_boost: float = POSITION_BOOST
     position_scale: float = POSITION_SCALE
     unigram_weight: float = UNIGRAM_WEIGHT  # single content words, relative to bigram concepts
-    support_weight: float = 0.0  # bonus per extra independent origin of a sentence's unit
-    length_bonus: float = 0.0  # value per word chosen: fills the budget when concepts run out
     time_limit: float = 10.0  # seconds the ILP may take before its best answer is used
 
     def __post_init__(self) -> None:
@@ -175,9 +179,7 @@ def summarize_story(
     embedder = embedder or get_embedder(options.embedder)
     threshold = SAME_CONTENT.get(embedder.name, SAME_CONTENT["minilm"])
     vectors = _Vectors(embedder)
-    vectors.add([pool[i].text for i in candidates])
-    units = _units(pool, candidates, vectors, threshold)
-    chosen = _choose(pool, candidates, units, weights, articles, origin_of, options)
+    chosen = _choose(pool, candidates, weights, vectors, threshold, options)
     built = [_cite(pool, i, articles, origin_of, vectors, threshold) for i in chosen]
     built.sort(key=lambda item: item[0])
     return Summary(
@@ -367,39 +369,15 @@ def _same_content(cosine: float, a: frozenset[str], b: frozenset[str], threshold
     )
 
 
-def _units(
-    pool: Sequence[_Sentence], candidates: Sequence[int], vectors: _Vectors, threshold: float
-) -> list[int]:
-    """A unit id per candidate: candidates that say the same thing share one (single link)."""
-    matrix = vectors.matrix([pool[i].text for i in candidates])
-    similar = matrix @ matrix.T
-    parent = list(range(len(candidates)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in np.argwhere(np.triu(similar, k=1) >= min(threshold, 0.5)).tolist():
-        a, b = pool[candidates[i]].stems, pool[candidates[j]].stems
-        cosine = float(similar[i, j])
-        if _same_content(cosine, a, b, threshold) or _same_content(cosine, b, a, threshold):
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
-    return [find(i) for i in range(len(candidates))]
-
-
 def _choose(
     pool: Sequence[_Sentence],
     candidates: Sequence[int],
-    units: Sequence[int],
     weights: Mapping[str, float],
-    articles: Sequence[Article],
-    origin_of: Mapping[str, str],
+    vectors: _Vectors,
+    threshold: float,
     options: SummarizeOptions,
 ) -> list[int]:
+    """Pool indices of the chosen sentences: no two of them say the same thing."""
     concept_ids: dict[str, int] = {}
     for i in candidates:
         for c in sorted(pool[i].concepts):
@@ -408,37 +386,66 @@ def _choose(
     weight_array = np.zeros(len(concept_ids))
     for c, k in concept_ids.items():
         weight_array[k] = weights[c]
-    members: dict[int, list[int]] = defaultdict(list)
-    for k, unit in enumerate(units):
-        members[unit].append(k)
-    unit_origins = {
-        unit: len({origin_of[articles[pool[candidates[k]].article].id] for k in ks})
-        for unit, ks in members.items()
-    }
-    bonus = np.array(
-        [
-            options.support_weight * (unit_origins[units[k]] - 1)
-            + options.length_bonus * pool[i].length
-            for k, i in enumerate(candidates)
-        ],
-        dtype=np.float64,
-    )
-    problem = SelectionProblem(
-        lengths=[pool[i].length for i in candidates],
-        concepts=[
-            frozenset(concept_ids[c] for c in pool[i].concepts if c in concept_ids)
-            for i in candidates
-        ],
-        weights=weight_array,
-        bonus=bonus,
-        groups=[ks for ks in members.values() if len(ks) > 1],
-        budget=options.words,
-    )
-    if options.solver == "ilp":
-        picked = select_ilp(problem, options.time_limit)
-    else:
-        picked = select_greedy(problem)
+    concepts = [
+        frozenset(concept_ids[c] for c in pool[i].concepts if c in concept_ids) for i in candidates
+    ]
+    lengths = [pool[i].length for i in candidates]
+    parent = list(range(len(candidates)))  # units found so far, as a union-find forest
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    picked: list[int] = []
+    for _ in range(MAX_UNIT_ROUNDS):
+        members: dict[int, list[int]] = defaultdict(list)
+        for k in range(len(candidates)):
+            members[find(k)].append(k)
+        problem = SelectionProblem(
+            lengths=lengths,
+            concepts=concepts,
+            weights=weight_array,
+            bonus=np.zeros(len(candidates)),
+            groups=[ks for ks in members.values() if len(ks) > 1],
+            budget=options.words,
+        )
+        if options.solver == "ilp":
+            picked = select_ilp(problem, options.time_limit)
+        else:
+            picked = select_greedy(problem)
+        same = _same_pairs(pool, [candidates[k] for k in picked], vectors, threshold)
+        if not same:
+            break
+        for a, b in same:
+            ra, rb = find(picked[a]), find(picked[b])
+            parent[max(ra, rb)] = min(ra, rb)
+    else:  # still a repeat after every round: keep the first of each unit
+        kept: list[int] = []
+        for k in picked:
+            if all(find(k) != find(j) for j in kept):
+                kept.append(k)
+        picked = kept
     return [candidates[k] for k in picked]
+
+
+def _same_pairs(
+    pool: Sequence[_Sentence], chosen: Sequence[int], vectors: _Vectors, threshold: float
+) -> list[tuple[int, int]]:
+    """Positions ``(a, b)`` in ``chosen`` of sentences that say the same thing."""
+    if len(chosen) < 2:
+        return []
+    matrix = vectors.matrix([pool[i].text for i in chosen])
+    similar = matrix @ matrix.T
+    found = []
+    for a in range(len(chosen)):
+        for b in range(a + 1, len(chosen)):
+            x, y = pool[chosen[a]].stems, pool[chosen[b]].stems
+            cosine = float(similar[a, b])
+            if _same_content(cosine, x, y, threshold) or _same_content(cosine, y, x, threshold):
+                found.append((a, b))
+    return found
 
 
 def _cite(
