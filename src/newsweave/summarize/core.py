@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 import numpy as np
 from numpy.typing import NDArray
 
-from newsweave.embed import EMBEDDERS, Embedder, get_embedder
+from newsweave.embed import EMBEDDERS, Embedder, get_embedder, minilm_available
 from newsweave.errors import ConfigError
 from newsweave.model import Article, Citation, Sentence, Summary, SummarySentence, stable_id
 from newsweave.segment import segment_article
@@ -37,7 +37,14 @@ from newsweave.summarize.select import SelectionProblem, select_greedy, select_i
 from newsweave.summarize.text import concepts, content_stems, n_words, tokens
 from newsweave.summarize.trim import TrimOptions, trim_sentence
 
-__all__ = ["SOLVERS", "SummarizeOptions", "default_origins", "summarize", "summarize_story"]
+__all__ = [
+    "SOLVERS",
+    "SummarizeOptions",
+    "default_origins",
+    "method_name",
+    "summarize",
+    "summarize_story",
+]
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +145,14 @@ class _Sentence:
     eligible: bool
 
 
+def method_name(options: SummarizeOptions, embedder: Embedder | None = None) -> str:
+    """What :attr:`Summary.method` says for these options: ``newsweave/<embedder>/<solver>``."""
+    name = embedder.name if embedder is not None else options.embedder
+    if name == "auto":
+        name = "minilm" if minilm_available() else "hashing"
+    return f"newsweave/{name}/{options.solver}"
+
+
 def default_origins(articles: Sequence[Article]) -> dict[str, str]:
     """Each article its own origin, except that verbatim copies (same text) share one."""
     first_by_hash: dict[str, str] = {}
@@ -165,7 +180,7 @@ def summarize_story(
     options = options or SummarizeOptions()
     articles = list(articles)
     story_id = story_id or stable_id("story", *sorted(a.id for a in articles))
-    method = f"newsweave-{options.solver}"
+    method = method_name(options, embedder)
     if not articles:
         return Summary(story_id=story_id, sentences=(), method=method, word_budget=options.words)
     origin_of = default_origins(articles)
