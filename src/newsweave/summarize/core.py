@@ -80,6 +80,13 @@ _BOILERPLATE = re.compile(
 )
 # A sentence must end like one: a fragment cut off by truncation or extraction does not.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+# Without provenance from the reuse stage, two articles sharing this share of the shorter one's
+# sentences word for word are one origin (DUC 2003 holds agency stories next to their updates).
+COPY_SHARE = 0.5
+MIN_COPY_SENTENCES = 2  # one shared sentence (a quote, a wire line) does not make a copy
+# A sentence found in more articles than this is boilerplate or a famous quote, not evidence of
+# copying; it is left out of the pair counts (which keeps them linear).
+MAX_COPY_FANOUT = 50
 # Rounds of "choose, find chosen sentences that say the same thing, forbid choosing both":
 # one round nearly always settles it (concept coverage already avoids most repeats).
 MAX_UNIT_ROUNDS = 6
@@ -183,10 +190,12 @@ def summarize_story(
     method = method_name(options, embedder)
     if not articles:
         return Summary(story_id=story_id, sentences=(), method=method, word_budget=options.words)
-    origin_of = default_origins(articles)
-    if origins:
-        origin_of.update({k: v for k, v in origins.items() if k in origin_of})
     pool = _sentences(articles, options, sentences)
+    origin_of = default_origins(articles)
+    if origins is None:
+        _fold_copies(pool, articles, origin_of)
+    else:
+        origin_of.update({k: v for k, v in origins.items() if k in origin_of})
     weights = _concept_weights(pool, articles, origin_of, options)
     candidates = _candidates(pool, weights, options)
     if not candidates:
@@ -250,6 +259,55 @@ def _sentences(
                 )
             )
     return pool
+
+
+def _fold_copies(
+    pool: Sequence[_Sentence], articles: Sequence[Article], origin_of: dict[str, str]
+) -> None:
+    """Without provenance, fold near-verbatim copies into one origin (in place).
+
+    Two articles are copies when COPY_SHARE of the shorter one's sentences (and at least
+    MIN_COPY_SENTENCES) appear word for word in the other (an agency story and its update, a republished page).  Reworded copies need
+    the reuse stage's links (pass ``origins``); this only keeps plain duplicates from counting
+    twice.  Linear: sentences meet through a hash index, never pairwise.
+    """
+    keys: dict[int, set[str]] = defaultdict(set)
+    for item in pool:
+        key = " ".join(tokens(item.sentence.text))
+        if len(key) > 20:  # short lines ("Advertisement", bylines) say nothing about copying
+            keys[item.article].add(key)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for a, found in keys.items():
+        for key in found:
+            holders[key].append(a)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in holders.values():
+        if len(members) <= MAX_COPY_FANOUT:
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    shared[(min(a, b), max(a, b))] += 1
+    order = sorted(
+        range(len(articles)), key=lambda k: (_time_key(articles[k].published), articles[k].id)
+    )
+    rank = {k: r for r, k in enumerate(order)}
+    parent = list(range(len(articles)))  # union-find whose roots are the earliest articles
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for (a, b), n in sorted(shared.items()):
+        if n >= max(MIN_COPY_SENTENCES, COPY_SHARE * min(len(keys[a]), len(keys[b]))):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                first, second = sorted((ra, rb), key=lambda k: rank[k])
+                parent[second] = first
+    for k, article in enumerate(articles):
+        root = find(k)
+        if root != k:
+            origin_of[article.id] = origin_of[articles[root].id]
 
 
 def _concepts(toks: Sequence[str], options: SummarizeOptions) -> frozenset[str]:
