@@ -13,6 +13,7 @@ from newsweave.cli import cli
 from newsweave.errors import ConfigError
 from newsweave.evaluate import harness
 from newsweave.evaluate.registry import register
+from newsweave.evaluate.rouge import tokens
 from newsweave.model import Article, Quote, Span
 
 
@@ -132,6 +133,9 @@ def test_one_line_references_are_split_into_sentences_for_rouge_l() -> None:
         "The dam held.\nCrews left at dawn."
     )
     assert harness.sentence_lines("Already\nsplit.") == "Already\nsplit."
+    # nothing is dropped: fragments the splitter would discard still count for ROUGE-N
+    tricky = "Rain fell . a . -- Crews left at dawn . b"
+    assert tokens(harness.sentence_lines(tricky)) == tokens(tricky)
 
 
 def test_summarize_protocol_from_the_file_name(tmp_path: Path) -> None:

@@ -336,7 +336,11 @@ def sentence_lines(summary: str) -> str:
     """
     if "\n" in summary.strip():
         return summary
-    return "\n".join(summary[start:end] for start, end in split_sentences(summary))
+    # cut at the sentence starts but keep every character: a fragment the splitter would drop
+    # still counts as words for ROUGE-N and the word limit
+    cuts = [start for start, _ in split_sentences(summary) if start > 0]
+    pieces = (summary[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(summary)], strict=True))
+    return "\n".join(piece for piece in pieces if piece)
 
 
 def _protocol(name: str | None, path: str | Path) -> Protocol:

@@ -126,7 +126,14 @@ def _notes(run: Mapping[str, Any]) -> str:
     for key in ("protocol", "words", "limit", "threshold", "tuned_on"):
         if params.get(key) is not None and key != "threshold":
             bits.append(f"{key} {params[key]}")
-    for key in ("threshold_source", "in_two_gold_clusters", "skipped", "failed", "missing"):
+    for key in (
+        "threshold_source",
+        "in_two_gold_clusters",
+        "duplicates_dropped",
+        "skipped",
+        "failed",
+        "missing",
+    ):
         if run.get(key):
             bits.append(f"{key.replace('_', ' ')} {run[key]}")
     return "; ".join(bits)
