@@ -33,19 +33,24 @@ from newsweave import __version__
 from newsweave.clean import CleanOptions
 from newsweave.engines import steps
 from newsweave.engines.base import Dataset, Engine
-from newsweave.engines.steps import Order, Rejected, RepeatCounts
+from newsweave.engines.steps import Order, Rejected, RepeatCounts, StoryWork
 from newsweave.engines.tables import SCHEMA_VERSION, arrow_schema, rejection_row, to_row
+from newsweave.entities import EntityOptions
 from newsweave.errors import ConfigError
 from newsweave.ingest import IngestOptions, Rejection
 from newsweave.model import Article, Sentence
+from newsweave.quotes import QuoteOptions
 from newsweave.segment import SegmentOptions
+from newsweave.summarize import SummarizeOptions
 
 __all__ = ["STEPS", "RunData", "RunOptions", "RunReport", "plan", "run"]
 
 log = logging.getLogger(__name__)
 
-STEPS = ("read", "clean", "dedupe", "segment")
+STEPS = ("read", "clean", "dedupe", "segment", "stories", "summarize", "quotes")
+STORY_MODES = ("none", "collection")
 MANIFEST = "run.json"
+STORY_TABLES = ("stories", "summaries", "quotes", "entities")
 
 
 @dataclass(frozen=True)
@@ -55,19 +60,45 @@ class RunOptions:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
     segment: SegmentOptions | None = None
+    # How articles become stories: "none" (no stories, summaries or quotes), "collection"
+    # (each input collection is a story: an MDS cluster, a folder per event, a JSONL label).
+    stories: str = "none"
+    summarize: SummarizeOptions = field(default_factory=lambda: SummarizeOptions(embedder="static"))
+    quotes: QuoteOptions = field(default_factory=QuoteOptions)
+    entities: EntityOptions = field(default_factory=EntityOptions)
 
     def __post_init__(self) -> None:
-        for name, kind in (("ingest", IngestOptions), ("clean", CleanOptions)):
+        kinds: tuple[tuple[str, type], ...] = (
+            ("ingest", IngestOptions),
+            ("clean", CleanOptions),
+            ("summarize", SummarizeOptions),
+            ("quotes", QuoteOptions),
+            ("entities", EntityOptions),
+        )
+        for name, kind in kinds:
             if not isinstance(getattr(self, name), kind):
                 raise ConfigError(f"run: {name} must be a {kind.__name__}")
         if self.segment is not None and not isinstance(self.segment, SegmentOptions):
             raise ConfigError("run: segment must be a SegmentOptions or None")
+        if self.stories not in STORY_MODES:
+            raise ConfigError(
+                f"run: stories={self.stories!r}; choose one of {', '.join(STORY_MODES)}"
+            )
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The steps this run takes."""
+        return STEPS if self.stories != "none" else STEPS[: STEPS.index("segment") + 1]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ingest": asdict(self.ingest),
             "clean": asdict(self.clean),
             "segment": asdict(self.segment) if self.segment else None,
+            "stories": self.stories,
+            "summarize": asdict(self.summarize),
+            "quotes": asdict(self.quotes),
+            "entities": asdict(self.entities),
         }
 
 
@@ -87,6 +118,7 @@ class RunData:
     missing: list[Rejected] = field(default_factory=list)  # inputs that name nothing
     records: Dataset[tuple[Order, Any]] | None = None  # every record read
     outcomes: Dataset[Outcome] | None = None  # what became of each record (first copies)
+    stories: Dataset[StoryWork] | None = None  # each story with its summary, quotes, entities
     done_with: list[Dataset[Any]] = field(default_factory=list)  # freed once outcomes are kept
 
 
@@ -226,6 +258,36 @@ def _segment(item: Copies, options: SegmentOptions | None) -> Outcome:
     return (done, [], copies) if isinstance(done, Rejected) else (done[0], done[1], copies)
 
 
+def step_stories(data: RunData, options: RunOptions) -> None:
+    """Group articles into stories, then summarize each story and find who said what in it."""
+    assert data.outcomes is not None
+    if options.stories == "none":
+        return
+    members = data.outcomes.flat_map(_by_collection).group_by_key()
+    work = partial(
+        _story_work, summarize=options.summarize, quotes=options.quotes, entities=options.entities
+    )
+    data.stories = members.map(work).persist()
+
+
+def _by_collection(item: Outcome) -> list[tuple[str, tuple[Article, list[Sentence]]]]:
+    article, sentences, _ = item
+    if isinstance(article, Rejected) or article.collection is None:
+        return []
+    return [(article.collection, (article, sentences))]
+
+
+def _story_work(
+    group: tuple[str, list[tuple[Article, list[Sentence]]]],
+    summarize: SummarizeOptions,
+    quotes: QuoteOptions,
+    entities: EntityOptions,
+) -> StoryWork:
+    members = group[1]
+    story = steps.collection_story([a for a, _ in members])
+    return steps.story_work(story, members, summarize, quotes, entities)
+
+
 def plan(engine: Engine, inputs: Sequence[str], options: RunOptions) -> RunData:
     """Every step of a run, as datasets of ``engine`` (nothing is computed yet)."""
     data = RunData()
@@ -233,6 +295,7 @@ def plan(engine: Engine, inputs: Sequence[str], options: RunOptions) -> RunData:
     cleaned = step_clean(engine, data, options)
     kept = step_dedupe(cleaned)
     step_segment(data, kept, options)
+    step_stories(data, options)
     return data
 
 
@@ -268,6 +331,31 @@ def _same(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _story_row(work: StoryWork) -> dict[str, Any]:
+    return to_row(work.story)
+
+
+def _summary_row(work: StoryWork) -> dict[str, Any]:
+    return to_row(work.summary)
+
+
+def _quote_rows(work: StoryWork) -> list[dict[str, Any]]:
+    return [to_row(q) for q in work.quotes]
+
+
+def _entity_rows(work: StoryWork) -> list[dict[str, Any]]:
+    return [{**to_row(e), "story_id": work.story.id} for e in work.entities]
+
+
+def _story_tally(work: StoryWork) -> list[tuple[str, int]]:
+    return [
+        ("stories", 1),
+        ("summaries", 1),
+        ("quotes", len(work.quotes)),
+        ("entities", len(work.entities)),
+    ]
+
+
 def run(
     engine: Engine,
     inputs: Sequence[str],
@@ -286,7 +374,9 @@ def run(
     options = options or RunOptions()
     started = time.perf_counter()
     output = engine.prepare_output(output, MANIFEST)
-    report = RunReport(engine=engine.name, inputs=list(inputs), output=output, steps=list(STEPS))
+    report = RunReport(
+        engine=engine.name, inputs=list(inputs), output=output, steps=list(options.steps)
+    )
     running = {"status": "running", **report.to_dict()}  # a killed run is still recognised
     engine.write_text(f"{output.rstrip('/')}/{MANIFEST}", json.dumps(running, indent=2) + "\n")
     data = plan(engine, inputs, options)
@@ -307,8 +397,17 @@ def run(
     write("rejections", rejected.map(_rejection_row))
     missing = [(f"rejected:{r.step}", 1) for r in data.missing]
     tallies = outcomes.flat_map(_tally).union(engine.parallelize(missing))
+    if data.stories is not None:
+        stories = data.stories
+        write("stories", stories.map(_story_row))
+        write("summaries", stories.map(_summary_row))
+        write("quotes", stories.flat_map(_quote_rows))
+        write("entities", stories.flat_map(_entity_rows))
+        tallies = tallies.union(stories.flat_map(_story_tally))
     totals = dict(tallies.reduce_by_key(operator.add).collect())
     outcomes.unpersist()
+    if data.stories is not None:
+        data.stories.unpersist()
     report.articles = totals.get("articles", 0)
     report.sentences = totals.get("sentences", 0)
     report.records = totals.get("records", 0)
@@ -323,6 +422,8 @@ def run(
         "sentences": report.sentences,
         "rejections": sum(report.rejected.values()),
     }
+    if data.stories is not None:
+        report.tables.update({k: totals.get(k, 0) for k in STORY_TABLES})
     report.seconds = time.perf_counter() - started
     manifest = json.dumps({"status": "done", **report.to_dict()}, indent=2, ensure_ascii=False)
     engine.write_text(f"{output.rstrip('/')}/{MANIFEST}", manifest + "\n")
