@@ -5,9 +5,12 @@ JSON Lines files and HTML pages (navigation, share bar, scripts, "most read" lis
 around the article, ~40 KB a page).  Then, in fresh worker processes, runs the same path the
 pipeline runs (:func:`newsweave.ingest.read` → :func:`newsweave.clean.clean` →
 :func:`newsweave.segment.segment_article`), files split between ``--workers`` processes, and
-reports for text+JSONL and for HTML separately: articles/s (wall), CPU seconds, the slowest
-worker's peak resident memory, and the share of time each stage takes in one process.
-Prints the figures and writes ``benchmarks/results/ingest.json``.
+reports for text+JSONL and for HTML separately: articles/s (wall), articles per CPU-second and
+what that gives on ``--workers`` idle cores, the slowest worker's peak resident memory, and the
+share of time each stage takes in one process.  Quality: on the first articles of each format,
+how often clean recovers exactly what the generator wrote (body, headline, byline, dateline,
+credits, time) with no boilerplate line left.  Prints the figures and writes
+``benchmarks/results/ingest.json``.
 
     python benchmarks/ingest.py [--txt 10000] [--jsonl 10000] [--html 2000] [--workers 2]
 

@@ -25,3 +25,14 @@ def shared_file(relative: str) -> Path:
 def make_article(text: str, **fields: object) -> Article:
     """A hand-built article: ``make_article("Body.", title="T", source="Outlet")``."""
     return Article.build(text, **fields)  # type: ignore[arg-type]
+
+
+def slice_hash(path: Path, records: int) -> str:
+    """sha256 of the first ``records`` lines of ``path``: a quality gate's data slice."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for _ in range(records):
+            digest.update(handle.readline())
+    return digest.hexdigest()

@@ -136,7 +136,7 @@ def _english_pieces(chunk: str) -> list[tuple[int, int, bool]]:
         if closer:  # 'said "yes." She left': the quotation must close right there
             if period + 2 not in protected.closing:
                 continue
-        elif protected.inside[period]:
+        elif protected.is_inside(period):
             continue
         end = match.end(2)
         pieces.append((start, end, _doubtful(chunk, start, end, protected)))
@@ -160,7 +160,7 @@ def _doubtful(chunk: str, start: int, end: int, protected: _Protected) -> bool:
 
 def _certainly_inside_sentence(chunk: str, at: int, protected: _Protected) -> bool:
     mark = chunk[at]
-    if protected.masked[at]:
+    if protected.is_masked(at):
         return True  # inside a quotation or brackets, not its last mark: pysbd masks these
     following = chunk[at + 1 : at + 2]
     if mark == "." and (
@@ -185,12 +185,20 @@ class _Protected:
     (delimiters included), ``masked`` strictly inside and not the last character before the
     closing delimiter; ``closing``: the offsets just past each span."""
 
-    inside: bytearray
-    masked: bytearray
+    inside: bytearray | None  # None: the chunk has no quotation marks or brackets
+    masked: bytearray | None
     closing: frozenset[int]
+
+    def is_inside(self, at: int) -> bool:
+        return self.inside is not None and self.inside[at] == 1
+
+    def is_masked(self, at: int) -> bool:
+        return self.masked is not None and self.masked[at] == 1
 
 
 def _protected_spans(chunk: str) -> _Protected:
+    if not _DELIMITERS.search(chunk):
+        return _NOTHING_PROTECTED
     inside = bytearray(len(chunk) + 1)
     masked = bytearray(len(chunk) + 1)
     closing: set[int] = set()
@@ -202,6 +210,9 @@ def _protected_spans(chunk: str) -> _Protected:
                 masked[start + 1 : end - 2] = b"\x01" * (end - start - 3)
             closing.add(end)
     return _Protected(inside, masked, frozenset(closing))
+
+
+_NOTHING_PROTECTED = _Protected(None, None, frozenset())
 
 
 def _load_english() -> tuple[frozenset[str], frozenset[str]]:
@@ -225,6 +236,7 @@ _CERTAIN_END = re.compile(r"(?<![\w.'’\-])([A-Za-z]{2,})\.([\"”]?)\s+(?=[\"�
 _AFTER_MARK = re.compile(r"[\"'”’)\]]*\s+(\S)")
 _WORD_BEFORE = re.compile(r"(?:^|[\s(\"“])([A-Za-z]+)$")
 _OPENING_SINGLE_QUOTE = re.compile(r"(?:^|\s)[‘']")
+_DELIMITERS = re.compile(r"[\"“«(\[]|--")
 # Spans inside which pysbd never ends a sentence: the patterns of pysbd's BetweenPunctuation.
 _BETWEEN = tuple(
     re.compile(p)

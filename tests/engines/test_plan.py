@@ -194,3 +194,17 @@ def test_command_errors(args: list[str], message: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, filled)
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_import_into_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    from newsweave.engines.load import import_run
+    from newsweave.store.postgres import PostgresStore
+
+    run(LocalEngine(), [str(DEMO)], str(tmp_path / "out"))
+    with PostgresStore(postgres_url) as store:
+        report = import_run(tmp_path / "out", store)
+        reference = MemoryStore()
+        ingest_paths(reference, [str(DEMO)])
+        assert report.new == reference.count_articles()
+        assert list(store.iter_articles()) == list(reference.iter_articles())
+        assert [h.article_id for h in store.search("crane")]  # indexed for search

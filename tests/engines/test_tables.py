@@ -150,3 +150,20 @@ def test_rejection_rows() -> None:
     row = rejection_row(Rejection("feed.rss#4", "no text"), "clean")
     assert row == {"origin": "feed.rss#4", "reason": "no text", "step": "clean"}
     assert arrow_schema("rejections").names == ["origin", "reason", "step"]
+
+
+def test_the_readme_lists_every_column() -> None:
+    from tests.support import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The output", 1)[1].split("\n### ", 1)[0]
+    rows = {
+        line.split("|")[1].strip().strip("`"): line
+        for line in section.splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == set(TABLES)
+    for name, line in rows.items():
+        listed = line.split("|")[2]
+        missing = [c for c in arrow_schema(name).names if f"`{c}`" not in listed]
+        assert not missing, f"README's {name} row lacks {missing}"

@@ -243,3 +243,14 @@ def test_the_demo_corpus_reads_the_same_from_postgresql_and_sqlite(
     pg, lite = outputs[postgres_url], outputs[sqlite_db]
     assert pg[0] == lite[0] and len(pg[0]) >= 25  # the same articles, in the same order
     assert pg[1] and set(pg[1]) == set(lite[1])  # the same articles match
+
+
+def test_data_version_changes_when_another_writer_commits(postgres_url: str) -> None:
+    with PostgresStore(postgres_url) as reader, PostgresStore(postgres_url) as writer:
+        before = reader.data_version()
+        assert reader.data_version() == before  # nothing happened
+        with writer._write() as conn:  # a write in flight is not yet visible: same version
+            conn.execute("INSERT INTO stories (id) VALUES ('s-pending')")
+            assert reader.data_version() == before
+        after = reader.data_version()
+        assert after != before and reader.data_version() == after

@@ -279,3 +279,47 @@ def test_a_split_quote_is_marked_piece_by_piece(world: World) -> None:
     ]
     assert [article.text[h.start : h.end] for h in marked] == [first, second]
     assert [h.last for h in marked] == [False, True]
+
+
+def test_remarks_match_the_quotes_stage_grouping() -> None:
+    """Folding copies before grouping changes nothing: same groups, wording, variants,
+    excerpts and speakers as newsweave.quotes.group_quotes on every quote."""
+    import random
+
+    from newsweave.model import Entity, EntityType
+    from newsweave.quotes import group_quotes
+
+    rng = random.Random(3)
+    remarks = [
+        "the pier will close before the winter storms arrive",
+        "the pier will shut before the winter storms arrive",  # a variant
+        "before the winter storms arrive",  # an excerpt
+        "we have no money left for repairs this year",
+        "no comment",  # short: direct and reported differ
+        "taxes will rise",
+    ]
+    entities = [Entity("e-a", "Ana Pell", EntityType.PER), Entity("e-b", "Bo Lind", EntityType.PER)]
+    quotes = []
+    for n in range(300):
+        article = f"{rng.randrange(60):016x}"
+        text = rng.choice(remarks)
+        start = 10 * n
+        quotes.append(
+            Quote(
+                article,
+                Span(article, start, start + len(text)),
+                text.capitalize() if rng.random() < 0.3 else text,
+                direct=rng.random() < 0.7,
+                speaker_text=rng.choice(["Ana Pell", "Bo Lind", "he", None]),
+                entity_id=rng.choice(["e-a", "e-b", None]),
+            )
+        )
+    expected = {frozenset(q.id for q in g.quotes): g for g in group_quotes(quotes, entities)}
+    got = {frozenset(q.id for q in r.quotes): r for r in views._remarks(quotes, entities)}
+    assert set(got) == set(expected)
+    for key, remark in got.items():
+        group = expected[key]
+        assert remark.text == group.text
+        assert remark.variants == set(group.variant_ids)
+        assert remark.excerpts == set(group.excerpt_ids)
+        assert (remark.entity_id, remark.speaker) == (group.entity_id, group.speaker)

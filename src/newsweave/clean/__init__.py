@@ -43,7 +43,7 @@ from newsweave.clean.language import (
     SAMPLE_CHARS,
     dominant_language,
     guess_language,
-    language_hits,
+    language_evidence,
     normalize_language,
 )
 from newsweave.clean.units import (
@@ -435,10 +435,9 @@ def _foreign(text: str, article_language: str | None) -> bool:
     function words are plenty in it, the article's own nearly absent."""
     if article_language is None or word_count(text) < FOREIGN_MIN_WORDS:
         return False
-    found = guess_language(text)
+    found, hits = language_evidence(text)
     if found is None or found == article_language:
         return False
-    hits = language_hits(text)
     return hits.get(article_language, 0.0) * FOREIGN_MARGIN <= hits.get(found, 0.0)
 
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-__all__ = ["dominant_language", "guess_language", "language_hits", "normalize_language"]
+__all__ = [
+    "dominant_language",
+    "guess_language",
+    "language_evidence",
+    "language_hits",
+    "normalize_language",
+]
 
 # The guess reads at most this many characters: two or three paragraphs settle it.
 SAMPLE_CHARS = 1000
@@ -97,24 +103,28 @@ def guess_language(text: str) -> str | None:
     >>> guess_language("The president said that he would meet the leaders of the region.")
     'en'
     """
+    return language_evidence(text)[0]
+
+
+def language_evidence(text: str) -> tuple[str | None, dict[str, float]]:
+    """:func:`guess_language`'s verdict and the function-word hits it rests on (empty when
+    the writing system decided)."""
     sample = text[:SAMPLE_CHARS]
     script = None if sample.isascii() else _script(sample)
     if script:
-        return script
+        return script, {}
     n_words = len(sample.split())
-    if not n_words:
-        return None
     hits = language_hits(sample)
     ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:2]
     if not ranked:
-        return None
+        return None, hits
     best, best_hits = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     if best_hits < MIN_HITS or best_hits < MIN_SHARE * n_words:
-        return None
+        return None, hits
     if best_hits < MIN_LEAD * runner_up:
-        return None
-    return best
+        return None, hits
+    return best, hits
 
 
 def language_hits(text: str) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from newsweave.entities import NameMemory, RuleRecognizer
@@ -9,7 +10,15 @@ from newsweave.evaluate.registry import register
 from newsweave.model import Article, Quote
 from newsweave.quotes import QuoteOptions, find_quotes
 
-__all__ = ["extract_newsweave", "extract_page_only", "ner_newsweave", "quotes_newsweave"]
+__all__ = [
+    "extract_newsweave",
+    "extract_page_only",
+    "ner_newsweave",
+    "quotes_newsweave",
+    "summarize_newsweave",
+    "summarize_newsweave_fast",
+    "summarize_newsweave_lexical",
+]
 
 # Names a stream of sentences remembers: about a few Reuters stories' worth (see below).
 NER_MEMORY = 300
@@ -74,3 +83,44 @@ def extract_page_only(html: str, url: str | None) -> str:
     from newsweave.extract import extract_text
 
     return extract_text(html, url)
+
+
+# --- summarize --------------------------------------------------------------------------------
+
+
+def _summarize(docs: Sequence[Article], words: int, embedder: str, solver: str) -> list[str]:
+    from newsweave.summarize import SummarizeOptions, summarize_story
+
+    options = SummarizeOptions(words=words, embedder=embedder, solver=solver)
+    return [s.text for s in summarize_story(docs, options).sentences]
+
+
+@register(
+    "summarize",
+    "newsweave",
+    description="concept-coverage ILP over independent origins, position-weighted, trimmed "
+    "sentences; MiniLM (when installed) groups equivalent sentences",
+    params={"embedder": "auto", "solver": "ilp"},
+)
+def summarize_newsweave(docs: Sequence[Article], words: int) -> list[str]:
+    return _summarize(docs, words, "auto", "ilp")
+
+
+@register(
+    "summarize",
+    "newsweave-fast",
+    description="the same, with the static model distilled from MiniLM and the greedy solver",
+    params={"embedder": "static", "solver": "greedy"},
+)
+def summarize_newsweave_fast(docs: Sequence[Article], words: int) -> list[str]:
+    return _summarize(docs, words, "static", "greedy")
+
+
+@register(
+    "summarize",
+    "newsweave-lexical",
+    description="the same, with no model at all: hashed word features, ILP",
+    params={"embedder": "hashing", "solver": "ilp"},
+)
+def summarize_newsweave_lexical(docs: Sequence[Article], words: int) -> list[str]:
+    return _summarize(docs, words, "hashing", "ilp")

@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import groupby
 from types import TracebackType
 from typing import Any, Self
@@ -43,7 +43,16 @@ from newsweave.model import (
     Summary,
 )
 from newsweave.store import rows
-from newsweave.store.base import AddResult, ArticleHeader, CitationRef, CollectionStats, SearchHit
+from newsweave.store.base import (
+    AddResult,
+    ArticleHeader,
+    CitationRef,
+    CollectionStats,
+    EntityCount,
+    OutletStats,
+    SearchHit,
+    StorySlice,
+)
 from newsweave.store.checks import (
     check_batch,
     check_entities,
@@ -54,7 +63,15 @@ from newsweave.store.checks import (
     named as _named,
 )
 from newsweave.store.postgres_schema import FTS_CONFIG, MIGRATIONS
-from newsweave.store.sqlite import AMBIGUOUS_SHOWN, FETCH_SIZE, SNIPPET_TOKENS, _parse_snippet
+from newsweave.store.sqlite import (
+    _HEADER_COLUMNS,
+    _LINK_COLUMNS_WITHOUT_PASSAGES,
+    AMBIGUOUS_SHOWN,
+    FETCH_SIZE,
+    SNIPPET_TOKENS,
+    _parse_snippet,
+    like_pattern,
+)
 from newsweave.store.sqlite_schema import MIGRATIONS as SQLITE_MIGRATIONS
 
 __all__ = ["SCHEMES", "PostgresStore", "redact"]
@@ -66,12 +83,6 @@ CONNECT_TIMEOUT_S = 10  # fail fast on a wrong host instead of hanging
 _HIT_OPEN, _HIT_CLOSE = "\x02", "\x03"  # ts_headline() markers, parsed out into offsets
 _HEX = re.compile(r"[0-9a-f]+")
 _MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key serialising migrations ("news")
-
-if MIGRATIONS.names != SQLITE_MIGRATIONS.names:  # pragma: no cover - caught by the tests too
-    raise RuntimeError(
-        "the PostgreSQL migrations must mirror the SQLite ones name for name: "
-        f"{MIGRATIONS.names} != {SQLITE_MIGRATIONS.names}"
-    )
 
 # Listing order: SQLite's (collection, none last; date, undated last; outlet, none first; id).
 _LISTING_ORDER = """a.collection NULLS LAST, a.published NULLS LAST, a.source NULLS FIRST,
@@ -142,6 +153,15 @@ class PostgresStore:
     def __init__(self, url: str, *, create: bool = True) -> None:
         self._url = url
         self._shown = redact(url)
+        self._snapshot: str | None = None  # for data_version()
+        self._version = 0
+        if MIGRATIONS.names != SQLITE_MIGRATIONS.names:  # a development build out of step
+            lagging = sorted(set(SQLITE_MIGRATIONS.names) ^ set(MIGRATIONS.names))
+            raise StoreError(
+                "this newsweave's PostgreSQL schema is out of step with its SQLite schema "
+                f"(migrations {', '.join(lagging)} are not in both); newsweave.store."
+                "postgres_schema needs the same named migrations as sqlite_schema"
+            )
         try:
             self._conn: psycopg.Connection[dict[str, Any]] = psycopg.connect(
                 url, autocommit=True, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT_S
@@ -472,15 +492,26 @@ class PostgresStore:
                 with conn.cursor() as cur:
                     cur.executemany(_upsert_sql("reuse_links", list(values[0]), "id"), values)
 
-    def reuse_links(self, *, article_id: str | None = None) -> list[ReuseLink]:
-        if article_id is None:
-            found = self._query("SELECT * FROM reuse_links ORDER BY source_id, target_id")
-        else:
-            found = self._query(
-                """SELECT * FROM reuse_links WHERE source_id = %(a)s OR target_id = %(a)s
-                   ORDER BY source_id, target_id""",
-                {"a": article_id},
-            )
+    def reuse_links(
+        self,
+        *,
+        article_id: str | None = None,
+        among: Collection[str] | None = None,
+        passages: bool = True,
+    ) -> list[ReuseLink]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if article_id is not None:
+            clauses.append("(source_id = %s OR target_id = %s)")
+            params += [article_id, article_id]
+        if among is not None:
+            clauses.append("source_id = ANY(%s) AND target_id = ANY(%s)")
+            params += [list(among), list(among)]
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        columns = "*" if passages else _LINK_COLUMNS_WITHOUT_PASSAGES
+        found = self._query(
+            f"SELECT {columns} FROM reuse_links {where} ORDER BY source_id, target_id", params
+        )
         return [rows.reuse_from_row(r) for r in found]
 
     # --- stories and summaries ----------------------------------------------------------------
@@ -606,6 +637,8 @@ class PostgresStore:
         article_id: str | None = None,
         speaker: str | None = None,
         entity_id: str | None = None,
+        article_ids: Collection[str] | None = None,
+        limit: int | None = None,
     ) -> list[Quote]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -618,10 +651,14 @@ class PostgresStore:
         if entity_id is not None:
             clauses.append("entity_id = %s")
             params.append(entity_id)
+        if article_ids is not None:
+            clauses.append("article_id = ANY(%s)")
+            params.append(list(article_ids))
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         found = self._query(
-            f"SELECT * FROM quotes {where} ORDER BY article_id, content_start, content_end",
-            params,
+            f"""SELECT * FROM quotes {where}
+                ORDER BY article_id, content_start, content_end LIMIT %s""",
+            [*params, None if limit is None else max(limit, 0)],
         )
         return [rows.quote_from_row(r) for r in found]
 
@@ -686,6 +723,134 @@ class PostgresStore:
             (article_id,),
         )
         return [rows.mention_from_row(r) for r in found]
+
+    # --- reads for browsing -------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        # The current snapshot (xmin:xmax:in-progress ids) names exactly which transactions'
+        # writes a query sees: while it stays the same, so does the data.  A write still in
+        # flight leaves it alone; a commit anywhere in the server moves it (a reader then only
+        # refreshes a cache for nothing).  The WAL position would also move with writes not
+        # yet committed and with the server's own housekeeping.
+        snapshot = self._query("SELECT pg_current_snapshot()::text AS s")[0]["s"]
+        if snapshot != self._snapshot:
+            self._snapshot = snapshot
+            self._version += 1
+        return self._version
+
+    def article_headers(self, article_ids: Iterable[str]) -> list[ArticleHeader]:
+        wanted = list(article_ids)
+        found = {
+            r["id"]: rows.header_from_row(r)
+            for r in self._query(
+                f"SELECT {_HEADER_COLUMNS} FROM articles a WHERE a.id = ANY(%s)", (wanted,)
+            )
+        }
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise NotFoundError(f"no article {_named(missing)} in {self._shown}")
+        return [found[i] for i in wanted]
+
+    def outlets(self) -> list[OutletStats]:
+        found = self._query(
+            """SELECT source, count(*) AS n, min(published) AS first, max(published) AS last
+               FROM articles WHERE source IS NOT NULL GROUP BY source ORDER BY source"""
+        )
+        return [
+            OutletStats(
+                name=r["source"],
+                n_articles=int(r["n"]),
+                first_published=datetime.fromisoformat(r["first"]) if r["first"] else None,
+                last_published=datetime.fromisoformat(r["last"]) if r["last"] else None,
+            )
+            for r in found
+        ]
+
+    def find_stories(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        outlet: str | None = None,
+        entity_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> StorySlice:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            clauses.append("substr(coalesce(last_published, first_published), 1, 10) >= %s")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("substr(coalesce(first_published, last_published), 1, 10) <= %s")
+            params.append(until.isoformat())
+        if outlet is not None:
+            clauses.append(
+                """id IN (SELECT sa.story_id FROM articles a
+                          JOIN story_articles sa ON sa.article_id = a.id WHERE a.source = %s)"""
+            )
+            params.append(outlet)
+        if entity_id is not None:
+            clauses.append(
+                """id IN (SELECT sa.story_id FROM mentions m
+                          JOIN story_articles sa ON sa.article_id = m.article_id
+                          WHERE m.owner_id = %s)"""
+            )
+            params.append(entity_id)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        total = int(self._query(f"SELECT count(*) AS n FROM stories {where}", params)[0]["n"])
+        page = [
+            r["id"]
+            for r in self._query(
+                f"""SELECT id FROM stories {where}
+                    ORDER BY last_published DESC NULLS LAST, id LIMIT %s OFFSET %s""",
+                [*params, None if limit is None else max(limit, 0), max(offset, 0)],
+            )
+        ]
+        found = {s.id: s for s in self._stories("WHERE id = ANY(%s)", (page,))}
+        return StorySlice(total, tuple(found[i] for i in page))
+
+    def entity_counts(
+        self, article_ids: Collection[str], *, limit: int | None = None
+    ) -> list[EntityCount]:
+        found = self._query(
+            """SELECT e.id, e.name, e.type, count(DISTINCT m.article_id) AS n_articles,
+                      count(*) AS n_mentions
+               FROM mentions m JOIN entities e ON e.id = m.owner_id
+               WHERE m.article_id = ANY(%s)
+               GROUP BY e.id, e.name, e.type
+               ORDER BY n_articles DESC, n_mentions DESC, e.name, e.id LIMIT %s""",
+            (list(article_ids), None if limit is None else max(limit, 0)),
+        )
+        return [_entity_count(r) for r in found]
+
+    def find_entities(self, text: str, *, limit: int = 20) -> list[EntityCount]:
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        pattern = like_pattern(needle)
+        found = self._query(
+            """SELECT e.id, e.name, e.type,
+                      (SELECT count(DISTINCT m.article_id) FROM mentions m
+                       WHERE m.owner_id = e.id) AS n_articles,
+                      (SELECT count(*) FROM mentions m WHERE m.owner_id = e.id) AS n_mentions
+               FROM entities e
+               WHERE lower(e.name) LIKE %(p)s OR lower(e.aliases) LIKE %(p)s
+               ORDER BY lower(e.name) = %(n)s DESC, n_articles DESC, n_mentions DESC, e.name, e.id
+               LIMIT %(limit)s""",
+            {"p": pattern, "n": needle, "limit": max(limit, 0)},
+        )
+        return [_entity_count(r) for r in found]
+
+
+def _entity_count(row: dict[str, Any]) -> EntityCount:
+    return EntityCount(
+        row["id"],
+        row["name"],
+        EntityType(row["type"]),
+        int(row["n_articles"]),
+        int(row["n_mentions"]),
+    )
 
 
 def _ellipsize(marked: str, text: str) -> str:

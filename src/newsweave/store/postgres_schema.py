@@ -299,3 +299,13 @@ def m009_quote_parts_and_mention_kinds(conn: Conn) -> None:
         "ALTER TABLE quotes ADD COLUMN parts text NOT NULL DEFAULT '[]'",
         "ALTER TABLE mentions ADD COLUMN kind text NOT NULL DEFAULT 'name'",
     )
+
+
+@MIGRATIONS
+def m010_browse_indexes(conn: Conn) -> None:
+    # The web UI's listings: stories newest first, and an outlet's articles by date.
+    _run(
+        conn,
+        "CREATE INDEX stories_last_published ON stories (last_published)",
+        "CREATE INDEX articles_source ON articles (source, published, id)",
+    )

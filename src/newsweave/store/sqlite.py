@@ -816,7 +816,7 @@ class SQLiteStore:
         needle = text.strip().lower()
         if not needle:
             return []
-        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(needle)
         found = self._query(
             """SELECT e.id, e.name, e.type,
                       (SELECT count(DISTINCT m.article_id) FROM mentions m
@@ -829,6 +829,12 @@ class SQLiteStore:
             (pattern, pattern, needle, max(limit, 0)),
         )
         return [EntityCount(r[0], r[1], EntityType(r[2]), int(r[3]), int(r[4])) for r in found]
+
+
+def like_pattern(needle: str) -> str:
+    """A LIKE pattern matching ``needle`` anywhere, its wildcards escaped with backslashes."""
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _parse_snippet(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:

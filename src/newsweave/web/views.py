@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -32,7 +33,8 @@ from newsweave.model import (
     Story,
     Summary,
 )
-from newsweave.quotes import QuoteGroup, group_quotes
+from newsweave.quotes import group_quotes
+from newsweave.segment import words
 from newsweave.store import ArticleHeader, EntityCount, Store, StorySlice
 from newsweave.web.layout import (
     EdgeSpec,
@@ -537,8 +539,74 @@ def _speaker_key(quote: Quote, names: dict[str, str]) -> tuple[str, str | None]:
     return written, None
 
 
-def _statement(group: QuoteGroup, number: dict[str, int]) -> Statement:
-    variants, excerpts = set(group.variant_ids), set(group.excerpt_ids)
+def _wording(quote: Quote) -> str:
+    """A quote's words without marks or case: what the quotes stage compares."""
+    return " ".join(words(quote.text.replace("…", " ")))
+
+
+@dataclass(frozen=True, slots=True)
+class _Remark:
+    """One remark across a story: its quotes, wording, speaker (see :func:`_remarks`)."""
+
+    quotes: tuple[Quote, ...]
+    text: str
+    variants: frozenset[str]  # quote ids worded otherwise
+    excerpts: frozenset[str]  # quote ids printing only part of it
+    entity_id: str | None
+    speaker: str | None
+
+
+def _remarks(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[_Remark]:
+    """The story's quotes as remarks, grouped by :func:`newsweave.quotes.group_quotes`.
+
+    Copies repeat a quote word for word, and the stage compares every pair of quotes sharing a
+    word triple, so 500 copies of a wire story cost it 500² comparisons.  It always merges two
+    identical wordings of the same kind (direct or reported), so it is given one quote per
+    wording and the copies are put back in its groups after; each remark's usual wording,
+    variants, excerpts and speaker are then chosen over all copies the way the stage chooses
+    them (the most carried wording; a member that trims it is an excerpt, one that words it
+    otherwise a variant; the speaker most members name).
+    """
+    copies: dict[tuple[str, bool], list[Quote]] = {}
+    for q in sorted(quotes, key=lambda q: (q.article_id, q.content.start, q.content.end)):
+        copies.setdefault((_wording(q), q.direct), []).append(q)
+    first = {group[0].id: key for key, group in copies.items()}
+    names = {e.id: e.name for e in entities}
+    remarks = []
+    for group in group_quotes([g[0] for g in copies.values()], entities):
+        members = sorted(
+            (q for rep in group.quotes for q in copies[first[rep.id]]),
+            key=lambda q: (q.article_id, q.content.start, q.content.end),
+        )
+        texts = [_wording(q) for q in members]
+        counts = Counter(texts)
+        usual = max(counts, key=lambda t: (counts[t], len(t), t))
+        shown = members[texts.index(usual)]
+        trims = {t for t in counts if t != usual and (t in usual or usual in t)}
+        ids = Counter(q.entity_id for q in members if q.entity_id)
+        entity_id = max(ids, key=lambda k: (ids[k], k)) if ids else None
+        speaker = names.get(entity_id) if entity_id else None
+        if speaker is None:
+            spoken = Counter(q.speaker_text for q in members if q.speaker_text)
+            speaker = max(spoken, key=lambda k: (spoken[k], k)) if spoken else None
+        remarks.append(
+            _Remark(
+                quotes=tuple(members),
+                text=shown.text,
+                variants=frozenset(
+                    q.id
+                    for q, t in zip(members, texts, strict=True)
+                    if t != usual and t not in trims
+                ),
+                excerpts=frozenset(q.id for q, t in zip(members, texts, strict=True) if t in trims),
+                entity_id=entity_id,
+                speaker=speaker,
+            )
+        )
+    return remarks
+
+
+def _statement(remark: _Remark, number: dict[str, int]) -> Statement:
     carriers = tuple(
         QuoteCarrier(
             q.article_id,
@@ -547,15 +615,15 @@ def _statement(group: QuoteGroup, number: dict[str, int]) -> Statement:
             q.text,
             q.direct,
             q.content.start,
-            variant=q.id in variants,
-            excerpt=q.id in excerpts,
+            variant=q.id in remark.variants,
+            excerpt=q.id in remark.excerpts,
         )
-        for q in sorted(group.quotes, key=lambda q: (number.get(q.article_id, 0), q.content.start))
+        for q in sorted(remark.quotes, key=lambda q: (number.get(q.article_id, 0), q.content.start))
     )
     return Statement(
-        text=group.text,
-        direct=group.direct,
-        n_articles=len(group.article_ids),
+        text=remark.text,
+        direct=any(q.direct for q in remark.quotes),
+        n_articles=len({q.article_id for q in remark.quotes}),
         n_variants=len({c.article_id for c in carriers if c.variant}),
         carriers=carriers,
     )
@@ -564,26 +632,25 @@ def _statement(group: QuoteGroup, number: dict[str, int]) -> Statement:
 def _speakers(
     quotes: Sequence[Quote], entities: Sequence[EntityRef], number: dict[str, int]
 ) -> list[Speaker]:
-    """Who said what: the quotes stage's groups (one per remark, across outlets), by speaker."""
-    named = [Entity(e.id, e.name, e.type) for e in entities]
+    """Who said what: one statement per remark (across outlets), by speaker."""
     names = {e.id: e.name for e in entities}
-    by_speaker: dict[tuple[str, str | None], list[QuoteGroup]] = {}
-    for group in group_quotes(quotes, named):
-        name = " ".join((group.speaker or "").split())
-        if group.entity_id is not None and group.entity_id in names:
-            key: tuple[str, str | None] = (names[group.entity_id], group.entity_id)
+    by_speaker: dict[tuple[str, str | None], list[_Remark]] = {}
+    for remark in _remarks(quotes, [Entity(e.id, e.name, e.type) for e in entities]):
+        name = " ".join((remark.speaker or "").split())
+        if remark.entity_id is not None and remark.entity_id in names:
+            key: tuple[str, str | None] = (names[remark.entity_id], remark.entity_id)
         elif not name or name.casefold() in PRONOUNS:
             key = ("", None)  # names nobody until the quotes stage resolves it
         else:
             key = (name, None)
-        by_speaker.setdefault(key, []).append(group)
+        by_speaker.setdefault(key, []).append(remark)
     speakers = []
-    for (name, entity_id), groups in by_speaker.items():
+    for (name, entity_id), remarks in by_speaker.items():
         statements = sorted(
-            (_statement(g, number) for g in groups),
+            (_statement(r, number) for r in remarks),
             key=lambda s: (-s.n_articles, min(c.number for c in s.carriers)),
         )
-        said = [q for g in groups for q in g.quotes]
+        said = [q for r in remarks for q in r.quotes]
         speakers.append(
             Speaker(
                 name=name,

@@ -1,0 +1,318 @@
+"""Engine benchmark: the run plan on the local engine and on Spark local[2], speed and answers.
+
+1. **Scale**: invented news (``benchmarks/newsgen.py``: stories with planted copies, gold
+   known) at ``--articles`` (100,000) run by both engines, each in a fresh process: wall time,
+   articles/s, peak memory of the whole process tree (Spark: driver, JVM and Python workers),
+   and where the plan has the steps, planted-copy recall and story B-cubed F1 against the gold.
+2. **Growth**: Spark on the first 10,000, 30,000 and 100,000 of those articles: time per
+   article stays flat when no step compares all pairs.
+3. **Equivalence**: both engines on the demo corpus and on ``--multinews`` (5,000) Multi-News
+   validation articles: the same articles and sentences, and (once the plan has them) the same
+   copy links and stories (pairwise agreement of the two story partitions).
+
+Prints the figures and writes ``benchmarks/results/engines.json``.  On a shared machine the
+timings are provisional (the load average is recorded with them).
+
+    python benchmarks/engines.py [--articles 100000] [--growth 10000,30000] [--multinews 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Hashable, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from newsgen import generate, write_jsonl
+from newsweave.engines.load import read_table
+from newsweave.evaluate.metrics import cluster_scores
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "engines.json"
+MULTINEWS = ROOT.parent / "shared" / "data" / "clustering" / "multinews_val_articles.jsonl"
+DEMO = ROOT / "examples" / "demo"
+SHARDS = 16  # input files of the generated corpus (a crawl comes as many files)
+SPARK_MASTER = "local[2]"
+SAMPLE_S = 0.25  # how often the memory of the process tree is read
+
+
+# --- one run in a fresh process, its memory watched -------------------------------------------
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and every process below it (Linux /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(p for p, parent in parents.items() if parent == pid)
+    return total
+
+
+def measured_run(
+    engine: str, inputs: Sequence[str], output: Path, partitions: int
+) -> dict[str, Any]:
+    """Run the plan in a child process; its report, wall seconds and peak tree memory."""
+    argv = [sys.executable, __file__, "child", engine, str(output), str(partitions), *inputs]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(child.pid))
+            done.wait(SAMPLE_S)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    out, err = child.communicate()
+    done.set()
+    watcher.join()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the child and every process it (and they) waited for: driver, JVM, workers.
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if child.returncode != 0:
+        raise RuntimeError(f"{engine} run failed:\n{err[-3000:]}")
+    report = json.loads(out.strip().splitlines()[-1])
+    return {
+        "engine": engine,
+        "wall_s": round(wall, 1),
+        "run_s": report["seconds"],  # inside the plan, without interpreter/JVM start-up
+        "articles": report["articles"],
+        "articles_per_s": round(report["articles"] / wall, 1),
+        "cpu_s": round(cpu, 1),  # steadier than wall time on a shared machine
+        "articles_per_cpu_s": round(report["articles"] / cpu, 1) if cpu else None,
+        "peak_memory_mb": round(peak / 2**20),
+        "report": report,
+    }
+
+
+def child(argv: list[str]) -> None:
+    engine_name, output, partitions, *inputs = argv
+    from newsweave.engines.plan import run
+
+    if engine_name == "spark":
+        from newsweave.engines.spark import SparkEngine
+
+        engine: Any = SparkEngine(SPARK_MASTER, partitions=int(partitions))
+    else:
+        from newsweave.engines.local import LocalEngine
+
+        engine = LocalEngine()
+    try:
+        report = run(engine, inputs, output)
+    finally:
+        engine.close()
+    print(json.dumps(report.to_dict()))
+
+
+# --- quality and agreement ----------------------------------------------------------------------
+
+
+def _ids_by_record(folder: Path) -> dict[str, str]:
+    """Article id by input record id (``external_id``)."""
+    table = read_table(folder, "articles")
+    assert table is not None
+    return dict(zip(table["external_id"].to_pylist(), table["id"].to_pylist(), strict=True))
+
+
+def _links(folder: Path) -> set[frozenset[str]] | None:
+    table = read_table(folder, "reuse_links")
+    if table is None:
+        return None
+    pairs = zip(table["source_id"].to_pylist(), table["target_id"].to_pylist(), strict=True)
+    return {frozenset(p) for p in pairs}
+
+
+def _stories(folder: Path) -> dict[str, str] | None:
+    table = read_table(folder, "stories")
+    if table is None:
+        return None
+    return {
+        article: story
+        for story, members in zip(
+            table["id"].to_pylist(), table["article_ids"].to_pylist(), strict=True
+        )
+        for article in members
+    }
+
+
+def quality(
+    folder: Path, gold_story: dict[str, int], copies: Sequence[tuple[str, str, str]]
+) -> dict[str, Any]:
+    """Planted-copy recall and story B-cubed F1, where the run has links and stories."""
+    ids = _ids_by_record(folder)
+    out: dict[str, Any] = {}
+    links = _links(folder)
+    if links is None:
+        out["planted_copy_recall"] = "not measured: the plan has no reuse step yet"
+    else:
+        found: dict[str, list[bool]] = {}
+        for source, target, kind in copies:
+            pair = frozenset((ids.get(source, ""), ids.get(target, "")))
+            found.setdefault(kind, []).append(pair in links)
+        every = [x for hits in found.values() for x in hits]
+        out["planted_copy_recall"] = round(sum(every) / len(every), 4)
+        out["planted_copy_recall_by_kind"] = {
+            k: round(sum(v) / len(v), 4) for k, v in found.items()
+        }
+    stories = _stories(folder)
+    if stories is None:
+        out["story_bcubed_f1"] = "not measured: the plan has no story step yet"
+    else:
+        records = [r for r in gold_story if r in ids]
+        gold: list[Hashable] = [gold_story[r] for r in records]
+        predicted: list[Hashable] = [stories.get(ids[r], ids[r]) for r in records]
+        scores = cluster_scores(gold, predicted)
+        out["story_bcubed_f1"] = round(scores.bcubed_f1, 4)
+        out["story_bcubed_p"] = round(scores.bcubed_p, 4)
+        out["story_bcubed_r"] = round(scores.bcubed_r, 4)
+    return out
+
+
+def agreement(local: Path, spark: Path) -> dict[str, Any]:
+    """How far two runs of the same input agree, table by table."""
+    out: dict[str, Any] = {}
+    for name, key in (("articles", "id"), ("sentences", None)):
+        a, b = read_table(local, name), read_table(spark, name)
+        assert a is not None and b is not None
+        if key is None:
+            rows_a = {json.dumps(r, sort_keys=True) for r in a.to_pylist()}
+            rows_b = {json.dumps(r, sort_keys=True) for r in b.to_pylist()}
+        else:  # articles: every field but where each was read from
+            rows_a = {json.dumps({**r, "origin": None}, sort_keys=True) for r in a.to_pylist()}
+            rows_b = {json.dumps({**r, "origin": None}, sort_keys=True) for r in b.to_pylist()}
+        out[name] = {"local": len(rows_a), "spark": len(rows_b), "differ": len(rows_a ^ rows_b)}
+    links_a, links_b = _links(local), _links(spark)
+    if links_a is not None and links_b is not None:
+        out["reuse_links"] = {
+            "local": len(links_a),
+            "spark": len(links_b),
+            "differ": len(links_a ^ links_b),
+        }
+    stories_a, stories_b = _stories(local), _stories(spark)
+    if stories_a is not None and stories_b is not None:
+        articles = sorted(set(stories_a) | set(stories_b))
+        scores = cluster_scores(
+            [stories_a.get(x, x) for x in articles], [stories_b.get(x, x) for x in articles]
+        )
+        out["stories"] = {
+            "pairwise_agreement": round(scores.pairwise_f1, 6),
+            "articles_in_other_stories": sum(
+                1 for x in articles if stories_a.get(x) is None or stories_b.get(x) is None
+            ),
+        }
+    return out
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": sys.version.split()[0],
+        "note": "CPU shared with other jobs when measured: timings are provisional",
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--growth", default="10000,30000", help="smaller Spark sizes")
+    parser.add_argument("--multinews", type=int, default=5_000)
+    parser.add_argument("--partitions", type=int, default=8)
+    parser.add_argument("--skip-local", action="store_true", help="no local run at full size")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {"machine": _machine(), "spark_master": SPARK_MASTER}
+    growth = sorted({int(n) for n in args.growth.split(",") if n} | {args.articles})
+    with tempfile.TemporaryDirectory(prefix="newsweave-bench-") as tmp:
+        work = Path(tmp)
+        corpus = generate(max(growth))
+        results["corpus"] = {
+            "articles": len(corpus.records),
+            "stories": len(set(corpus.story_of.values())),
+            "planted_copies": len(corpus.copies),
+            "mean_chars": round(sum(len(r["text"]) for r in corpus.records) / len(corpus.records)),
+        }
+        print(f"corpus: {results['corpus']}", flush=True)
+
+        # 1 and 2: scale and growth
+        scale: dict[str, Any] = {}
+        for n in growth:
+            subset = type(corpus)(corpus.records[:n], corpus.story_of, corpus.copies)
+            folder = work / f"in-{n}"
+            write_jsonl(subset, folder, SHARDS)
+            kept = {r["id"] for r in subset.records}
+            copies = [c for c in corpus.copies if c[0] in kept and c[1] in kept]
+            gold = {r: s for r, s in corpus.story_of.items() if r in kept}
+            engines = ["spark"] if n != args.articles or args.skip_local else ["local", "spark"]
+            for engine in engines:
+                out = work / f"out-{engine}-{n}"
+                row = measured_run(engine, [str(folder)], out, args.partitions)
+                row.update(quality(out, gold, copies))
+                row.pop("report")
+                scale.setdefault(str(n), {})[engine] = row
+                print(f"{n} articles, {engine}: {row}", flush=True)
+        results["scale"] = scale
+        spark_rows = [(int(n), r["spark"]) for n, r in scale.items() if "spark" in r]
+        results["spark_growth"] = [
+            {"articles": n, "run_s": r["run_s"], "ms_per_article": round(1000 * r["run_s"] / n, 2)}
+            for n, r in sorted(spark_rows)
+        ]
+
+        # 3: equivalence on real and demo text
+        inputs = {"demo": [str(DEMO)]}
+        if MULTINEWS.exists():
+            sample = work / "multinews" / "multinews_val_sample.jsonl"
+            sample.parent.mkdir()
+            with MULTINEWS.open(encoding="utf-8") as src, sample.open("w", encoding="utf-8") as dst:
+                for _, line in zip(range(args.multinews), src, strict=False):
+                    dst.write(line)
+            inputs[f"multinews_{args.multinews}"] = [str(sample)]
+        else:
+            results["equivalence_note"] = f"{MULTINEWS} absent: Multi-News check skipped"
+        equivalence: dict[str, Any] = {}
+        for name, paths in inputs.items():
+            local_out, spark_out = work / f"eq-local-{name}", work / f"eq-spark-{name}"
+            measured_run("local", paths, local_out, args.partitions)
+            measured_run("spark", paths, spark_out, args.partitions)
+            equivalence[name] = agreement(local_out, spark_out)
+            print(f"equivalence {name}: {equivalence[name]}", flush=True)
+        results["equivalence"] = equivalence
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
+    return results
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "child":
+        child(sys.argv[2:])
+    else:
+        main()

@@ -1,0 +1,263 @@
+"""The summarizer on hand-built stories: grouping, independent origins, budget, citations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsweave.embed import HashingEmbedder, minilm_available
+from newsweave.errors import ConfigError
+from newsweave.model import Article, Summary
+from newsweave.summarize import SummarizeOptions, default_origins, summarize, summarize_story
+from tests.support import make_article
+
+DAY = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
+LEXICAL = SummarizeOptions(embedder="hashing")
+
+
+def _article(outlet: str, sentences: list[str], *, hours: int = 0, title: str = "") -> Article:
+    return make_article(
+        " ".join(sentences),
+        source=outlet,
+        title=title or f"{outlet} report",
+        url=f"https://{outlet.lower().replace(' ', '')}.example/story",
+        published=DAY + timedelta(hours=hours),
+    )
+
+
+def _words(summary: Summary) -> int:
+    return len(summary.text.split())
+
+
+def _sentence_with(summary: Summary, needle: str) -> int:
+    hits = [i for i, s in enumerate(summary.sentences) if needle in s.text]
+    assert hits, f"no summary sentence mentions {needle!r}: {summary.text!r}"
+    return hits[0]
+
+
+# --- a flood story told by three outlets, one of them rewording another -----------------------
+
+FLOOD_A = [
+    "The city council approved a $40mn plan to rebuild the flooded riverside district on "
+    "Tuesday night.",
+    "Engineers will raise the embankment by two metres along the whole eastern bank.",
+    "Residents of the riverside district have lived in temporary housing since March.",
+    "The council's vote passed by nine votes to four after a long debate.",
+]
+FLOOD_B = [
+    "The City Council has approved a $40-million plan to rebuild the riverside district that "
+    "flooded in March.",
+    "Engineers are to raise the eastern embankment by two metres, the council said.",
+    "Shop owners in the district said the money would arrive too late for many businesses.",
+    "Insurance claims from the flood have already passed twelve million dollars this spring.",
+]
+FLOOD_C = [
+    "Insurance claims from the flood have already passed twelve million dollars this spring.",
+    "A local charity has opened a second food bank near the old market hall.",
+    "Volunteers from three neighbouring towns helped clear mud from the streets in April.",
+    "The charity said donations of blankets and tinned food were still needed.",
+]
+
+
+def _flood() -> list[Article]:
+    return [
+        _article("Harbor Times", FLOOD_A, hours=0),
+        _article("Valley Post", FLOOD_B, hours=2),
+        _article("Daily Ledger", FLOOD_C, hours=5),
+    ]
+
+
+@pytest.mark.embed
+@pytest.mark.skipif(not minilm_available(), reason="needs the MiniLM embedder (embed extra)")
+def test_reworded_sentences_are_one_unit_cited_together() -> None:
+    articles = _flood()
+    summary = summarize_story(articles, SummarizeOptions(words=60))
+    plan = summary.sentences[_sentence_with(summary, "plan to rebuild")]
+    assert set(plan.article_ids) == {articles[0].id, articles[1].id}
+    assert plan.n_origins == 2
+    # the other outlet's wording of the same fact is not chosen again
+    assert sum("plan to rebuild" in s.text for s in summary.sentences) == 1
+
+
+def test_a_copy_is_cited_with_its_offsets() -> None:
+    articles = _flood()
+    summary = summarize_story(articles, SummarizeOptions(words=80, embedder="hashing"))
+    claims = summary.sentences[_sentence_with(summary, "Insurance claims")]
+    assert set(claims.article_ids) == {articles[1].id, articles[2].id}
+    by_id = {a.id: a for a in articles}
+    for citation in claims.citations:
+        cited = by_id[citation.article_id].text[citation.start : citation.end]
+        assert cited == FLOOD_B[3] or cited == FLOOD_C[0]
+
+
+def test_every_citation_points_at_the_sentence_it_names() -> None:
+    articles = _flood()
+    by_id = {a.id: a for a in articles}
+    summary = summarize_story(articles, SummarizeOptions(words=120, embedder="hashing"))
+    assert summary.sentences
+    for sentence in summary.sentences:
+        assert sentence.citations
+        for c in sentence.citations:
+            text = by_id[c.article_id].text
+            assert 0 <= c.start < c.end <= len(text)
+            assert 0.0 < c.score <= 1.0
+
+
+# --- independent origins ------------------------------------------------------------------------
+
+ECHOED = "Fire crews contained the warehouse blaze in the eastern industrial zone after six hours."
+CORROBORATED = (
+    "Mayor Lena Ortiz ordered an inquiry into the warehouse fire safety inspections today."
+)
+
+
+def _echo_story() -> tuple[list[Article], dict[str, str]]:
+    source = _article("Wire One", [ECHOED, "The cause of the blaze is not yet known to anyone."])
+    copies = [
+        _article(
+            f"Echo Site {k}",
+            [ECHOED, f"Read more local news from our team in district number {k} here."],
+            hours=1 + k,
+        )
+        for k in range(10)
+    ]
+    independent = [
+        _article(
+            "City Desk",
+            [CORROBORATED, "Her office said the report would be published within a month."],
+            hours=3,
+        ),
+        _article(
+            "Metro Radio",
+            [CORROBORATED, "Opposition councillors called for the fire chief to testify first."],
+            hours=4,
+        ),
+    ]
+    articles = [source, *copies, *independent]
+    origins = {c.id: source.id for c in copies}
+    return articles, origins
+
+
+def test_ten_copies_of_one_source_do_not_outweigh_two_independent_sources() -> None:
+    articles, origins = _echo_story()
+    budget = max(len(ECHOED.split()), len(CORROBORATED.split()))
+    options = SummarizeOptions(words=budget, embedder="hashing")
+    summary = summarize_story(articles, options, origins=origins)
+    assert [s.text for s in summary.sentences] == [CORROBORATED]
+    assert summary.sentences[0].n_origins == 2
+    # the same story without provenance counts the echoes as eleven outlets
+    naive = summarize_story(articles, options)
+    assert [s.text for s in naive.sentences] == [ECHOED]
+    assert naive.sentences[0].n_origins == 11
+
+
+def test_echoes_are_cited_but_counted_as_one_origin() -> None:
+    articles, origins = _echo_story()
+    summary = summarize_story(
+        articles, SummarizeOptions(words=40, embedder="hashing"), origins=origins
+    )
+    echoed = summary.sentences[_sentence_with(summary, "Fire crews")]
+    assert len(echoed.article_ids) == 11
+    assert echoed.n_origins == 1
+
+
+def test_verbatim_copies_share_an_origin_by_default() -> None:
+    text = "The harbour bridge reopened to traffic after nine months of repair work."
+    first = make_article(text, source="Outlet A", published=DAY)
+    second = make_article(text, source="Outlet B", published=DAY + timedelta(hours=1))
+    other = make_article("A different story about the harbour ferry timetable changes today.")
+    origins = default_origins([second, first, other])
+    assert origins[first.id] == origins[second.id] == first.id
+    assert origins[other.id] == other.id
+
+
+# --- budget, order, options ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words", [12, 25, 40, 70, 120, 400])
+def test_the_word_budget_is_never_exceeded(words: int) -> None:
+    summary = summarize_story(_flood(), SummarizeOptions(words=words, embedder="hashing"))
+    assert summary.sentences, "a budget of 12 words or more fits at least one sentence here"
+    assert _words(summary) <= words
+    assert summary.word_budget == words
+
+
+def test_sentences_come_in_time_order_then_source_order() -> None:
+    early = _article(
+        "Morning Star",
+        [
+            "Storm warnings were issued for the whole northern coast early on Monday morning.",
+            "Schools along the northern coast will stay closed until the storm has passed.",
+        ],
+        hours=0,
+    )
+    late = _article(
+        "Evening News",
+        [
+            "The storm made landfall near the fishing port of Keld late on Monday evening.",
+            "Power lines were brought down across three coastal villages near the port.",
+        ],
+        hours=10,
+    )
+    summary = summarize_story([late, early], SummarizeOptions(words=200, embedder="hashing"))
+    assert summary.text == early.text + " " + late.text
+
+
+def test_short_fragments_are_summarized_when_nothing_else_is_there() -> None:
+    article = make_article("Bridge reopens.\n\nTraffic moving again.")
+    summary = summarize_story([article], SummarizeOptions(words=10, embedder="hashing"))
+    assert summary.text
+    assert _words(summary) <= 10
+
+
+def test_an_empty_story_has_an_empty_summary() -> None:
+    summary = summarize_story([], LEXICAL, story_id="s1")
+    assert summary.sentences == ()
+    assert summary.story_id == "s1"
+
+
+def test_the_stage_function_summarizes_each_story() -> None:
+    flood = _flood()
+    echo, _ = _echo_story()
+    summaries = list(summarize([("flood", flood), ("fire", echo)], LEXICAL))
+    assert [s.story_id for s in summaries] == ["flood", "fire"]
+    assert all(s.sentences for s in summaries)
+
+
+def test_the_same_input_gives_the_same_summary() -> None:
+    a = summarize_story(_flood(), LEXICAL)
+    b = summarize_story(list(reversed(_flood())), LEXICAL)
+    assert a.text == b.text
+
+
+def test_an_embedder_can_be_passed_in() -> None:
+    summary = summarize_story(_flood(), SummarizeOptions(words=50), embedder=HashingEmbedder(512))
+    assert summary.sentences
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"words": 0}, "words must be at least 1"),
+        ({"embedder": "bert"}, "choose one of auto, minilm, static, hashing"),
+        ({"solver": "magic"}, "choose one of ilp, greedy"),
+        ({"min_words": 9, "max_words": 3}, "min_words <= max_words"),
+        ({"max_candidates": 0}, "max_candidates"),
+        ({"concept_min_share": 1.5}, "concept_min_share"),
+        ({"position_scale": 0}, "position_scale"),
+    ],
+)
+def test_bad_options_are_refused_with_a_clear_message(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        SummarizeOptions(**kwargs)  # type: ignore[arg-type]
+
+
+def test_greedy_solver_respects_the_budget_too() -> None:
+    summary = summarize_story(
+        _flood(), SummarizeOptions(words=45, solver="greedy", embedder="hashing")
+    )
+    assert summary.sentences
+    assert _words(summary) <= 45
