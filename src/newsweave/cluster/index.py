@@ -1,0 +1,80 @@
+"""Candidate retrieval: an inverted index from salient terms to the articles that hold them.
+
+Each article is posted under its ``salient_terms`` heaviest terms (terms held by more than
+``salient_max_df`` of the articles seen are left out: they name a beat, not an event).  A
+query adds up, over the query's own salient terms, the weight products of every posted article
+and returns the best ``candidates``.  A posting list keeps its ``posting_cap`` most recent
+entries, so the work per query is bounded by ``salient_terms * posting_cap`` whatever the size of
+the archive: the cost per arriving article stays flat as the archive grows.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["CandidateIndex"]
+
+
+class _Postings:
+    __slots__ = ("nodes", "weights")
+
+    def __init__(self) -> None:
+        self.nodes = array("i")
+        self.weights = array("f")
+
+    def append(self, node: int, weight: float, cap: int) -> None:
+        self.nodes.append(node)
+        self.weights.append(weight)
+        if len(self.nodes) >= 2 * cap:  # trim in halves: amortised O(1) per append
+            del self.nodes[:-cap]
+            del self.weights[:-cap]
+
+
+class CandidateIndex:
+    """Salient term -> the most recent articles posted under it, with their term weights."""
+
+    def __init__(self, posting_cap: int) -> None:
+        self.posting_cap = posting_cap
+        self._postings: dict[int, _Postings] = {}
+
+    def __len__(self) -> int:
+        return len(self._postings)
+
+    def add(self, node: int, terms: NDArray[np.int64], weights: NDArray[np.float32]) -> None:
+        cap = self.posting_cap
+        for term, weight in zip(terms.tolist(), weights.tolist(), strict=True):
+            postings = self._postings.get(term)
+            if postings is None:
+                postings = self._postings[term] = _Postings()
+            postings.append(node, weight, cap)
+
+    def query(
+        self, terms: NDArray[np.int64], weights: NDArray[np.float32], limit: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """The ``limit`` posted articles with the largest summed weight products, best first."""
+        node_parts: list[NDArray[np.int32]] = []
+        weight_parts: list[NDArray[np.float64]] = []
+        cap = self.posting_cap
+        for term, weight in zip(terms.tolist(), weights.tolist(), strict=True):
+            postings = self._postings.get(term)
+            if postings is None:
+                continue
+            nodes = np.frombuffer(postings.nodes, dtype=np.int32)[-cap:]
+            posted = np.frombuffer(postings.weights, dtype=np.float32)[-cap:]
+            node_parts.append(nodes)
+            weight_parts.append(posted.astype(np.float64) * weight)
+        if not node_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        nodes = np.concatenate(node_parts)
+        unique, inverse = np.unique(nodes, return_inverse=True)
+        scores = np.asarray(
+            np.bincount(inverse, weights=np.concatenate(weight_parts)), dtype=np.float64
+        )
+        if len(unique) > limit:
+            keep = np.argpartition(-scores, limit - 1)[:limit]
+            unique, scores = unique[keep], scores[keep]
+        order = np.lexsort((unique, -scores))  # best first, ties by node: deterministic
+        return unique[order].astype(np.int64), scores[order]

@@ -1,0 +1,281 @@
+"""Sparse average-link agglomeration: stories as union-find sets joined by weighted links.
+
+Articles are nodes; a scored pair of articles adds its score to the link between the stories
+holding them.  The link score of two stories is the summed score of their scored pairs divided
+by the number of all their pairs (unscored pairs count as 0: they were never candidates), minus
+a penalty when the stories' date spans lie far apart.  Batch clustering merges the best pair of
+stories first, again and again, while one scores at least the threshold; incremental updates
+merge around the story an arriving article joined, with the same rule.  Either way no two
+linked stories are left scoring at least the threshold.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+__all__ = ["StoryGraph", "naive_utc"]
+
+_SECONDS_PER_DAY = 86_400.0
+
+
+class StoryGraph:
+    """Union-find over articles with the summed pair scores between the current stories."""
+
+    def __init__(
+        self,
+        *,
+        time_tolerance_days: float,
+        time_scale_days: float,
+        time_penalty: float,
+    ) -> None:
+        self._parent: list[int] = []
+        self._size: list[int] = []
+        self._links: list[dict[int, float]] = []  # root -> {root: summed pair score}
+        self._first: list[datetime | None] = []
+        self._last: list[datetime | None] = []
+        self._version: list[int] = []
+        self._head: list[int] = []  # root -> its earliest-added node
+        self._members: list[list[int]] = []  # root -> its nodes (empty for other nodes)
+        self._published: list[datetime | None] = []  # node -> its date
+        self._tolerance = time_tolerance_days
+        self._scale = time_scale_days
+        self._penalty = time_penalty
+
+    def __len__(self) -> int:
+        return len(self._parent)
+
+    def add_node(self, published: datetime | None) -> int:
+        published = naive_utc(published)
+        node = len(self._parent)
+        self._parent.append(node)
+        self._size.append(1)
+        self._links.append({})
+        self._first.append(published)
+        self._last.append(published)
+        self._version.append(0)
+        self._head.append(node)
+        self._members.append([node])
+        self._published.append(published)
+        return node
+
+    def find(self, node: int) -> int:
+        parent = self._parent
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    def head(self, node: int) -> int:
+        """The earliest-added node of ``node``'s story: a key that lasts while it grows."""
+        return self._head[self.find(node)]
+
+    def head_of_root(self, root: int) -> int:
+        """The head ``root`` had when it was last a root (absorbed roots keep theirs)."""
+        return self._head[root]
+
+    def size(self, node: int) -> int:
+        return self._size[self.find(node)]
+
+    def span(self, node: int) -> tuple[datetime | None, datetime | None]:
+        root = self.find(node)
+        return self._first[root], self._last[root]
+
+    def add_score(self, a: int, b: int, score: float) -> None:
+        """Add the score of the article pair ``(a, b)`` to the link of their stories."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        links_a = self._links[ra]
+        links_a[rb] = links_a.get(rb, 0.0) + score
+        self._links[rb][ra] = links_a[rb]
+
+    def roots(self) -> Iterator[int]:
+        return (node for node, parent in enumerate(self._parent) if node == parent)
+
+    def link_score(self, ra: int, rb: int) -> float:
+        """Average pair score of two stories (roots), less the time penalty."""
+        summed = self._links[ra].get(rb, 0.0)
+        score = summed / (self._size[ra] * self._size[rb])
+        if self._penalty:
+            score -= self.time_penalty(ra, rb)
+        return score
+
+    def time_penalty(self, ra: int, rb: int) -> float:
+        first_a, last_a, first_b, last_b = (
+            self._first[ra],
+            self._last[ra],
+            self._first[rb],
+            self._last[rb],
+        )
+        if first_a is None or last_a is None or first_b is None or last_b is None:
+            return 0.0
+        later_start = max(first_a, first_b)
+        earlier_end = min(last_a, last_b)
+        gap_days = _days(later_start, earlier_end)
+        if gap_days <= self._tolerance:
+            return 0.0
+        return self._penalty * min(1.0, (gap_days - self._tolerance) / self._scale)
+
+    def union(self, a: int, b: int) -> int:
+        """Merge the stories of ``a`` and ``b``; returns the root of the merged story."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        if len(self._links[ra]) < len(self._links[rb]):
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._size[ra] += self._size[rb]
+        links_a = self._links[ra]
+        links_a.pop(rb, None)
+        for other, summed in self._links[rb].items():
+            if other == ra:
+                continue
+            merged = links_a.get(other, 0.0) + summed
+            links_a[other] = merged
+            links_other = self._links[other]
+            links_other.pop(rb, None)
+            links_other[ra] = merged
+        self._links[rb] = {}
+        members_a, members_b = self._members[ra], self._members[rb]
+        if len(members_a) < len(members_b):
+            members_a, members_b = members_b, members_a
+        members_a.extend(members_b)
+        self._members[ra], self._members[rb] = members_a, []
+        self._head[ra] = min(self._head[ra], self._head[rb])
+        self._first[ra] = _earliest(self._first[ra], self._first[rb])
+        self._last[ra] = _latest(self._last[ra], self._last[rb])
+        self._version[ra] += 1
+        self._version[rb] += 1
+        return ra
+
+    def merge_all(self, threshold: float) -> int:
+        """Merge the best-scoring linked pair of stories while one scores ``threshold``.
+
+        Returns the number of merges.
+        """
+        heap: list[tuple[float, int, int, int, int]] = []
+        for ra in self.roots():
+            for rb in self._links[ra]:
+                if ra < rb:
+                    self._push(heap, ra, rb, threshold)
+        heapq.heapify(heap)
+        return self._drain(heap, threshold)
+
+    def merge_around(self, node: int, threshold: float) -> list[int]:
+        """Merge the story of ``node`` with its best linked story while one scores ``threshold``.
+
+        Only links of that story change when an article arrives, so this restores the rule
+        that no linked pair of stories scores ``threshold``.  Returns the roots absorbed.
+        """
+        absorbed: list[int] = []
+        root = self.find(node)
+        while True:
+            best, best_score = -1, threshold
+            for other in self._links[root]:
+                score = self.link_score(root, other)
+                if score > best_score or (score == best_score and best >= 0 and other < best):
+                    best, best_score = other, score
+            if best < 0:
+                return absorbed
+            merged = self.union(root, best)
+            absorbed.append(best if merged == root else root)
+            root = merged
+
+    def _push(
+        self, heap: list[tuple[float, int, int, int, int]], ra: int, rb: int, threshold: float
+    ) -> None:
+        score = self.link_score(ra, rb)
+        if score >= threshold:
+            lo, hi = (ra, rb) if ra < rb else (rb, ra)
+            heap.append((-score, lo, hi, self._version[lo], self._version[hi]))
+
+    def _drain(self, heap: list[tuple[float, int, int, int, int]], threshold: float) -> int:
+        merges = 0
+        version = self._version
+        while heap:
+            _, ra, rb, va, vb = heapq.heappop(heap)
+            if version[ra] != va or version[rb] != vb:
+                continue  # one of them merged since this entry was pushed
+            root = self.union(ra, rb)
+            merges += 1
+            for other in self._links[root]:
+                score = self.link_score(root, other)
+                if score >= threshold:
+                    lo, hi = (root, other) if root < other else (other, root)
+                    heapq.heappush(heap, (-score, lo, hi, version[lo], version[hi]))
+        return merges
+
+    def members(self) -> dict[int, list[int]]:
+        """Root -> its nodes, in node order."""
+        return {root: sorted(self._members[root]) for root in self.roots()}
+
+    def dissolve(self, roots: Iterable[int]) -> list[int]:
+        """Split the stories ``roots`` back into single articles, unlinked; returns the nodes.
+
+        The caller links them again (:meth:`add_score`) and merges (:meth:`merge_from`): this
+        is how incremental clustering revisits a region once its neighbourhoods have changed.
+        """
+        freed: list[int] = []
+        for root in set(roots):
+            if self._parent[root] != root:
+                raise ValueError(f"node {root} is not the root of a story")
+            for other in self._links[root]:
+                self._links[other].pop(root, None)
+            self._links[root] = {}
+            self._version[root] += 1
+            for node in self._members[root]:
+                self._parent[node] = node
+                self._size[node] = 1
+                self._members[node] = [node]
+                self._head[node] = node
+                self._first[node] = self._last[node] = self._published[node]
+                self._version[node] += 1
+                freed.append(node)
+        freed.sort()
+        return freed
+
+    def merge_from(self, roots: Iterable[int], threshold: float) -> int:
+        """Best-first merging seeded with the links of ``roots`` (other links are settled)."""
+        heap: list[tuple[float, int, int, int, int]] = []
+        seeds = {self.find(r) for r in roots}
+        for ra in sorted(seeds):
+            for rb in self._links[ra]:
+                if rb not in seeds or ra < rb:
+                    self._push(heap, ra, rb, threshold)
+        heapq.heapify(heap)
+        return self._drain(heap, threshold)
+
+    def unite_all(self, pairs: Iterable[tuple[int, int]]) -> None:
+        for a, b in pairs:
+            self.union(a, b)
+
+
+def naive_utc(moment: datetime | None) -> datetime | None:
+    """``moment`` as a naive UTC datetime, so that dated and zoned articles compare."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _days(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() / _SECONDS_PER_DAY
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if _days(b, a) >= 0 else b
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if _days(a, b) >= 0 else b

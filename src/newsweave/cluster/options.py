@@ -1,0 +1,182 @@
+"""The options of the cluster stage: one frozen object, validated when it is made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from newsweave.errors import ConfigError
+
+__all__ = ["CALIBRATION", "EMBEDDER_CHOICES", "Calibration", "ClusterOptions"]
+
+EMBEDDER_CHOICES = ("none", "hashing", "static", "minilm", "auto")
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """What depends on the embedder: how much its cosine counts, and the merge threshold."""
+
+    embedding_weight: float
+    embedding_floor: float  # cosines below this count as 0 (unrelated news is not at 0)
+    threshold: float
+
+
+# --- tuning constants -------------------------------------------------------------------------
+# Calibrated on clustering/ecbplus_train.jsonl (B-cubed F1, event level), with the DUC 2003 and
+# Multi-News article sets watched so that no setting collapses them (they have no training
+# split); see benchmarks/cluster.py for the numbers.  Thresholds are on the scale of the link
+# score: the average pair score of two stories (see ClusterOptions).
+CALIBRATION = {
+    # terms and neighbours only: the fast path, and as good as MiniLM on ECB+ train (0.93)
+    "none": Calibration(embedding_weight=0.0, embedding_floor=0.0, threshold=0.08),
+    "minilm": Calibration(embedding_weight=0.5, embedding_floor=0.3, threshold=0.2),
+    "static": Calibration(embedding_weight=0.3, embedding_floor=0.6, threshold=0.2),
+    # hashing is lexical again (words and word pairs): it adds little to the terms
+    "hashing": Calibration(embedding_weight=0.3, embedding_floor=0.3, threshold=0.15),
+}
+NEIGHBOURS = 7  # k: the best partners compared by the shared-neighbour part
+SHARED_NEIGHBOUR_WEIGHT = 1.5  # pair score x (1 + 1.5 * shared share of the k best partners)
+BACKGROUND_RANK = 10  # an article's background: the first-order score of its 10th best partner
+BACKGROUND_WEIGHT = 0.5  # pair score starts from first order - 0.5 * mean background
+LEXICAL_WEIGHT = 1.0
+TITLE_BOOST = 2.0  # a separate headline's words count this many times
+ENTITY_BOOST = 1.0  # names (capitalised mid-sentence, or given by the entities stage)
+MAX_CHARS = 20_000  # text read per article for its terms
+EMBED_CHARS = 2_000  # text read per article for its embedding (MiniLM reads ~256 pieces)
+SALIENT_TERMS = 30  # terms per article in the candidate index
+CANDIDATES = 30  # earlier articles scored per arriving article
+POSTING_CAP = 400  # most recent articles kept per indexed term
+SALIENT_MAX_DF = 0.5  # terms in more than this share of articles are not indexed
+MAX_DF = 0.5  # terms in more than this share of articles are ignored (once 50 are seen)
+EDGE_FLOOR = 0.02  # pair scores below this count as 0 (their share of an average is ~0)
+# Time: two stories whose date spans lie more than TIME_TOLERANCE_DAYS apart lose link score,
+# up to TIME_PENALTY times the threshold once TIME_SCALE_DAYS more have passed: the same topic
+# weeks apart is a new story unless articles in between bridge it.  Checked on DUC 2003 (dated
+# stories spanning up to three months, joined day by day): costs it 0.001 B-cubed F1.
+TIME_TOLERANCE_DAYS = 7.0
+TIME_SCALE_DAYS = 21.0
+TIME_PENALTY = 1.25
+HORIZON_DAYS = 120.0  # articles further apart than this are never candidates of each other
+# Incremental runs revisit the stories whose pair scores changed every this many articles (and
+# whenever stories are listed); 0 = only when listed.
+CONSOLIDATE_EVERY = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterOptions:
+    """How articles are grouped into stories.
+
+    The first-order score of two articles is ``lexical_weight * tfidf_cosine +
+    embedding_weight * max(0, embedding_cosine - embedding_floor) / (1 - embedding_floor)``.
+    Their pair score is ``(first_order - background_weight * their mean background) * (1 +
+    shared_neighbour_weight * shared)`` where an article's background is the first-order score
+    of its ``background_rank``-th best partner and ``shared`` the share of their ``neighbours``
+    best partners they have in common.  The link score of two stories is the sum of their pair
+    scores over the number of their pairs, less a time penalty; stories merge, best pair first,
+    while one scores ``threshold``.
+
+    ``embedding_weight``, ``embedding_floor`` and ``threshold`` default to the calibration of
+    the chosen ``embedder`` (:data:`CALIBRATION`).  ``"auto"`` uses MiniLM when the ``embed``
+    extra is installed and no embeddings otherwise.
+    """
+
+    embedder: str = "none"
+    threshold: float | None = None
+    embedding_weight: float | None = None
+    embedding_floor: float | None = None
+    neighbours: int = NEIGHBOURS
+    shared_neighbour_weight: float = SHARED_NEIGHBOUR_WEIGHT
+    background_rank: int = BACKGROUND_RANK
+    background_weight: float = BACKGROUND_WEIGHT
+    lexical_weight: float = LEXICAL_WEIGHT
+    title_boost: float = TITLE_BOOST
+    entity_boost: float = ENTITY_BOOST
+    max_chars: int = MAX_CHARS
+    embed_chars: int = EMBED_CHARS
+    salient_terms: int = SALIENT_TERMS
+    candidates: int = CANDIDATES
+    posting_cap: int = POSTING_CAP
+    salient_max_df: float = SALIENT_MAX_DF
+    max_df: float = MAX_DF
+    edge_floor: float = EDGE_FLOOR
+    time_tolerance_days: float = TIME_TOLERANCE_DAYS
+    time_scale_days: float = TIME_SCALE_DAYS
+    time_penalty: float = TIME_PENALTY
+    horizon_days: float = HORIZON_DAYS
+    consolidate_every: int = CONSOLIDATE_EVERY
+
+    def __post_init__(self) -> None:
+        if self.embedder not in EMBEDDER_CHOICES:
+            raise ConfigError(
+                f"cluster: unknown embedder {self.embedder!r}; "
+                f"choose one of {', '.join(EMBEDDER_CHOICES)}"
+            )
+        if self.embedder == "auto":
+            from newsweave.embed import minilm_available
+
+            object.__setattr__(self, "embedder", "minilm" if minilm_available() else "none")
+        calibration = CALIBRATION[self.embedder]
+        for name in ("embedding_weight", "embedding_floor", "threshold"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, getattr(calibration, name))
+        self._validate()
+
+    def _validate(self) -> None:
+        for name in ("neighbours", "background_rank", "salient_terms", "candidates"):
+            _at_least(self, name, 1)
+        for name in ("posting_cap", "max_chars", "embed_chars"):
+            _at_least(self, name, 1)
+        _at_least(self, "consolidate_every", 0)
+        non_negative = (
+            "lexical_weight",
+            "embedding_weight",
+            "shared_neighbour_weight",
+            "background_weight",
+            "title_boost",
+            "entity_boost",
+            "edge_floor",
+            "time_tolerance_days",
+            "time_penalty",
+        )
+        for name in non_negative:
+            _at_least(self, name, 0)
+        for name in ("time_scale_days", "horizon_days", "threshold"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"cluster: {name} must be more than 0, not {getattr(self, name)}")
+        for name in ("salient_max_df", "max_df"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ConfigError(f"cluster: {name} must be in (0, 1], not {getattr(self, name)}")
+        if not 0 <= self.floor < 1:
+            raise ConfigError(f"cluster: embedding_floor must be in [0, 1), not {self.floor}")
+
+    # The calibrated fields are never None after __post_init__; these give them their type.
+    @property
+    def link_threshold(self) -> float:
+        return float(self.threshold or 0.0)
+
+    @property
+    def embedding(self) -> float:
+        return float(self.embedding_weight or 0.0)
+
+    @property
+    def floor(self) -> float:
+        return float(self.embedding_floor or 0.0)
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.embedder != "none" and self.embedding > 0
+
+    @property
+    def time_penalty_score(self) -> float:
+        """The largest time penalty, on the link-score scale."""
+        return self.time_penalty * self.link_threshold
+
+    def but(self, **changes: Any) -> ClusterOptions:
+        """A copy with ``changes`` applied (and validated)."""
+        return replace(self, **changes)
+
+
+def _at_least(options: ClusterOptions, name: str, low: float) -> None:
+    value = getattr(options, name)
+    if value < low:
+        raise ConfigError(f"cluster: {name} must be at least {low}, not {value}")
