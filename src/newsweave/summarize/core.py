@@ -267,9 +267,10 @@ def _fold_copies(
     """Without provenance, fold near-verbatim copies into one origin (in place).
 
     Two articles are copies when COPY_SHARE of the shorter one's sentences (and at least
-    MIN_COPY_SENTENCES) appear word for word in the other (an agency story and its update, a republished page).  Reworded copies need
-    the reuse stage's links (pass ``origins``); this only keeps plain duplicates from counting
-    twice.  Linear: sentences meet through a hash index, never pairwise.
+    MIN_COPY_SENTENCES) appear word for word in the other (an agency story and its update, a
+    republished page).  Reworded copies need the reuse stage's links (pass ``origins``); this
+    only keeps plain duplicates from counting twice.  Linear: sentences meet through a hash
+    index, never pairwise.
     """
     keys: dict[int, set[str]] = defaultdict(set)
     for item in pool:
