@@ -163,3 +163,14 @@ def test_json_carries_what_the_other_formats_show(hostile: list[StoryDigest]) ->
 def test_unknown_format_is_refused(hostile: list[StoryDigest]) -> None:
     with pytest.raises(ValueError, match="choose one of text, markdown, html, json"):
         render(hostile, "pdf")
+
+
+def test_a_story_with_nothing_that_fits_says_so(tmp_path: Path) -> None:
+    long_sentence = " ".join(f"word{k}" for k in range(80)) + "."
+    _write(tmp_path / "long", {"one.txt": "A headline\n\n" + long_sentence})
+    options = DigestOptions(summarize=SummarizeOptions(words=20, embedder="hashing"))
+    with open_store(tmp_path / "l.db") as store:
+        digest(store, [str(tmp_path / "long")], options)
+        digests = story_digests(store)
+    assert digests[0].lines == ()
+    assert "fits the summary's word budget" in render(digests, "text")

@@ -303,3 +303,11 @@ def test_greedy_solver_respects_the_budget_too() -> None:
     )
     assert summary.sentences
     assert _words(summary) <= 45
+
+
+def test_an_article_given_twice_is_cited_once() -> None:
+    flood = _flood()
+    summary = summarize_story([*flood, flood[0]], LEXICAL)
+    for sentence in summary.sentences:
+        keys = [(c.article_id, c.sentence_index) for c in sentence.citations]
+        assert len(keys) == len(set(keys))

@@ -72,6 +72,12 @@ def _counts(digest: StoryDigest) -> str:
     return ", ".join(parts)
 
 
+def _no_summary(digest: StoryDigest) -> str:
+    if digest.method is None:
+        return "No summary yet: run `newsweave digest`."
+    return "No sentence of these articles fits the summary's word budget."
+
+
 def _markers(numbers: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
@@ -96,7 +102,7 @@ def _text(digests: Sequence[StoryDigest]) -> str:
             for line in digest.lines:
                 out.append(textwrap.fill(f"{_clean(line.text)} {_markers(line.sources)}", WIDTH))
         else:
-            out.append("(no summary yet: run `newsweave digest`)")
+            out.append(_no_summary(digest))
         out.append("")
         out.append("Sources")
         for s in digest.sources:
@@ -128,7 +134,7 @@ def _markdown(digests: Sequence[StoryDigest]) -> str:
                 out.append(f"{_md(line.text)} {refs}")
             out.append("")
         else:
-            out += ["*No summary yet.*", ""]
+            out += [f"*{_no_summary(digest)}*", ""]
         out += ["**Sources**", ""]
         for s in digest.sources:
             title = _md(s.title) or "(untitled)"
@@ -188,7 +194,7 @@ def _html(digests: Sequence[StoryDigest]) -> str:
                 )
                 parts.append(f"<p>{_h(line.text)} {refs}</p>")
         else:
-            parts.append("<p><em>No summary yet.</em></p>")
+            parts.append(f"<p><em>{_h(_no_summary(digest))}</em></p>")
         parts.append('</div><div class="sources"><strong>Sources</strong><ol>')
         for s in digest.sources:
             title = _h(s.title) or "(untitled)"

@@ -185,7 +185,7 @@ def summarize_story(
     ``options.embedder`` (tests pass a double).
     """
     options = options or SummarizeOptions()
-    articles = list(articles)
+    articles = list({a.id: a for a in articles}.values())  # an article given twice counts once
     story_id = story_id or stable_id("story", *sorted(a.id for a in articles))
     method = method_name(options, embedder)
     if not articles:
@@ -267,10 +267,10 @@ def _fold_copies(
     """Without provenance, fold near-verbatim copies into one origin (in place).
 
     Two articles are copies when COPY_SHARE of the shorter one's sentences (and at least
-    MIN_COPY_SENTENCES) appear word for word in the other (an agency story and its update, a
-    republished page).  Reworded copies need the reuse stage's links (pass ``origins``); this
+    MIN_COPY_SENTENCES) appear word for word in the other: an agency story and its update, a
+    republished page.  Reworded copies need the reuse stage's links (pass ``origins``); this
     only keeps plain duplicates from counting twice.  Linear: sentences meet through a hash
-    index, never pairwise.
+    index, never pairwise, and a sentence in more than MAX_COPY_FANOUT articles is skipped.
     """
     keys: dict[int, set[str]] = defaultdict(set)
     for item in pool:
