@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -49,10 +48,11 @@ SAMPLE_S = 0.25  # how often the memory of the process tree is read
 # --- one run in a fresh process, its memory watched -------------------------------------------
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process below it (Linux /proc)."""
+def _tree(root: int) -> dict[int, tuple[int, float]]:
+    """Resident bytes and CPU seconds of ``root`` and every process below it (Linux /proc)."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    usage: dict[int, tuple[int, float]] = {}
+    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -60,15 +60,18 @@ def _tree_rss(root: int) -> int:
             with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             parents[int(entry)] = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            cpu = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            usage[int(entry)] = (int(fields[21]) * page, cpu)
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [root]
+    found: dict[int, tuple[int, float]] = {}
+    stack = [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        if pid in usage:
+            found[pid] = usage[pid]
         stack.extend(p for p, parent in parents.items() if parent == pid)
-    return total
+    return found
 
 
 def measured_run(
@@ -76,16 +79,19 @@ def measured_run(
 ) -> dict[str, Any]:
     """Run the plan in a child process; its report, wall seconds and peak tree memory."""
     argv = [sys.executable, __file__, "child", engine, str(output), str(partitions), *inputs]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
+    cpu: dict[int, float] = {}  # last CPU seconds seen per process of the tree
     done = threading.Event()
 
     def watch() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(child.pid))
+            tree = _tree(child.pid)
+            peak = max(peak, sum(rss for rss, _ in tree.values()))
+            for pid, (_, seconds) in tree.items():
+                cpu[pid] = max(cpu.get(pid, 0.0), seconds)
             done.wait(SAMPLE_S)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -94,9 +100,7 @@ def measured_run(
     done.set()
     watcher.join()
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # CPU of the child and every process it (and they) waited for: driver, JVM, workers.
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    total_cpu = sum(cpu.values())  # up to the last sample of each process
     if child.returncode != 0:
         raise RuntimeError(f"{engine} run failed:\n{err[-3000:]}")
     report = json.loads(out.strip().splitlines()[-1])
@@ -106,8 +110,8 @@ def measured_run(
         "run_s": report["seconds"],  # inside the plan, without interpreter/JVM start-up
         "articles": report["articles"],
         "articles_per_s": round(report["articles"] / wall, 1),
-        "cpu_s": round(cpu, 1),  # steadier than wall time on a shared machine
-        "articles_per_cpu_s": round(report["articles"] / cpu, 1) if cpu else None,
+        "cpu_s": round(total_cpu, 1),  # steadier than wall time on a shared machine
+        "articles_per_cpu_s": round(report["articles"] / total_cpu, 1) if total_cpu else None,
         "peak_memory_mb": round(peak / 2**20),
         "report": report,
     }

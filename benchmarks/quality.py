@@ -225,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     datasets = args.dataset.split(",") if args.dataset else []
     tasks = [t for t in wanted if t != "rouge"]
     runs = evaluate_all(args.data, tasks, methods, args.limit, datasets)
+    latest = load(RESULTS_JSON)  # another run may have written meanwhile: merge into that
+    if "rouge_reproduction" in results:
+        latest["rouge_reproduction"] = results["rouge_reproduction"]
+    results = latest
     results["runs"] = merge_runs(results.get("runs", []), runs)
     results["machine"] = {
         "cores": os.cpu_count(),

@@ -134,6 +134,7 @@ def test_show_json_and_record_id(db: Path, articles: list[Article]) -> None:
     out, _ = run("show", "tw-101", "--db", str(db), "--json")
     shown = json.loads(out)
     sentences = shown.pop("sentences")
+    assert shown.pop("reuse_links") == []  # none stored (see tests/test_cli_reuse.py)
     assert shown == to_dict(articles[0])
     assert [s["text"] for s in sentences] == [s.text for s in segment_article(articles[0])]
 

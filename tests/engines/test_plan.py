@@ -16,9 +16,10 @@ from newsweave.engines.local import LocalEngine
 from newsweave.engines.plan import RunOptions, run
 from newsweave.engines.tables import from_row
 from newsweave.errors import ConfigError
-from newsweave.model import Article, Sentence
+from newsweave.model import Article, Quote, Sentence, Story, Summary
 from newsweave.pipeline import ingest_paths
 from newsweave.store import MemoryStore, SQLiteStore
+from newsweave.summarize import SummarizeOptions, summarize_story
 from tests.support import DEMO
 
 FOOTER = "Bayside Courier - the bay's own paper since 1921"
@@ -208,3 +209,96 @@ def test_import_into_postgresql(tmp_path: Path, postgres_url: str) -> None:
         assert report.new == reference.count_articles()
         assert list(store.iter_articles()) == list(reference.iter_articles())
         assert [h.article_id for h in store.search("crane")]  # indexed for search
+
+
+# --- stories, summaries, quotes ----------------------------------------------------------------
+
+QUARRY = [
+    "Harlow Quarry reopens\n\nThe Harlow quarry reopened on Monday after a six-month closure "
+    "ordered by safety inspectors.\n\n“We fixed every fault they found,” said Mira Okonjo, the "
+    "site manager. About forty workers returned to their jobs at the pit.",
+    "Quarry back at work\n\nWork resumed at the Harlow quarry on Monday, six months after "
+    "inspectors closed it over unsafe blasting.\n\nSite manager Mira Okonjo said every fault "
+    "had been fixed. Neighbours said the blasts shook their windows last year.",
+]
+REGATTA = [
+    "Regatta cancelled\n\nThe Linden Bay regatta was cancelled on Saturday as gusts reached "
+    "sixty kilometres an hour.\n\n“Safety comes first,” said race officer Tomas Reyl. The "
+    "races move to next weekend.",
+]
+
+
+def write_stories(folder: Path) -> Path:
+    for name, texts in (("quarry", QUARRY), ("regatta", REGATTA)):
+        (folder / name).mkdir(parents=True)
+        for i, text in enumerate(texts):
+            (folder / name / f"{i}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+STORY_OPTIONS = RunOptions(
+    stories="collection", summarize=SummarizeOptions(embedder="hashing", solver="greedy")
+)
+
+
+def test_collections_become_stories_with_summaries_and_quotes(tmp_path: Path) -> None:
+    inputs = write_stories(tmp_path / "in")
+    report = run(LocalEngine(), [str(inputs)], str(tmp_path / "out"), STORY_OPTIONS)
+    assert report.steps[-3:] == ["stories", "summarize", "quotes"]
+    articles, sentences, _ = read_run(tmp_path / "out")
+    stories = {s.title: s for s in table_objects(tmp_path / "out", "stories", Story)}
+    assert sorted(stories) == ["Harlow Quarry reopens", "Regatta cancelled"]
+    quarry = stories["Harlow Quarry reopens"]
+    assert len(quarry.article_ids) == 2 and quarry.method == "collection"
+    assert quarry.n_outlets == 0 and quarry.n_origins == 2
+    summaries = {s.story_id: s for s in table_objects(tmp_path / "out", "summaries", Summary)}
+    # The run's summary is what the summarizer makes of the story's articles.
+    members = [articles[i] for i in quarry.article_ids]
+    expected = summarize_story(
+        members,
+        STORY_OPTIONS.summarize,
+        story_id=quarry.id,
+        sentences={i: sentences[i] for i in quarry.article_ids},
+    )
+    assert summaries[quarry.id] == expected and expected.sentences
+    cited = {c.article_id for s in expected.sentences for c in s.citations}
+    assert cited <= set(quarry.article_ids)
+    quotes = table_objects(tmp_path / "out", "quotes", Quote)
+    direct = sorted((q.text, q.speaker_text) for q in quotes if q.direct)
+    assert direct == [
+        ('"Safety comes first,"', "race officer Tomas Reyl"),
+        ('"We fixed every fault they found,"', "Mira Okonjo, the site manager"),
+    ]
+    # Across the quarry story, the manager's quote and her reported speech are one person.
+    okonjo = {q.entity_id for q in quotes if q.speaker_text and "Okonjo" in q.speaker_text}
+    assert len(okonjo) == 1 and None not in okonjo
+    entity_rows = read_table(tmp_path / "out", "entities")
+    assert entity_rows is not None
+    assert set(entity_rows["story_id"].to_pylist()) <= {s.id for s in stories.values()}
+    assert report.tables["stories"] == 2 and report.tables["summaries"] == 2
+
+
+def test_stories_import_into_a_store(tmp_path: Path) -> None:
+    from newsweave.engines.load import import_run
+
+    inputs = write_stories(tmp_path / "in")
+    run(LocalEngine(), [str(inputs)], str(tmp_path / "out"), STORY_OPTIONS)
+    with SQLiteStore(tmp_path / "s.db") as store:
+        report = import_run(tmp_path / "out", store)
+        assert report.tables["stories"] == 2
+        stories = store.stories()
+        assert len(stories) == 2
+        for story in stories:
+            summary = store.get_summary(story.id)
+            assert summary is not None and summary.sentences
+        okonjo = [e for e in store.entities() if e.name == "Mira Okonjo"]
+        assert okonjo and {m.span.article_id for m in okonjo[0].mentions} <= set(
+            stories[0].article_ids + stories[1].article_ids
+        )
+        assert store.quotes()
+
+
+def table_objects(folder: Path, name: str, cls: type[Any]) -> list[Any]:
+    table = read_table(folder, name)
+    assert table is not None
+    return [from_row(cls, r) for r in table.to_pylist()]

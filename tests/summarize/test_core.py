@@ -113,11 +113,26 @@ CORROBORATED = (
 
 
 def _echo_story() -> tuple[list[Article], dict[str, str]]:
-    source = _article("Wire One", [ECHOED, "The cause of the blaze is not yet known to anyone."])
+    source = _article(
+        "Wire One",
+        [
+            ECHOED,
+            "The cause of the blaze is not yet known to anyone.",
+            "Smoke could be seen from the motorway for most of the afternoon.",
+            "Nearby businesses were told to keep their windows closed overnight.",
+        ],
+    )
+    # content-farm copies: the wire sentence among lines of their own, so that only the reuse
+    # stage's links (given here as ``origins``) can tell they are copies
     copies = [
         _article(
             f"Echo Site {k}",
-            [ECHOED, f"Read more local news from our team in district number {k} here."],
+            [
+                ECHOED,
+                f"Our district number {k} team has more local stories on the website this week.",
+                f"Readers in district {k} can send their photos of the scene to the news desk.",
+                f"Traffic in district {k} is expected to be heavy around the zone until Friday.",
+            ],
             hours=1 + k,
         )
         for k in range(10)
@@ -160,6 +175,33 @@ def test_echoes_are_cited_but_counted_as_one_origin() -> None:
     echoed = summary.sentences[_sentence_with(summary, "Fire crews")]
     assert len(echoed.article_ids) == 11
     assert echoed.n_origins == 1
+
+
+def test_near_verbatim_copies_count_once_without_provenance() -> None:
+    """An agency story and its update share most sentences: one origin even without links."""
+    source = _article("Wire One", [ECHOED, "The cause of the blaze is not yet known to anyone."])
+    update = _article(
+        "Wire One update",
+        [
+            ECHOED,
+            "The cause of the blaze is not yet known to anyone.",
+            "Two firefighters were treated.",
+        ],
+        hours=2,
+    )
+    independent = [
+        _article("City Desk", [CORROBORATED, "Her office will publish the report."], hours=3),
+        _article(
+            "Metro Radio", [CORROBORATED, "Councillors want the fire chief to testify."], hours=4
+        ),
+    ]
+    cited = summarize_story(
+        [source, update, *independent], SummarizeOptions(words=40, embedder="hashing")
+    )
+    echoed = cited.sentences[_sentence_with(cited, "Fire crews")]
+    assert len(echoed.article_ids) == 2 and echoed.n_origins == 1
+    corroborated = cited.sentences[_sentence_with(cited, "Mayor Lena Ortiz")]
+    assert corroborated.n_origins == 2
 
 
 def test_verbatim_copies_share_an_origin_by_default() -> None:
@@ -261,3 +303,11 @@ def test_greedy_solver_respects_the_budget_too() -> None:
     )
     assert summary.sentences
     assert _words(summary) <= 45
+
+
+def test_an_article_given_twice_is_cited_once() -> None:
+    flood = _flood()
+    summary = summarize_story([*flood, flood[0]], LEXICAL)
+    for sentence in summary.sentences:
+        keys = [(c.article_id, c.sentence_index) for c in sentence.citations]
+        assert len(keys) == len(set(keys))

@@ -16,7 +16,7 @@ from newsweave.clean import CleanOptions
 from newsweave.cli.app import cli, db_option, echo_json, json_option
 from newsweave.errors import NewsweaveError
 from newsweave.ingest import FORMATS, IngestOptions
-from newsweave.model import Article, Sentence, to_dict
+from newsweave.model import Article, ReuseLink, Sentence, to_dict
 from newsweave.pipeline import DEFAULT_BATCH_SIZE, IngestReport, IngestRunOptions, ingest_paths
 from newsweave.store import CollectionStats, SearchHit, open_store
 
@@ -194,13 +194,37 @@ def articles(db: str | None, collection: str | None, limit: int | None, as_json:
         click.echo(f"\n({len(headers)} of {total} shown; raise --limit to see more)")
 
 
-def _article_dict(article: Article, sentences: list[Sentence]) -> dict[str, Any]:
+def _article_dict(
+    article: Article, sentences: list[Sentence], links: list[ReuseLink]
+) -> dict[str, Any]:
     data: dict[str, Any] = to_dict(article)
     data["sentences"] = [to_dict(s) for s in sentences]
+    data["reuse_links"] = [to_dict(link) for link in links]
     return data
 
 
-def _render_article(article: Article, sentences: list[Sentence]) -> None:
+def _reuse_lines(
+    article: Article, sentences: list[Sentence], links: list[ReuseLink], headers: dict[str, Any]
+) -> dict[int, list[str]]:
+    """Per sentence, one line per reused passage in it: where it came from, or who took it."""
+    from newsweave.reuse.marks import passage_marks
+
+    lines: dict[int, list[str]] = {}
+    for index, marks in passage_marks(article.id, sentences, links).items():
+        for mark in marks:
+            other = headers.get(mark.other_id)
+            who = f"{safe(other.source or other.external_id) if other else '?'}"
+            when = day(other.published) if other else ""
+            lines.setdefault(index, []).append(
+                f"↳ {mark.relation} {who} {when} [{mark.other_id[:SHORT_ID]}]: {mark.kind}, "
+                f"{mark.score:.2f}, chars {mark.start}-{mark.end}"
+            )
+    return lines
+
+
+def _render_article(
+    article: Article, sentences: list[Sentence], marks: dict[int, list[str]] | None = None
+) -> None:
     click.echo(click.style(safe(article.title) or "(no title)", bold=True))
     fields = [
         ("id", article.id),
@@ -234,6 +258,8 @@ def _render_article(article: Article, sentences: list[Sentence]) -> None:
         for k, sentence in enumerate(in_paragraph):
             lead = f"¶{p_index + 1}" if k == 0 else ""
             click.echo(f"{lead:<4}[{sentence.index}] {safe(sentence.text)}")
+            for mark in (marks or {}).get(sentence.index, ()):
+                click.echo(f"{'':<8}{mark}")
 
 
 @cli.command()
@@ -241,7 +267,8 @@ def _render_article(article: Article, sentences: list[Sentence]) -> None:
 @db_option
 @json_option
 def show(article_id: str, db: str | None, as_json: bool) -> None:
-    """Show one article: metadata, dateline, credits, paragraphs and sentences.
+    """Show one article: metadata, dateline, credits, paragraphs and sentences; each reused
+    passage (found by `newsweave reuse`) is marked with where it came from.
 
     ARTICLE_ID is an id, a unique prefix of one (as `articles` prints), or the input record's
     own id (JSONL id, page URL, .txt file stem).
@@ -249,10 +276,13 @@ def show(article_id: str, db: str | None, as_json: bool) -> None:
     with open_store(db, create=False) as store:
         article = store.get_article(store.resolve_article_id(article_id))
         sentences = store.get_sentences(article.id)
+        links = store.reuse_links(article_id=article.id)
+        others = {i for link in links for i in (link.source_id, link.target_id)} - {article.id}
+        headers = {h.id: h for h in store.article_headers(sorted(others))}
     if as_json:
-        echo_json(_article_dict(article, sentences))
+        echo_json(_article_dict(article, sentences, links))
     else:
-        _render_article(article, sentences)
+        _render_article(article, sentences, _reuse_lines(article, sentences, links, headers))
 
 
 def _render_hit(hit: SearchHit) -> str:

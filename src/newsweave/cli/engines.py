@@ -9,10 +9,13 @@ import click
 
 from newsweave.clean import CleanOptions
 from newsweave.cli.app import cli, db_option, echo_json, json_option
+from newsweave.embed import EMBEDDERS
 from newsweave.errors import MissingDependencyError, NewsweaveError
 from newsweave.ingest import FORMATS, IngestOptions
+from newsweave.summarize import SummarizeOptions
 
 ENGINES = ("local", "spark")
+STORY_MODES = ("none", "collection")  # as newsweave.engines.plan.STORY_MODES (pyarrow-free)
 
 
 @cli.command()
@@ -76,6 +79,28 @@ ENGINES = ("local", "spark")
 @click.option("--include-hidden", is_flag=True, help="Also read dot-files and dot-folders.")
 @click.option("--dayfirst", is_flag=True, help="Read ambiguous numeric dates day first.")
 @click.option("--keep-boilerplate", is_flag=True, help="Keep share/subscribe/related lines.")
+@click.option(
+    "--stories",
+    type=click.Choice(STORY_MODES),
+    default="none",
+    show_default=True,
+    help="How articles become stories (then summaries and quotes): not at all, or one story "
+    "per input collection (MDS cluster, folder, JSONL cluster label).",
+)
+@click.option(
+    "--embedder",
+    type=click.Choice(EMBEDDERS),
+    default="static",
+    show_default=True,
+    help="Sentence embedder of the summaries (minilm: best, ~250 sentences/s; static: fast).",
+)
+@click.option(
+    "--words",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Word budget of each story's summary.",
+)
 @json_option
 def run(
     engine: str,
@@ -89,6 +114,9 @@ def run(
     include_hidden: bool,
     dayfirst: bool,
     keep_boilerplate: bool,
+    stories: str,
+    embedder: str,
+    words: int,
     as_json: bool,
 ) -> None:
     """Run every step on the inputs and write the results as Parquet tables.
@@ -106,6 +134,8 @@ def run(
     options = RunOptions(
         ingest=IngestOptions(encoding=encoding, format=input_format, include_hidden=include_hidden),
         clean=CleanOptions(dayfirst=dayfirst, boilerplate=not keep_boilerplate),
+        stories=stories,
+        summarize=SummarizeOptions(words=words, embedder=embedder),
     )
     runner = _engine(engine, master, partitions, dict(_setting(s) for s in settings))
     try:

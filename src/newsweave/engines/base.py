@@ -71,6 +71,10 @@ class Dataset(Protocol, Generic[T]):
         """Keep the items once computed: the dataset is read more than once."""
         ...
 
+    def unpersist(self) -> None:
+        """Free what :meth:`persist` kept (the dataset is computed again if read again)."""
+        ...
+
     def repartition(self, partitions: int) -> Dataset[T]:
         """Spread the items evenly over ``partitions`` partitions (a shuffle)."""
         ...

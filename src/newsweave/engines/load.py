@@ -136,29 +136,33 @@ def _sentence_stream(table: pa.Table | None) -> Iterator[Sentence]:
 
 
 def _import_derived(folder: Path, store: Store, ids: list[str], report: ImportReport) -> None:
-    links = _objects(read_table(folder, "reuse_links"), ReuseLink)
-    quotes = _objects(read_table(folder, "quotes"), Quote)
-    entities = _objects(read_table(folder, "entities"), Entity)
-    stories = _objects(read_table(folder, "stories"), Story)
-    summaries = _objects(read_table(folder, "summaries"), Summary)
-    for name, items in (
-        ("reuse_links", links),
-        ("stories", stories),
-        ("summaries", summaries),
-        ("quotes", quotes),
-        ("entities", entities),
-    ):
-        if (folder / name).is_dir():
-            report.tables[name] = len(items)
-    if (folder / "reuse_links").is_dir():
+    present = {name for name in TABLES if (folder / name).is_dir()}
+    if "reuse_links" in present:
+        links = _objects(read_table(folder, "reuse_links"), ReuseLink)
+        report.tables["reuse_links"] = len(links)
         store.replace_reuse_links(links, among=ids)
-    if (folder / "quotes").is_dir():
-        store.replace_quotes(ids, quotes)
-    if (folder / "entities").is_dir():
-        store.replace_entities(ids, entities)
-    if (folder / "stories").is_dir():
+    if "stories" in present:
+        stories = _objects(read_table(folder, "stories"), Story)
+        report.tables["stories"] = len(stories)
         store.replace_stories(sorted(stories, key=lambda s: s.id))
+    if "summaries" in present:
+        summaries = _objects(read_table(folder, "summaries"), Summary)
+        report.tables["summaries"] = len(summaries)
         for summary in sorted(summaries, key=lambda s: s.story_id):
             store.save_summary(summary)
-    unused = set(TABLES) - {"articles", "sentences", "rejections", *report.tables}
-    log.debug("import: tables not in this run: %s", ", ".join(sorted(unused)) or "none")
+    if "quotes" in present:
+        quotes = _objects(read_table(folder, "quotes"), Quote)
+        report.tables["quotes"] = len(quotes)
+        store.replace_quotes(ids, quotes)
+    if "entities" in present:
+        # One row per story an entity is mentioned in: stored story by story, as `newsweave
+        # quotes` stores a story's entities (the name and aliases last stored are kept).
+        table = read_table(folder, "entities", "story_id")
+        assert table is not None
+        report.tables["entities"] = table.num_rows
+        members = {s.id: s.article_ids for s in store.stories()}
+        rows_by_story: dict[str, list[Entity]] = defaultdict(list)
+        for row in table.to_pylist():
+            rows_by_story[row["story_id"]].append(from_row(Entity, row))
+        for story_id in sorted(rows_by_story):
+            store.replace_entities(members.get(story_id, ()), rows_by_story[story_id])

@@ -44,17 +44,19 @@ class _Value(Generic[T]):
 
 
 class LocalDataset(Generic[T]):
-    """Items computed on demand by ``source``, a function returning a fresh iterator."""
+    """Items computed on demand by ``source``, a function returning a fresh iterator; or, once
+    persisted, kept in a list."""
 
     def __init__(self, source: Callable[[], Iterator[T]]) -> None:
         self._source = source
+        self._kept: list[T] | None = None
 
     @classmethod
     def of(cls, items: list[T]) -> LocalDataset[T]:
         return cls(lambda: iter(items))
 
     def __iter__(self) -> Iterator[T]:
-        return self._source()
+        return iter(self._kept) if self._kept is not None else self._source()
 
     def map(self, f: Callable[[T], U]) -> LocalDataset[U]:
         return LocalDataset(lambda: map(f, self))
@@ -92,7 +94,12 @@ class LocalDataset(Generic[T]):
         return LocalDataset.of(joined)
 
     def persist(self) -> LocalDataset[T]:
-        return LocalDataset.of(list(self))
+        kept: LocalDataset[T] = LocalDataset(self._source)
+        kept._kept = list(self)
+        return kept
+
+    def unpersist(self) -> None:
+        self._kept = None
 
     def repartition(self, partitions: int) -> LocalDataset[T]:
         return self

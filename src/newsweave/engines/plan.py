@@ -33,19 +33,24 @@ from newsweave import __version__
 from newsweave.clean import CleanOptions
 from newsweave.engines import steps
 from newsweave.engines.base import Dataset, Engine
-from newsweave.engines.steps import Order, Rejected, RepeatCounts
+from newsweave.engines.steps import Order, Rejected, RepeatCounts, StoryWork
 from newsweave.engines.tables import SCHEMA_VERSION, arrow_schema, rejection_row, to_row
+from newsweave.entities import EntityOptions
 from newsweave.errors import ConfigError
 from newsweave.ingest import IngestOptions, Rejection
 from newsweave.model import Article, Sentence
+from newsweave.quotes import QuoteOptions
 from newsweave.segment import SegmentOptions
+from newsweave.summarize import SummarizeOptions
 
 __all__ = ["STEPS", "RunData", "RunOptions", "RunReport", "plan", "run"]
 
 log = logging.getLogger(__name__)
 
-STEPS = ("read", "clean", "dedupe", "segment")
+STEPS = ("read", "clean", "dedupe", "segment", "stories", "summarize", "quotes")
+STORY_MODES = ("none", "collection")
 MANIFEST = "run.json"
+STORY_TABLES = ("stories", "summaries", "quotes", "entities")
 
 
 @dataclass(frozen=True)
@@ -55,20 +60,54 @@ class RunOptions:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
     segment: SegmentOptions | None = None
+    # How articles become stories: "none" (no stories, summaries or quotes), "collection"
+    # (each input collection is a story: an MDS cluster, a folder per event, a JSONL label).
+    stories: str = "none"
+    summarize: SummarizeOptions = field(default_factory=lambda: SummarizeOptions(embedder="static"))
+    quotes: QuoteOptions = field(default_factory=QuoteOptions)
+    entities: EntityOptions = field(default_factory=EntityOptions)
 
     def __post_init__(self) -> None:
-        for name, kind in (("ingest", IngestOptions), ("clean", CleanOptions)):
+        kinds: tuple[tuple[str, type], ...] = (
+            ("ingest", IngestOptions),
+            ("clean", CleanOptions),
+            ("summarize", SummarizeOptions),
+            ("quotes", QuoteOptions),
+            ("entities", EntityOptions),
+        )
+        for name, kind in kinds:
             if not isinstance(getattr(self, name), kind):
                 raise ConfigError(f"run: {name} must be a {kind.__name__}")
         if self.segment is not None and not isinstance(self.segment, SegmentOptions):
             raise ConfigError("run: segment must be a SegmentOptions or None")
+        if self.stories not in STORY_MODES:
+            raise ConfigError(
+                f"run: stories={self.stories!r}; choose one of {', '.join(STORY_MODES)}"
+            )
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The steps this run takes."""
+        return STEPS if self.stories != "none" else STEPS[: STEPS.index("segment") + 1]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ingest": asdict(self.ingest),
             "clean": asdict(self.clean),
             "segment": asdict(self.segment) if self.segment else None,
+            "stories": self.stories,
+            "summarize": asdict(self.summarize),
+            "quotes": asdict(self.quotes),
+            "entities": asdict(self.entities),
         }
+
+
+# An item through dedupe: where it was first read, its article (or why there is none), and
+# how many copies of it were read.
+Copies = tuple[Order, Article | Rejected, int]
+# What became of an input: its article with its sentences, or why it was turned down; and how
+# many copies of it were read.
+Outcome = tuple[Article | Rejected, list[Sentence], int]
 
 
 @dataclass
@@ -76,12 +115,11 @@ class RunData:
     """The datasets of a run, filled step by step."""
 
     files: list[str] = field(default_factory=list)
-    # every input that did not become an article, with the step that turned it down
-    rejections: list[Dataset[Rejected]] = field(default_factory=list)
-    records: Dataset[tuple[Order, Any]] | None = None
-    articles: Dataset[tuple[Article, list[Sentence]]] | None = None
-    # counters each step adds to ("records", 1), ("duplicates", n)...: summed in one pass
-    stats: list[Dataset[tuple[str, int]]] = field(default_factory=list)
+    missing: list[Rejected] = field(default_factory=list)  # inputs that name nothing
+    records: Dataset[tuple[Order, Any]] | None = None  # every record read
+    outcomes: Dataset[Outcome] | None = None  # what became of each record (first copies)
+    stories: Dataset[StoryWork] | None = None  # each story with its summary, quotes, entities
+    done_with: list[Dataset[Any]] = field(default_factory=list)  # freed once outcomes are kept
 
 
 @dataclass(slots=True)
@@ -130,25 +168,22 @@ class RunReport:
 # --- the steps --------------------------------------------------------------------------------
 
 
-def _rejected(item: tuple[Order, Any]) -> list[Rejected]:
-    return [item[1]] if isinstance(item[1], Rejected) else []
-
-
 def step_read(engine: Engine, data: RunData, inputs: Sequence[str], options: RunOptions) -> None:
     listed = engine.list_files(inputs, include_hidden=options.ingest.include_hidden)
     data.files = [f for f in listed if isinstance(f, str)]
-    missing = [Rejected("read", r) for r in listed if isinstance(r, Rejection)]
-    data.rejections.append(engine.parallelize(missing))
+    data.missing = [Rejected("read", r) for r in listed if isinstance(r, Rejection)]
     records = engine.read_files(data.files, partial(steps.read, options=options.ingest))
     if len(data.files) < engine.parallelism:  # few large files: spread their records
         records = records.repartition(engine.parallelism)
     data.records = records
 
 
-def step_clean(engine: Engine, data: RunData, options: RunOptions) -> Dataset[Any]:
+def step_clean(
+    engine: Engine, data: RunData, options: RunOptions
+) -> Dataset[tuple[Order, Article | Rejected]]:
     assert data.records is not None
     prepared = data.records.map(partial(steps.prepare, options=options.clean)).persist()
-    data.stats.append(prepared.map(partial(_one, "records")))
+    data.done_with.append(prepared)
     counts = RepeatCounts({}, {})
     if steps.repeats_on(options.clean):
         # One job: identical bodies of an outlet counted once, then articles per outlet and
@@ -166,13 +201,7 @@ def step_clean(engine: Engine, data: RunData, options: RunOptions) -> Dataset[An
         counts = RepeatCounts(docs, lines)
         log.info("clean: %d outlets, %d lines repeated across articles", len(docs), len(lines))
     shared = engine.broadcast(counts)
-    cleaned = prepared.map(partial(_finish, counts=shared, options=options.clean)).persist()
-    data.rejections.append(cleaned.flat_map(_rejected))
-    return cleaned
-
-
-def _one(name: str, item: object) -> tuple[str, int]:
-    return name, 1
+    return prepared.map(partial(_finish, counts=shared, options=options.clean))
 
 
 def _first(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -195,22 +224,17 @@ def _finish(item: Any, counts: Any, options: CleanOptions) -> tuple[Order, Artic
     return steps.finish(item, counts.value, options)
 
 
-def step_dedupe(
-    data: RunData, cleaned: Dataset[tuple[Order, Article | Rejected]]
-) -> Dataset[Article]:
+def step_dedupe(cleaned: Dataset[tuple[Order, Article | Rejected]]) -> Dataset[Copies]:
     # Two copies of one article (the same file read twice, a record repeated) have one id:
     # keep the first read, as the store keeps the first stored, and count the others.
-    first = cleaned.flat_map(_keyed_article).reduce_by_key(_earliest).persist()
-    data.stats.append(first.map(_extra_copies))
-    return first.map(_article_of)
+    # Rejections ride along under keys of their own, so that one dataset carries every input.
+    return cleaned.map(_keyed).reduce_by_key(_earliest).map(_value_of)
 
 
-Copies = tuple[Order, Article, int]  # the first copy read, and how many were read
-
-
-def _keyed_article(item: tuple[Order, Article | Rejected]) -> list[tuple[str, Copies]]:
-    order, article = item
-    return [] if isinstance(article, Rejected) else [(article.id, (order, article, 1))]
+def _keyed(item: tuple[Order, Article | Rejected]) -> tuple[Any, Copies]:
+    order, outcome = item
+    key = ("rejected", order) if isinstance(outcome, Rejected) else outcome.id
+    return key, (order, outcome, 1)
 
 
 def _earliest(a: Copies, b: Copies) -> Copies:
@@ -218,26 +242,50 @@ def _earliest(a: Copies, b: Copies) -> Copies:
     return first[0], first[1], a[2] + b[2]
 
 
-def _extra_copies(item: tuple[str, Copies]) -> tuple[str, int]:
-    return "duplicates", item[1][2] - 1
+def _value_of(item: tuple[Any, Copies]) -> Copies:
+    return item[1]
 
 
-def _article_of(item: tuple[str, Copies]) -> Article:
-    return item[1][1]
+def step_segment(data: RunData, kept: Dataset[Copies], options: RunOptions) -> None:
+    data.outcomes = kept.map(partial(_segment, options=options.segment)).persist()
 
 
-def step_segment(data: RunData, articles: Dataset[Article], options: RunOptions) -> None:
-    segmented = articles.map(partial(steps.segment, options=options.segment)).persist()
-    data.rejections.append(segmented.flat_map(_segment_rejection))
-    data.articles = segmented.flat_map(_segmented)
+def _segment(item: Copies, options: SegmentOptions | None) -> Outcome:
+    _, outcome, copies = item
+    if isinstance(outcome, Rejected):
+        return outcome, [], copies
+    done = steps.segment(outcome, options)
+    return (done, [], copies) if isinstance(done, Rejected) else (done[0], done[1], copies)
 
 
-def _segment_rejection(item: Any) -> list[Rejected]:
-    return [item] if isinstance(item, Rejected) else []
+def step_stories(data: RunData, options: RunOptions) -> None:
+    """Group articles into stories, then summarize each story and find who said what in it."""
+    assert data.outcomes is not None
+    if options.stories == "none":
+        return
+    members = data.outcomes.flat_map(_by_collection).group_by_key()
+    work = partial(
+        _story_work, summarize=options.summarize, quotes=options.quotes, entities=options.entities
+    )
+    data.stories = members.map(work).persist()
 
 
-def _segmented(item: Any) -> list[tuple[Article, list[Sentence]]]:
-    return [] if isinstance(item, Rejected) else [item]
+def _by_collection(item: Outcome) -> list[tuple[str, tuple[Article, list[Sentence]]]]:
+    article, sentences, _ = item
+    if isinstance(article, Rejected) or article.collection is None:
+        return []
+    return [(article.collection, (article, sentences))]
+
+
+def _story_work(
+    group: tuple[str, list[tuple[Article, list[Sentence]]]],
+    summarize: SummarizeOptions,
+    quotes: QuoteOptions,
+    entities: EntityOptions,
+) -> StoryWork:
+    members = group[1]
+    story = steps.collection_story([a for a, _ in members])
+    return steps.story_work(story, members, summarize, quotes, entities)
 
 
 def plan(engine: Engine, inputs: Sequence[str], options: RunOptions) -> RunData:
@@ -245,24 +293,67 @@ def plan(engine: Engine, inputs: Sequence[str], options: RunOptions) -> RunData:
     data = RunData()
     step_read(engine, data, inputs, options)
     cleaned = step_clean(engine, data, options)
-    articles = step_dedupe(data, cleaned)
-    step_segment(data, articles, options)
+    kept = step_dedupe(cleaned)
+    step_segment(data, kept, options)
+    step_stories(data, options)
     return data
 
 
 # --- writing a run ----------------------------------------------------------------------------
 
 
-def _article_row(item: tuple[Article, list[Sentence]]) -> dict[str, Any]:
-    return to_row(item[0])
+def _article_rows(item: Outcome) -> list[dict[str, Any]]:
+    return [] if isinstance(item[0], Rejected) else [to_row(item[0])]
 
 
-def _sentences(item: tuple[Article, list[Sentence]]) -> list[Sentence]:
-    return item[1]
+def _sentence_rows(item: Outcome) -> list[dict[str, Any]]:
+    return [to_row(s) for s in item[1]]
+
+
+def _rejections(item: Outcome) -> list[Rejected]:
+    return [item[0]] if isinstance(item[0], Rejected) else []
 
 
 def _rejection_row(item: Rejected) -> dict[str, Any]:
     return rejection_row(item.rejection, item.step)
+
+
+def _tally(item: Outcome) -> list[tuple[str, int]]:
+    outcome, sentences, copies = item
+    if isinstance(outcome, Rejected):
+        found = [(f"rejected:{outcome.step}", 1)]
+    else:
+        found = [("articles", 1), ("sentences", len(sentences))]
+    return [*found, ("records", copies), ("duplicates", copies - 1)]
+
+
+def _same(row: dict[str, Any]) -> dict[str, Any]:
+    return row
+
+
+def _story_row(work: StoryWork) -> dict[str, Any]:
+    return to_row(work.story)
+
+
+def _summary_row(work: StoryWork) -> dict[str, Any]:
+    return to_row(work.summary)
+
+
+def _quote_rows(work: StoryWork) -> list[dict[str, Any]]:
+    return [to_row(q) for q in work.quotes]
+
+
+def _entity_rows(work: StoryWork) -> list[dict[str, Any]]:
+    return [{**to_row(e), "story_id": work.story.id} for e in work.entities]
+
+
+def _story_tally(work: StoryWork) -> list[tuple[str, int]]:
+    return [
+        ("stories", 1),
+        ("summaries", 1),
+        ("quotes", len(work.quotes)),
+        ("entities", len(work.entities)),
+    ]
 
 
 def run(
@@ -283,30 +374,40 @@ def run(
     options = options or RunOptions()
     started = time.perf_counter()
     output = engine.prepare_output(output, MANIFEST)
-    report = RunReport(engine=engine.name, inputs=list(inputs), output=output, steps=list(STEPS))
+    report = RunReport(
+        engine=engine.name, inputs=list(inputs), output=output, steps=list(options.steps)
+    )
     running = {"status": "running", **report.to_dict()}  # a killed run is still recognised
     engine.write_text(f"{output.rstrip('/')}/{MANIFEST}", json.dumps(running, indent=2) + "\n")
     data = plan(engine, inputs, options)
-    assert data.articles is not None
+    assert data.outcomes is not None
+    outcomes = data.outcomes
     report.files = len(data.files)
 
-    def write(name: str, dataset: Dataset[Any], to: Callable[[Any], dict[str, Any]]) -> None:
+    def write(name: str, rows: Dataset[dict[str, Any]]) -> None:
         if progress is not None:
             progress(name)
-        dataset.write_parquet(f"{output.rstrip('/')}/{name}", arrow_schema(name), to)
+        rows.write_parquet(f"{output.rstrip('/')}/{name}", arrow_schema(name), _same)
 
-    articles = data.articles.persist()
-    write("articles", articles, _article_row)
-    write("sentences", articles.flat_map(_sentences), to_row)
-    rejections = data.rejections[0]
-    for more in data.rejections[1:]:
-        rejections = rejections.union(more)
-    write("rejections", rejections, _rejection_row)
-
-    stats = articles.flat_map(_sizes).union(rejections.map(_step_one))
-    for more_stats in data.stats:
-        stats = stats.union(more_stats)
-    totals = dict(stats.reduce_by_key(operator.add).collect())
+    write("articles", outcomes.flat_map(_article_rows))
+    for dataset in data.done_with:  # the outcomes are kept now: what led to them can go
+        dataset.unpersist()
+    write("sentences", outcomes.flat_map(_sentence_rows))
+    rejected = outcomes.flat_map(_rejections).union(engine.parallelize(data.missing))
+    write("rejections", rejected.map(_rejection_row))
+    missing = [(f"rejected:{r.step}", 1) for r in data.missing]
+    tallies = outcomes.flat_map(_tally).union(engine.parallelize(missing))
+    if data.stories is not None:
+        stories = data.stories
+        write("stories", stories.map(_story_row))
+        write("summaries", stories.map(_summary_row))
+        write("quotes", stories.flat_map(_quote_rows))
+        write("entities", stories.flat_map(_entity_rows))
+        tallies = tallies.union(stories.flat_map(_story_tally))
+    totals = dict(tallies.reduce_by_key(operator.add).collect())
+    outcomes.unpersist()
+    if data.stories is not None:
+        data.stories.unpersist()
     report.articles = totals.get("articles", 0)
     report.sentences = totals.get("sentences", 0)
     report.records = totals.get("records", 0)
@@ -321,16 +422,9 @@ def run(
         "sentences": report.sentences,
         "rejections": sum(report.rejected.values()),
     }
+    if data.stories is not None:
+        report.tables.update({k: totals.get(k, 0) for k in STORY_TABLES})
     report.seconds = time.perf_counter() - started
     manifest = json.dumps({"status": "done", **report.to_dict()}, indent=2, ensure_ascii=False)
-    manifest += "\n"
-    engine.write_text(f"{output.rstrip('/')}/{MANIFEST}", manifest)
+    engine.write_text(f"{output.rstrip('/')}/{MANIFEST}", manifest + "\n")
     return report
-
-
-def _sizes(item: tuple[Article, list[Sentence]]) -> list[tuple[str, int]]:
-    return [("articles", 1), ("sentences", len(item[1]))]
-
-
-def _step_one(item: Rejected) -> tuple[str, int]:
-    return f"rejected:{item.step}", 1

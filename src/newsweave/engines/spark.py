@@ -139,6 +139,9 @@ class SparkDataset(Generic[T]):
 
         return self._wrap(self.rdd.persist(StorageLevel.MEMORY_AND_DISK))
 
+    def unpersist(self) -> None:
+        self.rdd.unpersist()
+
     def repartition(self, partitions: int) -> SparkDataset[T]:
         return self._wrap(self.rdd.repartition(partitions))
 

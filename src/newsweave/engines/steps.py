@@ -5,6 +5,8 @@ stage's options, and calls the stage functions of :mod:`newsweave.ingest`,
 :mod:`newsweave.clean`, :mod:`newsweave.segment`, ...; :mod:`newsweave.engines.plan` moves the
 items between them with the engine's operations.  Nothing here re-implements a stage.
 
+Per story, :func:`story_work` calls the summarizer and the quote stage on the story's articles.
+
 Cleaning has one step that looks across articles: lines repeated across many articles of one
 outlet are boilerplate.  :func:`newsweave.clean.clean` counts them over a sliding window of the
 input stream; a distributed run has no stream order, so the plan counts them over the whole
@@ -19,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsweave.clean import CleanOptions, clean_document
@@ -29,21 +32,27 @@ from newsweave.clean import _Draft as Draft
 from newsweave.clean import _finish as finish_draft
 from newsweave.clean import _prepare as prepare_draft
 from newsweave.clean import _repeated_lines as repeated_lines
+from newsweave.entities import EntityOptions
 from newsweave.ingest import IngestOptions, RawDocument, Rejection, read_file
-from newsweave.model import Article, Sentence
+from newsweave.model import Article, Entity, Quote, Sentence, Story, Summary
+from newsweave.quotes import QuoteOptions, quote_story
 from newsweave.segment import SegmentOptions, segment_article
+from newsweave.summarize import SummarizeOptions, default_origins, summarize_story
 
 __all__ = [
     "Draft",
     "Order",
     "Rejected",
     "RepeatCounts",
+    "StoryWork",
+    "collection_story",
     "finish",
     "lines",
     "prepare",
     "read",
     "repeats_on",
     "segment",
+    "story_work",
 ]
 
 log = logging.getLogger(__name__)
@@ -172,3 +181,62 @@ def segment(
         log.warning("sentence splitting failed on %s", article.origin or article.id, exc_info=True)
         reason = f"sentence splitting failed: {str(exc) or type(exc).__name__}"
         return Rejected("segment", Rejection(article.origin or article.id, reason))
+
+
+# --- stories: grouping, then summaries and who said what per story ----------------------------
+
+STORY_BY_COLLECTION = "collection"  # Story.method of stories that are input collections
+
+
+def _time(article: Article) -> tuple[bool, datetime, str]:
+    """Sort key: dated first by naive UTC time, then undated; ties by id."""
+    when = article.published
+    if when is None:
+        return True, datetime.max, article.id
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return False, when, article.id
+
+
+def collection_story(articles: Sequence[Article]) -> Story:
+    """The story of one input collection: its articles in time order, titled by the first
+    report, its outlets, and its independent origins (verbatim copies fold into the first)."""
+    ordered = sorted(articles, key=_time)
+    dated = [a.published for a in ordered if a.published is not None]
+    return Story(
+        id=Story.make_id(a.id for a in ordered),
+        article_ids=tuple(a.id for a in ordered),
+        title=ordered[0].title,
+        first_published=dated[0] if dated else None,
+        last_published=dated[-1] if dated else None,
+        n_outlets=len({a.source for a in ordered if a.source}),
+        n_origins=len(set(default_origins(ordered).values())),
+        method=STORY_BY_COLLECTION,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryWork:
+    """What the per-story stages made of one story."""
+
+    story: Story
+    summary: Summary
+    quotes: tuple[Quote, ...]
+    entities: tuple[Entity, ...]
+
+
+def story_work(
+    story: Story,
+    members: Sequence[tuple[Article, Sequence[Sentence]]],
+    summarize: SummarizeOptions,
+    quotes: QuoteOptions,
+    entities: EntityOptions,
+) -> StoryWork:
+    """A story's cited summary (:func:`newsweave.summarize.summarize_story`) and its quotes
+    with speakers resolved to the story's entities (:func:`newsweave.quotes.quote_story`)."""
+    by_id = {a.id: (a, s) for a, s in members}
+    articles = [by_id[i][0] for i in story.article_ids]
+    sentences = {i: by_id[i][1] for i in story.article_ids}
+    summary = summarize_story(articles, summarize, story_id=story.id, sentences=sentences)
+    said = quote_story(articles, quotes, entities)
+    return StoryWork(story, summary, said.quotes, said.entities)

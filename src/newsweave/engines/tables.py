@@ -145,6 +145,8 @@ def arrow_schema(name: str) -> pa.Schema:
         fields.insert(0, pa.field("id", pa.string(), nullable=False))
     if table.model is Rejection:
         fields.append(pa.field("step", pa.string(), nullable=False))
+    if table.model is Entity:  # an entity is written once per story it is mentioned in
+        fields.append(pa.field("story_id", pa.string(), nullable=False))
     return pa.schema(fields, metadata={"newsweave.schema_version": str(SCHEMA_VERSION)})
 
 

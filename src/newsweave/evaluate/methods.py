@@ -17,6 +17,8 @@ __all__ = [
     "extract_newsweave",
     "extract_page_only",
     "ner_newsweave",
+    "pairs_newsweave",
+    "pairs_newsweave_lexical",
     "quotes_newsweave",
     "summarize_newsweave",
     "summarize_newsweave_fast",
@@ -127,6 +129,35 @@ def summarize_newsweave_fast(docs: Sequence[Article], words: int) -> list[str]:
 )
 def summarize_newsweave_lexical(docs: Sequence[Article], words: int) -> list[str]:
     return _summarize(docs, words, "hashing", "ilp")
+
+
+# --- pairs ------------------------------------------------------------------------------------
+
+
+@register(
+    "pairs",
+    "newsweave",
+    description="reuse sentence scorer: MiniLM cosine + IDF-weighted aligned coverage "
+    "- longest unmatched run (equal weights, nothing fitted)",
+    params={"embedder": "auto (MiniLM when installed)"},
+)
+def pairs_newsweave(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    from newsweave.embed import get_embedder
+    from newsweave.reuse import score_pairs
+
+    return [float(x) for x in score_pairs(pairs, get_embedder("auto"))]
+
+
+@register(
+    "pairs",
+    "newsweave-lexical",
+    description="reuse sentence scorer without embeddings: lexical cosine + coverage - gap",
+    params={"embedder": "none"},
+)
+def pairs_newsweave_lexical(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    from newsweave.reuse import score_pairs
+
+    return [float(x) for x in score_pairs(pairs, None)]
 
 
 # --- cluster ----------------------------------------------------------------------------------

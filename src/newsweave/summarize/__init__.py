@@ -9,6 +9,7 @@ from newsweave.summarize.core import (
     SOLVERS,
     SummarizeOptions,
     default_origins,
+    method_name,
     summarize,
     summarize_story,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "SummarizeOptions",
     "TrimOptions",
     "default_origins",
+    "method_name",
     "summarize",
     "summarize_story",
     "trim_sentence",

@@ -5,11 +5,14 @@ Steps, each linear in the story's sentences except where a fixed cap bounds the 
 1. segment every article and trim each sentence (:mod:`newsweave.summarize.trim`);
 2. weigh concepts (stemmed bigrams) by the *independent origins* carrying them: ten copies of
    one wire story count once, and an early mention in an article counts a little more;
-3. keep the best-scoring eligible sentences (at most ``max_candidates``), embed them, and group
-   the ones that say the same thing into units;
-4. choose sentences by concept coverage under the word budget, at most one per unit
-   (:mod:`newsweave.summarize.select`);
-5. cite, for each chosen sentence, every sentence of the story that carries the same content;
+3. keep the best-scoring eligible sentences (at most ``max_candidates``);
+4. choose sentences by concept coverage under the word budget
+   (:mod:`newsweave.summarize.select`); when two chosen sentences say the same thing (close
+   embeddings and shared words: a rewording the concepts missed) they become one unit, of which
+   at most one may be chosen, and the choice is made again — so only chosen sentences are ever
+   embedded, never the whole story;
+5. cite, for each chosen sentence, every sentence of the story that carries the same content
+   (its unit, weighed by the independent origins among its articles);
 6. order the sentences by time, then by position in their source.
 """
 
@@ -26,7 +29,7 @@ from datetime import UTC, datetime
 import numpy as np
 from numpy.typing import NDArray
 
-from newsweave.embed import EMBEDDERS, Embedder, get_embedder
+from newsweave.embed import EMBEDDERS, Embedder, get_embedder, minilm_available
 from newsweave.errors import ConfigError
 from newsweave.model import Article, Citation, Sentence, Summary, SummarySentence, stable_id
 from newsweave.segment import segment_article
@@ -34,7 +37,14 @@ from newsweave.summarize.select import SelectionProblem, select_greedy, select_i
 from newsweave.summarize.text import concepts, content_stems, n_words, tokens
 from newsweave.summarize.trim import TrimOptions, trim_sentence
 
-__all__ = ["SOLVERS", "SummarizeOptions", "default_origins", "summarize", "summarize_story"]
+__all__ = [
+    "SOLVERS",
+    "SummarizeOptions",
+    "default_origins",
+    "method_name",
+    "summarize",
+    "summarize_story",
+]
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +65,8 @@ UNIGRAM_WEIGHT = 0.3
 # close *and* they share SAME_CONTENT_LEXICAL of their content stems (the smaller share, both
 # ways), or when one holds CITE_CONTAINMENT of the other's content stems.  Cosines per embedder,
 # read off MSRP train (first 1,500 pairs) where precision levels off for each model.
-SAME_CONTENT = {"minilm": 0.8, "static": 0.8, "hashing": 0.7}
-SAME_CONTENT_LEXICAL = 0.5
+SAME_CONTENT = {"minilm": 0.75, "static": 0.8, "hashing": 0.7}
+SAME_CONTENT_LEXICAL = 0.6
 # Pieces of web pages that are not reporting: share/subscribe prompts, captions, credits.  A
 # sentence matching one is never chosen (it may still be cited).  General web furniture, written
 # from the boilerplate seen in news pages; not tuned on any evaluation set.
@@ -70,6 +80,16 @@ _BOILERPLATE = re.compile(
 )
 # A sentence must end like one: a fragment cut off by truncation or extraction does not.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+# Without provenance from the reuse stage, two articles sharing this share of the shorter one's
+# sentences word for word are one origin (DUC 2003 holds agency stories next to their updates).
+COPY_SHARE = 0.5
+MIN_COPY_SENTENCES = 2  # one shared sentence (a quote, a wire line) does not make a copy
+# A sentence found in more articles than this is boilerplate or a famous quote, not evidence of
+# copying; it is left out of the pair counts (which keeps them linear).
+MAX_COPY_FANOUT = 50
+# Rounds of "choose, find chosen sentences that say the same thing, forbid choosing both":
+# one round nearly always settles it (concept coverage already avoids most repeats).
+MAX_UNIT_ROUNDS = 6
 # Share of a chosen sentence's content stems another sentence must share to be compared at all.
 CITE_PREFILTER = 0.3
 # A sentence holding this share of another's content stems carries it (a copy, maybe trimmed).
@@ -92,8 +112,6 @@ class SummarizeOptions:
     position_boost: float = POSITION_BOOST
     position_scale: float = POSITION_SCALE
     unigram_weight: float = UNIGRAM_WEIGHT  # single content words, relative to bigram concepts
-    support_weight: float = 0.0  # bonus per extra independent origin of a sentence's unit
-    length_bonus: float = 0.0  # value per word chosen: fills the budget when concepts run out
     time_limit: float = 10.0  # seconds the ILP may take before its best answer is used
 
     def __post_init__(self) -> None:
@@ -134,6 +152,14 @@ class _Sentence:
     eligible: bool
 
 
+def method_name(options: SummarizeOptions, embedder: Embedder | None = None) -> str:
+    """What :attr:`Summary.method` says for these options: ``newsweave/<embedder>/<solver>``."""
+    name = embedder.name if embedder is not None else options.embedder
+    if name == "auto":
+        name = "minilm" if minilm_available() else "hashing"
+    return f"newsweave/{name}/{options.solver}"
+
+
 def default_origins(articles: Sequence[Article]) -> dict[str, str]:
     """Each article its own origin, except that verbatim copies (same text) share one."""
     first_by_hash: dict[str, str] = {}
@@ -159,15 +185,17 @@ def summarize_story(
     ``options.embedder`` (tests pass a double).
     """
     options = options or SummarizeOptions()
-    articles = list(articles)
+    articles = list({a.id: a for a in articles}.values())  # an article given twice counts once
     story_id = story_id or stable_id("story", *sorted(a.id for a in articles))
-    method = f"newsweave-{options.solver}"
+    method = method_name(options, embedder)
     if not articles:
         return Summary(story_id=story_id, sentences=(), method=method, word_budget=options.words)
-    origin_of = default_origins(articles)
-    if origins:
-        origin_of.update({k: v for k, v in origins.items() if k in origin_of})
     pool = _sentences(articles, options, sentences)
+    origin_of = default_origins(articles)
+    if origins is None:
+        _fold_copies(pool, articles, origin_of)
+    else:
+        origin_of.update({k: v for k, v in origins.items() if k in origin_of})
     weights = _concept_weights(pool, articles, origin_of, options)
     candidates = _candidates(pool, weights, options)
     if not candidates:
@@ -175,9 +203,7 @@ def summarize_story(
     embedder = embedder or get_embedder(options.embedder)
     threshold = SAME_CONTENT.get(embedder.name, SAME_CONTENT["minilm"])
     vectors = _Vectors(embedder)
-    vectors.add([pool[i].text for i in candidates])
-    units = _units(pool, candidates, vectors, threshold)
-    chosen = _choose(pool, candidates, units, weights, articles, origin_of, options)
+    chosen = _choose(pool, candidates, weights, vectors, threshold, options)
     built = [_cite(pool, i, articles, origin_of, vectors, threshold) for i in chosen]
     built.sort(key=lambda item: item[0])
     return Summary(
@@ -233,6 +259,56 @@ def _sentences(
                 )
             )
     return pool
+
+
+def _fold_copies(
+    pool: Sequence[_Sentence], articles: Sequence[Article], origin_of: dict[str, str]
+) -> None:
+    """Without provenance, fold near-verbatim copies into one origin (in place).
+
+    Two articles are copies when COPY_SHARE of the shorter one's sentences (and at least
+    MIN_COPY_SENTENCES) appear word for word in the other: an agency story and its update, a
+    republished page.  Reworded copies need the reuse stage's links (pass ``origins``); this
+    only keeps plain duplicates from counting twice.  Linear: sentences meet through a hash
+    index, never pairwise, and a sentence in more than MAX_COPY_FANOUT articles is skipped.
+    """
+    keys: dict[int, set[str]] = defaultdict(set)
+    for item in pool:
+        key = " ".join(tokens(item.sentence.text))
+        if len(key) > 20:  # short lines ("Advertisement", bylines) say nothing about copying
+            keys[item.article].add(key)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for a, found in keys.items():
+        for key in found:
+            holders[key].append(a)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in holders.values():
+        if len(members) <= MAX_COPY_FANOUT:
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    shared[(min(a, b), max(a, b))] += 1
+    order = sorted(
+        range(len(articles)), key=lambda k: (_time_key(articles[k].published), articles[k].id)
+    )
+    rank = {k: r for r, k in enumerate(order)}
+    parent = list(range(len(articles)))  # union-find whose roots are the earliest articles
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for (a, b), n in sorted(shared.items()):
+        if n >= max(MIN_COPY_SENTENCES, COPY_SHARE * min(len(keys[a]), len(keys[b]))):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                first, second = sorted((ra, rb), key=lambda k: rank[k])
+                parent[second] = first
+    for k, article in enumerate(articles):
+        root = find(k)
+        if root != k:
+            origin_of[article.id] = origin_of[articles[root].id]
 
 
 def _concepts(toks: Sequence[str], options: SummarizeOptions) -> frozenset[str]:
@@ -367,39 +443,15 @@ def _same_content(cosine: float, a: frozenset[str], b: frozenset[str], threshold
     )
 
 
-def _units(
-    pool: Sequence[_Sentence], candidates: Sequence[int], vectors: _Vectors, threshold: float
-) -> list[int]:
-    """A unit id per candidate: candidates that say the same thing share one (single link)."""
-    matrix = vectors.matrix([pool[i].text for i in candidates])
-    similar = matrix @ matrix.T
-    parent = list(range(len(candidates)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in np.argwhere(np.triu(similar, k=1) >= min(threshold, 0.5)).tolist():
-        a, b = pool[candidates[i]].stems, pool[candidates[j]].stems
-        cosine = float(similar[i, j])
-        if _same_content(cosine, a, b, threshold) or _same_content(cosine, b, a, threshold):
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
-    return [find(i) for i in range(len(candidates))]
-
-
 def _choose(
     pool: Sequence[_Sentence],
     candidates: Sequence[int],
-    units: Sequence[int],
     weights: Mapping[str, float],
-    articles: Sequence[Article],
-    origin_of: Mapping[str, str],
+    vectors: _Vectors,
+    threshold: float,
     options: SummarizeOptions,
 ) -> list[int]:
+    """Pool indices of the chosen sentences: no two of them say the same thing."""
     concept_ids: dict[str, int] = {}
     for i in candidates:
         for c in sorted(pool[i].concepts):
@@ -408,37 +460,66 @@ def _choose(
     weight_array = np.zeros(len(concept_ids))
     for c, k in concept_ids.items():
         weight_array[k] = weights[c]
-    members: dict[int, list[int]] = defaultdict(list)
-    for k, unit in enumerate(units):
-        members[unit].append(k)
-    unit_origins = {
-        unit: len({origin_of[articles[pool[candidates[k]].article].id] for k in ks})
-        for unit, ks in members.items()
-    }
-    bonus = np.array(
-        [
-            options.support_weight * (unit_origins[units[k]] - 1)
-            + options.length_bonus * pool[i].length
-            for k, i in enumerate(candidates)
-        ],
-        dtype=np.float64,
-    )
-    problem = SelectionProblem(
-        lengths=[pool[i].length for i in candidates],
-        concepts=[
-            frozenset(concept_ids[c] for c in pool[i].concepts if c in concept_ids)
-            for i in candidates
-        ],
-        weights=weight_array,
-        bonus=bonus,
-        groups=[ks for ks in members.values() if len(ks) > 1],
-        budget=options.words,
-    )
-    if options.solver == "ilp":
-        picked = select_ilp(problem, options.time_limit)
-    else:
-        picked = select_greedy(problem)
+    concepts = [
+        frozenset(concept_ids[c] for c in pool[i].concepts if c in concept_ids) for i in candidates
+    ]
+    lengths = [pool[i].length for i in candidates]
+    parent = list(range(len(candidates)))  # units found so far, as a union-find forest
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    picked: list[int] = []
+    for _ in range(MAX_UNIT_ROUNDS):
+        members: dict[int, list[int]] = defaultdict(list)
+        for k in range(len(candidates)):
+            members[find(k)].append(k)
+        problem = SelectionProblem(
+            lengths=lengths,
+            concepts=concepts,
+            weights=weight_array,
+            bonus=np.zeros(len(candidates)),
+            groups=[ks for ks in members.values() if len(ks) > 1],
+            budget=options.words,
+        )
+        if options.solver == "ilp":
+            picked = select_ilp(problem, options.time_limit)
+        else:
+            picked = select_greedy(problem)
+        same = _same_pairs(pool, [candidates[k] for k in picked], vectors, threshold)
+        if not same:
+            break
+        for a, b in same:
+            ra, rb = find(picked[a]), find(picked[b])
+            parent[max(ra, rb)] = min(ra, rb)
+    else:  # still a repeat after every round: keep the first of each unit
+        kept: list[int] = []
+        for k in picked:
+            if all(find(k) != find(j) for j in kept):
+                kept.append(k)
+        picked = kept
     return [candidates[k] for k in picked]
+
+
+def _same_pairs(
+    pool: Sequence[_Sentence], chosen: Sequence[int], vectors: _Vectors, threshold: float
+) -> list[tuple[int, int]]:
+    """Positions ``(a, b)`` in ``chosen`` of sentences that say the same thing."""
+    if len(chosen) < 2:
+        return []
+    matrix = vectors.matrix([pool[i].text for i in chosen])
+    similar = matrix @ matrix.T
+    found = []
+    for a in range(len(chosen)):
+        for b in range(a + 1, len(chosen)):
+            x, y = pool[chosen[a]].stems, pool[chosen[b]].stems
+            cosine = float(similar[a, b])
+            if _same_content(cosine, x, y, threshold) or _same_content(cosine, y, x, threshold):
+                found.append((a, b))
+    return found
 
 
 def _cite(

@@ -1,0 +1,167 @@
+"""Summarizer benchmark: DUC 2003 end to end (speed and ROUGE), and cost against story size.
+
+1. DUC 2003, 30 clusters, every method variant (``newsweave`` with MiniLM, ``newsweave-fast``
+   with the static model and the greedy solver, ``newsweave-lexical`` with hashed features):
+   wall-clock seconds for the whole set, segmentation and embeddings included (the embedding
+   model's one-off load is timed apart), and ROUGE-1/2 recall as ``newsweave eval summarize``
+   scores it.
+2. Cost against story size: one story of 10, 100 and 1,000 real articles (DUC 2003 documents,
+   republished with a new first line past the 298 there are, as wire copy is), timed in two
+   parts: segmentation, and the summarizer given the sentences.  The summarizer's cost should
+   grow about linearly: it keeps at most ``max_candidates`` sentences for the ILP and compares
+   each chosen sentence with the story's sentences once.
+
+Prints the figures and writes ``benchmarks/results/summarize.json``.
+
+    python benchmarks/summarize.py [--skip-duc] [--sizes 10,100,1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+from newsweave.embed import get_embedder, minilm_available
+from newsweave.evaluate.datasets import read_mds
+from newsweave.evaluate.harness import sentence_lines
+from newsweave.evaluate.rouge import RougeOptions, rouge_corpus
+from newsweave.model import Article, Sentence
+from newsweave.segment import segment_article
+from newsweave.summarize import SummarizeOptions, summarize_story
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "summarize.json"
+DATA = Path(os.environ.get("NEWSWEAVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DUC2003 = DATA / "mds" / "duc2003.jsonl"
+
+VARIANTS = {
+    "newsweave": SummarizeOptions(embedder="minilm" if minilm_available() else "hashing"),
+    "newsweave-fast": SummarizeOptions(embedder="static", solver="greedy"),
+    "newsweave-lexical": SummarizeOptions(embedder="hashing"),
+}
+
+
+def _load_model(name: str) -> float:
+    """Seconds to load (or distil, the first time) the embedder ``name``."""
+    t0 = time.perf_counter()
+    get_embedder(name).encode(["warm up"])
+    return round(time.perf_counter() - t0, 2)
+
+
+def duc_end_to_end() -> dict[str, Any]:
+    clusters = read_mds(DUC2003).records
+    out: dict[str, Any] = {
+        "clusters": len(clusters),
+        "articles": sum(len(c.docs) for c in clusters),
+    }
+    for name, options in VARIANTS.items():
+        load = _load_model(options.embedder)
+        # fresh Article objects: no segmentation cached from an earlier variant
+        stories = [[Article.build(d.text, **_fields(d)) for d in c.docs] for c in clusters]
+        t0 = time.perf_counter()
+        summaries = [summarize_story(docs, options) for docs in stories]
+        wall = time.perf_counter() - t0
+        report = rouge_corpus(
+            (
+                (
+                    c.id,
+                    [s.text for s in summary.sentences],
+                    [sentence_lines(r) for r in c.summaries],
+                )
+                for c, summary in zip(clusters, summaries, strict=True)
+            ),
+            RougeOptions(ngrams=(1, 2), words=100, lcs=False, skip_distance=None),
+        ).flat()
+        out[name] = {
+            "embedder": options.embedder,
+            "solver": options.solver,
+            "model_load_s": load,
+            "seconds": round(wall, 2),
+            "seconds_per_cluster": round(wall / len(clusters), 3),
+            "rouge1_r": report["rouge1_r"],
+            "rouge2_r": report["rouge2_r"],
+        }
+        print(name, json.dumps(out[name]), flush=True)
+    return out
+
+
+def _fields(article: Article) -> dict[str, Any]:
+    return {
+        "title": article.title,
+        "published": article.published,
+        "external_id": article.external_id,
+    }
+
+
+def _story(size: int) -> list[Article]:
+    """``size`` real articles; past the ones there are, copies republished with a new intro."""
+    docs = [d for c in read_mds(DUC2003).records for d in c.docs]
+    story = []
+    for k in range(size):
+        d = docs[k % len(docs)]
+        text = d.text if k < len(docs) else f"Republished by outlet number {k}.\n\n{d.text}"
+        story.append(Article.build(text, source=f"outlet-{k}", **_fields(d)))
+    return story
+
+
+def scaling(sizes: list[int]) -> list[dict[str, Any]]:
+    for name in ("newsweave", "newsweave-lexical"):
+        _load_model(VARIANTS[name].embedder)
+    rows = []
+    for size in sizes:
+        story = _story(size)
+        t0 = time.perf_counter()
+        sentences: dict[str, list[Sentence]] = {a.id: segment_article(a) for a in story}
+        segment_s = time.perf_counter() - t0
+        n_sentences = sum(len(s) for s in sentences.values())
+        row: dict[str, Any] = {
+            "articles": size,
+            "sentences": n_sentences,
+            "segment_s": round(segment_s, 2),
+        }
+        for name in ("newsweave", "newsweave-lexical"):
+            options = VARIANTS[name]
+            t1 = time.perf_counter()
+            summary = summarize_story(story, options, sentences=sentences)
+            took = time.perf_counter() - t1
+            row[f"{name}_s"] = round(took, 2)
+            row[f"{name}_ms_per_article"] = round(1000 * took / size, 2)
+            row[f"{name}_citations"] = sum(len(s.citations) for s in summary.sentences)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-duc", action="store_true")
+    parser.add_argument("--sizes", default="10,100,1000")
+    args = parser.parse_args(argv)
+    if not DUC2003.exists():
+        raise SystemExit(f"needs {DUC2003} (../shared/data)")
+    result: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "note": "CPU shared with other jobs when measured: figures are provisional",
+        },
+    }
+    if not args.skip_duc:
+        result["duc2003_end_to_end"] = duc_end_to_end()
+    result["story_size"] = scaling([int(s) for s in args.sizes.split(",")])
+    result["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, sort_keys=True))
+    return result
+
+
+if __name__ == "__main__":
+    main()

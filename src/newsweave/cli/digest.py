@@ -1,0 +1,162 @@
+"""Digest commands: `digest` articles into cited stories, list `stories`, show a `story`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from newsweave.cli.app import cli, db_option, echo_json, json_option
+from newsweave.cli.corpus import _progress_bar, day, one_line, safe
+from newsweave.digest import DigestOptions, digest
+from newsweave.digest.render import FORMATS, render
+from newsweave.digest.view import resolve_story_id, story_digest, story_digests
+from newsweave.embed import EMBEDDERS
+from newsweave.errors import NewsweaveError
+from newsweave.model import to_dict
+from newsweave.pipeline import IngestRunOptions
+from newsweave.store import open_store
+from newsweave.summarize import SOLVERS, SummarizeOptions
+
+SHORT_ID = 12  # hex digits of a story id shown in listings (`story` takes any unique prefix)
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output: plain text, Markdown, one self-contained HTML page, or JSON.",
+)
+out_option = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the output to FILE instead of standard output.",
+)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise NewsweaveError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {out}", err=True)
+
+
+@cli.command("digest")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option(
+    "--words",
+    type=click.IntRange(min=10),
+    default=100,
+    show_default=True,
+    help="Word budget of each story's summary.",
+)
+@format_option
+@out_option
+@click.option(
+    "--embedder",
+    type=click.Choice(EMBEDDERS),
+    default="auto",
+    show_default=True,
+    help="Sentence similarity: MiniLM (auto, when installed), its static distillate, or hashed "
+    "words (no model).",
+)
+@click.option(
+    "--solver",
+    type=click.Choice(SOLVERS),
+    default="ilp",
+    show_default=True,
+    help="Sentence choice: exact ILP, or greedy (faster on very large stories).",
+)
+@click.option("--force", is_flag=True, help="Summarize every story again, even unchanged ones.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes splitting sentences while ingesting [default: one per CPU core].",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show an ingest progress bar on stderr [default: when stderr is a terminal].",
+)
+def digest_command(
+    paths: tuple[str, ...],
+    db: str | None,
+    words: int,
+    fmt: str,
+    out: Path | None,
+    embedder: str,
+    solver: str,
+    force: bool,
+    workers: int | None,
+    progress: bool | None,
+) -> None:
+    """Turn the articles in PATHS into stories with cited summaries, and print them.
+
+    Reads PATHS like `newsweave ingest` (files, folders, globs), stores the articles, groups
+    everything in the store into stories, summarizes each story whose summary is missing or was
+    made with other settings, stores the summaries, and prints every story: headline, dates,
+    counts, the summary with numbered citations, and the numbered sources.
+    """
+    options = DigestOptions(
+        summarize=SummarizeOptions(words=words, embedder=embedder, solver=solver),
+        ingest=IngestRunOptions(workers=workers or os.cpu_count() or 1),
+        force=force,
+    )
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    with open_store(db) as store:
+        with _progress_bar(show_bar) as update:
+            report = digest(store, list(paths), options, progress=update)
+        if report.ingest is not None and report.ingest.stored == 0:
+            raise NewsweaveError("no article could be read from " + ", ".join(paths))
+        digests = story_digests(store)
+    click.echo(f"{report.summary()}", err=True)
+    if report.ingest is not None and report.ingest.skipped:
+        click.echo(f"skipped {len(report.ingest.skipped)}:", err=True)
+        for rejection in report.ingest.skipped:
+            click.echo(f"  {safe(rejection.origin)}: {safe(rejection.reason)}", err=True)
+    _emit(render(digests, fmt), out)
+
+
+@cli.command()
+@db_option
+@json_option
+def stories(db: str | None, as_json: bool) -> None:
+    """List the stored stories, oldest first, with their summary's first sentence."""
+    with open_store(db, create=False) as store:
+        digests = story_digests(store)
+    if as_json:
+        echo_json([{**to_dict(d), "n_words": d.n_words} for d in digests])
+        return
+    if not digests:
+        click.echo("no stories: run `newsweave digest PATH...` first")
+        return
+    for d in digests:
+        span = day(d.first_published) + (
+            f"..{day(d.last_published)}" if day(d.last_published) != day(d.first_published) else ""
+        )
+        counts = f"{d.n_articles} art, {d.n_outlets} outlets"
+        click.echo(f"{d.id[:SHORT_ID]}  {span:<21}  {counts:<20}  {one_line(d.headline, 60)}")
+        lead = d.lines[0].text if d.lines else "(no summary yet)"
+        click.echo(f"    {one_line(lead, 100)}")
+
+
+@cli.command()
+@click.argument("story_id")
+@db_option
+@format_option
+@out_option
+def story(story_id: str, db: str | None, fmt: str, out: Path | None) -> None:
+    """Show one stored story with its summary and sources (STORY_ID: an id or a unique prefix)."""
+    with open_store(db, create=False) as store:
+        digest_ = story_digest(store, resolve_story_id(store, story_id))
+    _emit(render([digest_], fmt), out)
