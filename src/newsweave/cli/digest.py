@@ -10,7 +10,7 @@ import click
 
 from newsweave.cli.app import cli, db_option, echo_json, json_option
 from newsweave.cli.corpus import _progress_bar, day, one_line, safe
-from newsweave.digest import DigestOptions, digest
+from newsweave.digest import GROUPINGS, DigestOptions, digest
 from newsweave.digest.render import FORMATS, render
 from newsweave.digest.view import resolve_story_id, story_digest, story_digests
 from newsweave.embed import EMBEDDERS
@@ -78,6 +78,14 @@ def _emit(text: str, out: Path | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Summarize every story again, even unchanged ones.")
 @click.option(
+    "--grouping",
+    type=click.Choice(GROUPINGS),
+    default=GROUPINGS[0],
+    show_default=True,
+    help="How articles form stories: story clustering, or one story per input collection "
+    "(folder, feed, WARC file, MDS cluster id).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
@@ -97,20 +105,23 @@ def digest_command(
     embedder: str,
     solver: str,
     force: bool,
+    grouping: str,
     workers: int | None,
     progress: bool | None,
 ) -> None:
     """Turn the articles in PATHS into stories with cited summaries, and print them.
 
     Reads PATHS like `newsweave ingest` (files, folders, globs), stores the articles, groups
-    everything in the store into stories, summarizes each story whose summary is missing or was
-    made with other settings, stores the summaries, and prints every story: headline, dates,
-    counts, the summary with numbered citations, and the numbered sources.
+    everything in the store into stories (story clustering unless --grouping collection),
+    summarizes each story whose summary is missing or was made with other settings, stores the
+    summaries, and prints every story: headline, dates, counts, the summary with numbered
+    citations, and the numbered sources.
     """
     options = DigestOptions(
         summarize=SummarizeOptions(words=words, embedder=embedder, solver=solver),
         ingest=IngestRunOptions(workers=workers or os.cpu_count() or 1),
         force=force,
+        grouping=grouping,
     )
     show_bar = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:

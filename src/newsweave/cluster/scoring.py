@@ -30,7 +30,7 @@ from newsweave.cluster.linkage import naive_utc
 from newsweave.cluster.options import ClusterOptions
 from newsweave.model import Article
 
-__all__ = ["ArticleTable", "PairLinks"]
+__all__ = ["ArticleTable", "PairLinks", "outlet_of"]
 
 _SECONDS_PER_DAY = 86_400.0
 
@@ -45,7 +45,7 @@ class ArticleTable:
         self.article_ids: list[str] = []
         self.vectors: list[SparseVector] = []
         self.published: list[datetime | None] = []
-        self.sources: list[str | None] = []
+        self.outlets: list[str] = []  # outlet name, or the URL's host; '' when unknown
         self.titles: list[str] = []
         self.text_hashes: list[str] = []
         # Each node's best first-order partners, as (-score, node), best first.
@@ -83,7 +83,7 @@ class ArticleTable:
         self.article_ids.append(article.id)
         self.vectors.append(vector)
         self.published.append(naive_utc(article.published))
-        self.sources.append(article.source)
+        self.outlets.append(outlet_of(article))
         self.titles.append(article.title)
         self.text_hashes.append(article.text_hash)
         self.partners.append([])
@@ -292,3 +292,13 @@ class PairLinks:
         for a, b, c in zip(self.left, self.right, self.contribution, strict=True):
             if c > 0:
                 yield a, b, c
+
+
+def outlet_of(article: Article) -> str:
+    """The outlet's name (case-folded), or the host of its URL when the input did not name it."""
+    if article.source:
+        return article.source.strip().casefold()
+    if article.url and "://" in article.url:
+        host = article.url.split("://", 1)[1].split("/", 1)[0].lower()
+        return host.removeprefix("www.")
+    return ""

@@ -5,9 +5,11 @@ stored article into stories, writes a cited summary of each story whose summary 
 was made with other settings, and stores stories and summaries.  :mod:`.view` turns a stored
 story into what the renderers of :mod:`.render` print.
 
-Stories: until story clustering is part of newsweave, articles are grouped by the collection
-they were read from (their folder, feed, WARC file or the cluster id of an MDS record; a JSONL
-file's records without one form one story per file).  The output says so.
+Stories: by default (grouping ``"stories"``) the cluster stage groups every stored article by
+the event it covers (:mod:`newsweave.cluster`; copies found by the reuse stage always share a
+story).  Grouping ``"collection"`` makes one story per input collection instead (its folder,
+feed, WARC file or the cluster id of an MDS record; a JSONL file's records without one form one
+story per file).  The output says how stories were formed.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import importlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from newsweave.cluster import ClusterOptions
+from newsweave.cluster.stored import group_into_stories
 from newsweave.digest.view import GROUPING_NOTES, sort_time
 from newsweave.errors import ConfigError
 from newsweave.model import Article, ReuseLink, Story
@@ -36,14 +40,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GROUPINGS = ("collection",)
+GROUPINGS = ("stories", "collection")  # the first is the default
 
 
 @dataclass(frozen=True, slots=True)
 class DigestOptions:
     summarize: SummarizeOptions = field(default_factory=SummarizeOptions)
     ingest: IngestRunOptions | None = None
-    grouping: str = "collection"
+    grouping: str = GROUPINGS[0]
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)  # for grouping "stories"
     force: bool = False  # summarize every story again, even those with an up-to-date summary
 
     def __post_init__(self) -> None:
@@ -59,7 +64,7 @@ class DigestReport:
     stories: int = 0
     summarized: int = 0  # summaries written by this run
     kept: int = 0  # up-to-date summaries left as they were
-    grouping: str = "collection"
+    grouping: str = GROUPINGS[0]
 
     @property
     def note(self) -> str:
@@ -92,9 +97,16 @@ def summarize_stored(store: Store, options: DigestOptions | None = None) -> Dige
     options = options or DigestOptions()
     articles = list(store.iter_articles())
     origins = _origins(store, articles)
-    stories = group_by_collection(articles, origins)
-    store.replace_stories(stories)
     by_id = {a.id: a for a in articles}
+    if options.grouping == "stories":
+        clustered, _ = group_into_stories(store, articles, options.cluster)
+        stories = [  # independent origins as the collection grouping counts them
+            replace(s, n_origins=_n_origins([by_id[i] for i in s.article_ids], origins))
+            for s in clustered
+        ]
+    else:
+        stories = group_by_collection(articles, origins)
+    store.replace_stories(stories)
     report = DigestReport(stories=len(stories), grouping=options.grouping)
     method = method_name(options.summarize)
     for story in stories:
@@ -162,11 +174,7 @@ def _collection_key(article: Article) -> str:
 def _story(members: Sequence[Article], origins: Mapping[str, str] | None) -> Story:
     ordered = sorted(members, key=lambda a: (sort_time(a.published), a.id))
     dated = [a.published for a in ordered if a.published is not None]
-    n_origins = 0
-    if origins is not None:
-        origin_of = default_origins(ordered)
-        origin_of.update({k: v for k, v in origins.items() if k in origin_of})
-        n_origins = len(set(origin_of.values()))
+    n_origins = _n_origins(ordered, origins)
     outlets = {_outlet(a) for a in ordered} - {""}
     return Story(
         id=Story.make_id(a.id for a in ordered),
@@ -178,6 +186,15 @@ def _story(members: Sequence[Article], origins: Mapping[str, str] | None) -> Sto
         n_origins=n_origins,
         method="collection",
     )
+
+
+def _n_origins(members: Sequence[Article], origins: Mapping[str, str] | None) -> int:
+    """Independent origins among ``members``; 0 (unknown) without reuse links."""
+    if origins is None:
+        return 0
+    origin_of = default_origins(members)
+    origin_of.update({k: v for k, v in origins.items() if k in origin_of})
+    return len(set(origin_of.values()))
 
 
 def _outlet(article: Article) -> str:
