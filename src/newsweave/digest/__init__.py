@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from newsweave.cluster import ClusterOptions
+from newsweave.cluster.scoring import outlet_of
 from newsweave.cluster.stored import group_into_stories
 from newsweave.digest.view import GROUPING_NOTES, sort_time
 from newsweave.errors import ConfigError
@@ -175,7 +176,7 @@ def _story(members: Sequence[Article], origins: Mapping[str, str] | None) -> Sto
     ordered = sorted(members, key=lambda a: (sort_time(a.published), a.id))
     dated = [a.published for a in ordered if a.published is not None]
     n_origins = _n_origins(ordered, origins)
-    outlets = {_outlet(a) for a in ordered} - {""}
+    outlets = {outlet_of(a) for a in ordered} - {""}
     return Story(
         id=Story.make_id(a.id for a in ordered),
         article_ids=tuple(sorted(a.id for a in ordered)),
@@ -195,13 +196,3 @@ def _n_origins(members: Sequence[Article], origins: Mapping[str, str] | None) ->
     origin_of = default_origins(members)
     origin_of.update({k: v for k, v in origins.items() if k in origin_of})
     return len(set(origin_of.values()))
-
-
-def _outlet(article: Article) -> str:
-    """The outlet's name, or the host of its URL when the input did not name it."""
-    if article.source:
-        return article.source.strip().casefold()
-    if article.url and "://" in article.url:
-        host = article.url.split("://", 1)[1].split("/", 1)[0].lower()
-        return host.removeprefix("www.")
-    return ""
