@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsweave.errors import ConfigError
-from newsweave.model import Quote
+from newsweave.model import Quote, Span
 from newsweave.quotes import (
     QuoteGroup,
     QuoteOptions,
@@ -15,6 +15,7 @@ from newsweave.quotes import (
     quote_story,
     verb_forms,
 )
+from newsweave.segment import words
 from tests.support import make_article
 
 
@@ -372,3 +373,70 @@ def test_grouping_is_deterministic() -> None:
     quotes = list(story.quotes)
     assert group_quotes(quotes, story.entities) == group_quotes(quotes[::-1], story.entities)
     assert quote_story(articles[::-1]) == story
+
+
+def _pairwise_groups(quotes: list[Quote], options: QuoteOptions) -> set[frozenset[str]]:
+    """The partition :func:`group_quotes` must find, by comparing every pair of quotes."""
+    tokens = [words(q.text.replace("…", " ")) for q in quotes]
+    triples = [
+        {tuple(t[i : i + 3]) for i in range(len(t) - 2)} if len(t) >= 3 else {tuple(t)} - {()}
+        for t in tokens
+    ]
+    parent = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        return i if parent[i] == i else find(parent[i])
+
+    for i in range(len(quotes)):
+        for j in range(i + 1, len(quotes)):
+            count = len(triples[i] & triples[j])
+            if not count:
+                continue
+            small = min(len(triples[i]), len(triples[j]))
+            if quotes[i].direct != quotes[j].direct and small < 4:
+                continue
+            ids = quotes[i].entity_id, quotes[j].entity_id
+            agree = None in ids or ids[0] == ids[1]
+            if count / max(len(triples[i]), len(triples[j])) >= options.exact_match or (
+                count / small >= options.match and agree
+            ):
+                parent[find(j)] = find(i)
+    groups: dict[int, set[str]] = {}
+    for i, quote in enumerate(quotes):
+        groups.setdefault(find(i), set()).add(quote.id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_grouping_copies_by_wording_matches_every_pair_compared() -> None:
+    """Collapsing copies before comparing finds the same groups as comparing all pairs,
+    including copies of one wording given to different speakers."""
+    wordings = [
+        ("the harbour will reopen on monday and the ferries will run again", True),
+        ("the harbour will reopen on monday", True),
+        ("the harbour will reopen on monday and the buses will run again", True),
+        ("the harbour will reopen on monday and the ferries will run again", False),
+        ("we will sign it", True),
+        ("we will sign it", False),
+        ("the budget is too small for the schools and the hospitals", True),
+        ("the budget is too small for the army", True),
+        ("", True),
+    ]
+    speakers = [None, "e:ola", "e:lena"]
+    quotes = []
+    for n in range(60):
+        text, direct = wordings[(n * 7) % len(wordings)]
+        article = f"a{n % 13:02d}"
+        start = n * 100
+        quotes.append(
+            Quote(
+                article_id=article,
+                content=Span(article, start, start + len(text)),
+                text=text,
+                direct=direct,
+                entity_id=speakers[(n * 5) % 3],
+            )
+        )
+    options = QuoteOptions()
+    found = {frozenset(q.id for q in g.quotes) for g in group_quotes(quotes, (), options)}
+    assert found == _pairwise_groups(quotes, options)
+    assert sum(len(g) for g in found) == len(quotes)

@@ -1311,17 +1311,34 @@ def group_quotes(
     shorter one) and their speakers agree or one is unknown, or when they share almost all
     (``options.exact_match``) whoever they are given to.  Each group keeps the wording most
     articles carry; members that only trim it are excerpts, members that word it otherwise
-    are variants.  Cost grows with the number of quotes times the quotes sharing a triple.
+    are variants.
+
+    Copies print a remark word for word, so quotes are first collapsed by wording (a hash of
+    their words and whether they are direct): identical wordings are always one remark.  Only
+    distinct wordings are compared, through an index of their word triples, so the cost grows
+    with the number of quotes plus the pairs of *distinct* wordings that share a triple; a
+    thousand copies of a wire quote cost one comparison each, not a million.
     """
     options = options or QuoteOptions()
     ordered = sorted(quotes, key=lambda q: (q.article_id, q.content.start, q.content.end))
     tokens = [_wording(q) for q in ordered]
-    triples = [_triples(t) for t in tokens]
+    # One entry per distinct wording: its copies, and the speakers they are given to.
+    wording_of: dict[tuple[tuple[str, ...], bool], int] = {}
+    copies: list[list[int]] = []
+    for i, (quote, toks) in enumerate(zip(ordered, tokens, strict=True)):
+        key = (tuple(toks), quote.direct)
+        w = wording_of.setdefault(key, len(copies)) if toks else len(copies)
+        if w == len(copies):
+            copies.append([])
+        copies[w].append(i)
+    speakers = [_Speakers.of(ordered[i] for i in members) for members in copies]
+    triples = [_triples(tokens[members[0]]) for members in copies]
+    direct = [ordered[members[0]].direct for members in copies]
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, tri in enumerate(triples):
+    for w, tri in enumerate(triples):
         for t in tri:
-            index[t].append(i)
-    parent = list(range(len(ordered)))
+            index[t].append(w)
+    parent = list(range(len(copies)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -1332,36 +1349,55 @@ def group_quotes(
     for i, tri in enumerate(triples):
         shared: Counter[int] = Counter()
         for t in tri:
-            for j in index[t]:
-                if j > i:
-                    shared[j] += 1
+            postings = index[t]
+            # postings are in ascending order: only the wordings after i are counted
+            for j in postings[bisect.bisect_right(postings, i) :]:
+                shared[j] += 1
         for j, count in shared.items():
-            if ordered[i].direct != ordered[j].direct and min(len(tri), len(triples[j])) < 4:
+            if direct[i] != direct[j] and min(len(tri), len(triples[j])) < 4:
                 continue
             share = count / max(1, min(len(tri), len(triples[j])))
             alike = count / max(1, len(tri), len(triples[j]))
-            same_speaker = _speakers_agree(ordered[i], ordered[j])
-            if alike >= options.exact_match or (share >= options.match and same_speaker):
+            if alike >= options.exact_match or (
+                share >= options.match and speakers[i].agree(speakers[j])
+            ):
                 a, b = find(i), find(j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     members: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(ordered)):
-        members[find(i)].append(i)
+    for w, found in enumerate(copies):
+        members[find(w)].extend(found)
     names = {e.id: e.name for e in entities}
-    groups = [
-        _group([ordered[i] for i in m], [tokens[i] for i in m], names) for m in members.values()
-    ]
+    groups = []
+    for found in members.values():
+        found.sort()
+        groups.append(_group([ordered[i] for i in found], [tokens[i] for i in found], names))
     groups.sort(
         key=lambda g: ((g.speaker or "").lower(), g.quotes[0].article_id, g.quotes[0].content.start)
     )
     return groups
 
 
-def _speakers_agree(a: Quote, b: Quote) -> bool:
-    if a.entity_id and b.entity_id:
-        return a.entity_id == b.entity_id
-    return True
+@dataclass(frozen=True, slots=True)
+class _Speakers:
+    """The speaker entities the copies of one wording are given to."""
+
+    ids: frozenset[str]
+    unknown: bool  # some copy's speaker is not resolved to an entity
+
+    @classmethod
+    def of(cls, quotes: Iterable[Quote]) -> _Speakers:
+        ids, unknown = set(), False
+        for quote in quotes:
+            if quote.entity_id:
+                ids.add(quote.entity_id)
+            else:
+                unknown = True
+        return cls(frozenset(ids), unknown)
+
+    def agree(self, other: _Speakers) -> bool:
+        """Whether a copy of one and a copy of the other may be the same speaker's words."""
+        return self.unknown or other.unknown or not self.ids.isdisjoint(other.ids)
 
 
 def _group(quotes: list[Quote], tokens: list[list[str]], names: dict[str, str]) -> QuoteGroup:
