@@ -592,17 +592,19 @@ class RuleRecognizer:
 
     def _tokens(self, text: str, start: int, end: int) -> list[_Token]:
         tokens: list[_Token] = []
+        add = tokens.append
+        new = tuple.__new__  # builds a _Token without its keyword-checking constructor
         for m in _TOKEN_RE.finditer(text, start, end):
-            s, e = m.start(), m.end()
+            s, e = m.span()
             word = m.group()
             if ("'" in word or "’" in word) and len(word) > 2 and word[0].isalpha():
                 p = _POSSESSIVE_RE.search(word)
                 if p is not None:  # "Putin's" -> "Putin" + "'s"
-                    head = word[: p.start()]
-                    tokens.append(_Token(s, s + p.start(), head, head.lower()))
-                    tokens.append(_Token(s + p.start(), e, p.group(), p.group().lower()))
+                    head, tail = word[: p.start()], p.group()
+                    add(new(_Token, (s, s + p.start(), head, head.lower())))
+                    add(new(_Token, (s + p.start(), e, tail, tail.lower())))
                     continue
-            tokens.append(_Token(s, e, word, word.lower()))
+            add(new(_Token, (s, e, word, word.lower())))
         return tokens
 
     def _sentence(self, text: str, start: int, end: int) -> _Sentence:
@@ -673,7 +675,9 @@ class RuleRecognizer:
         for i, tok in enumerate(tokens):
             word = tok.text
             is_cap = word[0].isupper() or (
-                word[0].islower() and _PARTICLE_NAME_RE.match(word) is not None
+                word[0].islower()
+                and ("-" in word or "'" in word or "’" in word)  # cheap test before the pattern
+                and _PARTICLE_NAME_RE.match(word) is not None
             )
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             positional = (
