@@ -11,6 +11,7 @@ from newsweave.quotes import (
     QuoteOptions,
     find_quotes,
     group_quotes,
+    is_statement,
     quote_marks,
     quote_story,
     verb_forms,
@@ -440,3 +441,19 @@ def test_grouping_copies_by_wording_matches_every_pair_compared() -> None:
     found = {frozenset(q.id for q in g.quotes) for g in group_quotes(quotes, (), options)}
     assert found == _pairwise_groups(quotes, options)
     assert sum(len(g) for g in found) == len(quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        ("“We will rebuild the bridge,” said Mayor Ana Ortiz.", True),
+        ("Ana Ortiz said the bridge would be rebuilt within a year.", True),
+        ("According to the harbour board, the ferries will run again on Monday.", True),
+        ("The mayor, backed by the harbour board and the unions, resigned.", False),
+        ("Ana Ortiz supported the plan to rebuild the bridge within a year.", False),
+    ],
+)
+def test_statements_are_quoted_words_or_reported_speech(text: str, statement: bool) -> None:
+    found = find_quotes(make_article(text))
+    assert found  # every one is an attribution; only some are statements
+    assert any(is_statement(q) for q in found) is statement

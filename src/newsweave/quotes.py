@@ -61,6 +61,7 @@ __all__ = [
     "extract_quotes",
     "find_quotes",
     "group_quotes",
+    "is_statement",
     "link_speakers",
     "quote_marks",
     "quote_story",
@@ -1162,6 +1163,34 @@ def _resolve_descriptions(
             best = fits[0]
         out.append(replace(quote, entity_id=best.id) if best else quote)
     return out
+
+
+# --- statements: what "who said what" lists ----------------------------------------------------
+
+# Reported speech a story's "who said what" lists: after a verb of saying or "according to"
+# (not of stance or perception: "backed", "opposed", "saw" count as attributions in PolNeAR but
+# are not statements), with content of at least this many words that does not open with a
+# preposition ("by Iran", "to Assad" are the verb's objects).  Set by reading the seed stories.
+STATEMENT_MIN_WORDS = 4
+_STATEMENT_CUES = frozenset(_SPEECH_VERBS) | frozenset(_PHRASAL)
+_OBJECT_STARTS = _wordset(
+    "by to as plus from with of for against into onto upon toward towards than"
+)
+
+
+def is_statement(quote: Quote) -> bool:
+    """Whether a quote states something a reader of "who said what" wants listed: quoted
+    words, or reported speech after a verb of saying or "according to" whose content reads
+    as a statement rather than the verb's object."""
+    if quote.direct:
+        return True
+    cue = (quote.cue_text or "").lower().split()
+    if not cue:
+        return False
+    if cue[:2] != ["according", "to"] and _LEMMA_OF.get(cue[0]) not in _STATEMENT_CUES:
+        return False
+    content = quote.text.split()
+    return len(content) >= STATEMENT_MIN_WORDS and content[0].lower() not in _OBJECT_STARTS
 
 
 # --- a story's quotes ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from newsweave.entities import EntityOptions
 from newsweave.errors import NotFoundError
 from newsweave.model import EntityType, Story
-from newsweave.quotes import QuoteGroup, QuoteOptions, StoryQuotes, quote_story
+from newsweave.quotes import QuoteGroup, QuoteOptions, StoryQuotes, is_statement, quote_story
 from newsweave.store import Store
 
 __all__ = [
@@ -227,12 +227,16 @@ def _digest(store: Store, story: Story, quotes: bool) -> StoryDigest:
 
 def who_said_what(found: StoryQuotes, number: dict[str, int]) -> list[SpeakerLine]:
     """The story's remarks by speaker: named speakers first, the most quoted (by articles,
-    then remarks) first; quotes credited to nobody, or to an unresolved pronoun, last.
+    then remarks) first; quotes credited to nobody, or to an unresolved pronoun, last.  Only
+    statements are listed (:func:`newsweave.quotes.is_statement`): quoted words, and reported
+    speech after a verb of saying.
 
     ``number`` gives each article's number among the sources.
     """
     by_speaker: dict[tuple[str, str | None], list[QuoteGroup]] = {}
     for group in found.groups:
+        if not any(is_statement(q) for q in group.quotes):
+            continue  # "backed by Iran", "opposed to Assad": an attribution, not a statement
         name = " ".join((group.speaker or "").split())
         if group.entity_id is None and name.casefold() in _PRONOUNS:
             name = ""
