@@ -452,7 +452,8 @@ _ORG_SUFFIXES = _wordset(
     movement brigade brigades forces guard council trust partners capital securities
     investments insurance financial resources mining steel electric chemical chemicals
     airport hospital institute review magazine agency nations bureau unit herald tribune
-    gazette brothers associates"""
+    gazette brothers associates newsroom studios media publishing publishers laboratories
+    labs tribunal"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
@@ -804,6 +805,8 @@ class RuleRecognizer:
             return EntityType.ORG  # "Islamic State"
         if sentence.sports and place in ("city", "region") and self._team_position(run, sentence):
             return EntityType.ORG
+        if place in ("city", "region") and _as_team(run):
+            return EntityType.ORG  # "Essex are set to …", "Surrey 128-4"
         if place is not None:
             return EntityType.LOC
         if run.after == "," and self._dateline(run, sentence):
@@ -878,7 +881,23 @@ class RuleRecognizer:
         """A city or county named as a team: "Leicestershire beat Somerset", "Oxford 5"."""
         if run.before in _PLACE_PREPOSITIONS or run.after in (":", "("):
             return False
+        if _DATE_RE.fullmatch(run.after) or run.after in _PLACE_DESKS:
+            return False  # a dateline, "FRANKFURT 1996-08-22"; "Amsterdam newsroom"
         return sentence.table or run.after in _SPORTS_VERBS or run.before in _SPORTS_VERBS
+
+
+_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+_PLACE_DESKS = _wordset("newsroom bureau desk office")
+_TEAM_VERBS = _wordset("are were have")  # a town or county as a team takes a plural verb
+_SCORE_RE = re.compile(r"\d+-\d+")
+
+
+def _as_team(run: _Run) -> bool:
+    """A town or county standing for its team: a plural verb after it ("Essex are"), or a
+    score ("Surrey 128-4")."""
+    if run.after in _TEAM_VERBS and run.before not in _PLACE_PREPOSITIONS:
+        return True
+    return _SCORE_RE.fullmatch(run.after) is not None
 
 
 def _misc_compound(g: Gazetteer, run: _Run) -> bool:
