@@ -192,7 +192,37 @@ INDIRECT = [
         "the budget is too small",
         "Tomas Brandt",
     ),
+    (
+        "Harbour officials say the cranes were inspected in June.",
+        "the cranes were inspected in June",
+        "Harbour officials",
+    ),
+    (
+        "A lawyer for Orvan Ferries declined to comment on the report.",
+        "to comment on the report",
+        "A lawyer for Orvan Ferries",
+    ),
+    (
+        "Lena Holm, a member of the board, said the pilots deserved better.",
+        "the pilots deserved better",
+        "Lena Holm, a member of the board,",
+    ),
 ]
+
+
+def test_relative_clause_reports_speech_and_keeps_the_main_speaker() -> None:
+    text = "Brandt, who said the offer was fair, said the talks would go on."
+    found = [q for q in find_quotes(make_article(text)) if not q.direct]
+    assert [(q.speaker_text, q.text) for q in found] == [
+        ("who", "the offer was fair"),
+        ("Brandt", "the talks would go on"),
+    ]
+
+
+def test_a_question_put_to_someone_is_reported() -> None:
+    text = "Asked on the radio whether the ferries would run, the minister said they would."
+    found = [q for q in find_quotes(make_article(text)) if not q.direct]
+    assert ("Asked", "whether the ferries would run") in [(q.cue_text, q.text) for q in found]
 
 
 @pytest.mark.parametrize(("text", "content", "speaker"), INDIRECT)
