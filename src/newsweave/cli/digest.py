@@ -105,7 +105,8 @@ def digest_command(
     Reads PATHS like `newsweave ingest` (files, folders, globs), stores the articles, groups
     everything in the store into stories, summarizes each story whose summary is missing or was
     made with other settings, stores the summaries, and prints every story: headline, dates,
-    counts, the summary with numbered citations, and the numbered sources.
+    counts, the summary with numbered citations, the numbered sources, who said what (quotes by
+    speaker, with the articles carrying each) and the people, organisations and places.
     """
     options = DigestOptions(
         summarize=SummarizeOptions(words=words, embedder=embedder, solver=solver),
@@ -133,7 +134,7 @@ def digest_command(
 def stories(db: str | None, as_json: bool) -> None:
     """List the stored stories, oldest first, with their summary's first sentence."""
     with open_store(db, create=False) as store:
-        digests = story_digests(store)
+        digests = story_digests(store, quotes=False)  # a listing: no who-said-what
     if as_json:
         echo_json([{**to_dict(d), "n_words": d.n_words} for d in digests])
         return
@@ -156,7 +157,8 @@ def stories(db: str | None, as_json: bool) -> None:
 @format_option
 @out_option
 def story(story_id: str, db: str | None, fmt: str, out: Path | None) -> None:
-    """Show one stored story with its summary and sources (STORY_ID: an id or a unique prefix)."""
+    """Show one stored story: summary, sources, who said what, and the people, organisations
+    and places involved (STORY_ID: an id or a unique prefix)."""
     with open_store(db, create=False) as store:
         digest_ = story_digest(store, resolve_story_id(store, story_id))
     _emit(render([digest_], fmt), out)
