@@ -78,6 +78,12 @@ def _emit(text: str, out: Path | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Summarize every story again, even unchanged ones.")
 @click.option(
+    "--reuse/--no-reuse",
+    default=True,
+    show_default=True,
+    help="Find copies among articles without stored reuse links, so copies count as one source.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
@@ -97,21 +103,24 @@ def digest_command(
     embedder: str,
     solver: str,
     force: bool,
+    reuse: bool,
     workers: int | None,
     progress: bool | None,
 ) -> None:
     """Turn the articles in PATHS into stories with cited summaries, and print them.
 
-    Reads PATHS like `newsweave ingest` (files, folders, globs), stores the articles, groups
-    everything in the store into stories, summarizes each story whose summary is missing or was
-    made with other settings, stores the summaries, and prints every story: headline, dates,
-    counts, the summary with numbered citations, the numbered sources, who said what (quotes by
-    speaker, with the articles carrying each) and the people, organisations and places.
+    Reads PATHS like `newsweave ingest` (files, folders, globs), stores the articles, finds
+    copies among them (`newsweave reuse`), groups everything in the store into stories,
+    summarizes each story whose summary is missing or was made with other settings, stores the
+    summaries, and prints every story: headline, dates, counts, the summary with numbered
+    citations, the numbered sources, who said what (quotes by speaker, with the articles
+    carrying each) and the people, organisations and places.
     """
     options = DigestOptions(
         summarize=SummarizeOptions(words=words, embedder=embedder, solver=solver),
         ingest=IngestRunOptions(workers=workers or os.cpu_count() or 1),
         force=force,
+        reuse=reuse,
     )
     show_bar = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:
