@@ -16,7 +16,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -34,6 +34,7 @@ from newsweave.model import (
     Summary,
 )
 from newsweave.quotes import group_quotes
+from newsweave.reuse import origins
 from newsweave.segment import words
 from newsweave.store import ArticleHeader, EntityCount, Store, StorySlice
 from newsweave.web.layout import (
@@ -456,8 +457,13 @@ class StoryView:
 
 
 def _roles(
-    headers: Sequence[ArticleHeader], links: Sequence[ReuseLink], known: bool
+    headers: Sequence[ArticleHeader],
+    links: Sequence[ReuseLink],
+    origin_of: Mapping[str, str] | None,
 ) -> dict[str, tuple[str, list[str], list[str], list[str], int]]:
+    """Each article's role and its relations: (role, copy of, reuses, shares text with, copied
+    by).  The role comes from the reuse stage's origins (``origin_of``), so the sources table
+    counts origins the way the story does; None: reuse not computed, every role "unknown"."""
     copy_of: dict[str, list[str]] = {h.id: [] for h in headers}
     reuses: dict[str, list[str]] = {h.id: [] for h in headers}
     shares: dict[str, list[str]] = {h.id: [] for h in headers}
@@ -469,16 +475,33 @@ def _roles(
         else:
             shares[link.source_id].append(link.target_id)
             shares[link.target_id].append(link.source_id)
-    return {
-        i: (
-            ("copy" if copy_of[i] else "origin") if known else "unknown",
-            copy_of[i],
-            reuses[i],
-            shares[i],
-            copied_by[i],
-        )
-        for i in copy_of
-    }
+    roles = {}
+    for i in copy_of:
+        role = "unknown"
+        if origin_of is not None:
+            origin = origin_of.get(i, i)
+            role = "origin" if origin == i else "copy"
+            if role == "copy" and not copy_of[i]:  # folded into its origin by shared text
+                copy_of[i].append(origin)
+        roles[i] = (role, copy_of[i], reuses[i], shares[i], copied_by[i])
+    return roles
+
+
+def _origins(
+    store: Store, story: Story, links: Sequence[ReuseLink], known: bool
+) -> dict[str, str] | None:
+    """The reuse stage's origin of each article of ``story`` (None when reuse has not run).
+
+    Without links among them every article is its own origin; with links, the stage decides
+    from the aligned passages and the articles' lengths and dates.
+    """
+    if not known:
+        return None
+    if not links:
+        return {i: i for i in story.article_ids}
+    linked = sorted({i for link in links for i in (link.source_id, link.target_id)})
+    found = origins(store.get_articles(linked), links)
+    return {i: found.get(i, i) for i in story.article_ids}
 
 
 def _summary(store: Store, summary: Summary, number: dict[str, int]) -> SummaryView:
@@ -673,9 +696,9 @@ def story_view(store: Store, story_id: str) -> StoryView:
         store.article_headers(story.article_ids), key=lambda h: (_instant(h.published), h.id)
     )
     number = {h.id: n for n, h in enumerate(headers, start=1)}
-    links = store.reuse_links(among=story.article_ids, passages=False)
+    links = store.reuse_links(among=story.article_ids)
     known = bool(links) or story.n_origins > 0
-    roles = _roles(headers, links, known)
+    roles = _roles(headers, links, _origins(store, story, links, known))
     sources = tuple(
         SourceRow(
             number=number[h.id],
