@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from newsweave.store import SQLiteStore
 from newsweave.web import views
-from newsweave.web.app import create_app
+from newsweave.web.app import SPEAKERS_OPEN, create_app
 from tests.web.demo_data import DemoStore, build_demo_store
 
 WIRE = "mp-2025-0303-0412"  # Meridian Press's wire report of the dock strike (examples/demo)
@@ -88,6 +88,13 @@ def test_quotes_are_grouped_by_speaker(client: TestClient, demo: DemoStore) -> N
     headings = re.findall(r'<h3 id="sp-\d+">(.*?)<span class="count">', html, re.S)
     shown = [unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in headings]
     assert shown == [s.name or "Speaker not identified" for s in view.speakers]
+    # The most quoted are open; the rest wait in a <details> after them.
+    assert len(view.speakers) > SPEAKERS_OPEN  # the demo strike story quotes many people
+    folded = html.split('<details class="more-speakers">', 1)[1]
+    assert folded.count('<section class="speaker"') == len(view.speakers) - SPEAKERS_OPEN
+    for carried in re.findall(r'<p class="carriers">(.*?)</p>', html, re.S):
+        numbers = re.findall(r'class="carrier[^"]*"[^>]*>#(\d+) ', carried)
+        assert numbers and len(numbers) == len(set(numbers))  # each article listed once
     for speaker in named:
         for statement in speaker.statements:
             assert {c.article_id for c in statement.carriers} <= set(story.article_ids)

@@ -101,6 +101,7 @@ PRONOUNS = frozenset(
     ]
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+")  # a leading article, in a speaker written as words
 
 
 # --- small records shared by the pages --------------------------------------------------------
@@ -658,17 +659,23 @@ def _speakers(
     """Who said what: one statement per remark (across outlets), by speaker."""
     names = {e.id: e.name for e in entities}
     by_speaker: dict[tuple[str, str | None], list[_Remark]] = {}
+    written: dict[tuple[str, str | None], Counter[str]] = {}
     for remark in _remarks(quotes, [Entity(e.id, e.name, e.type) for e in entities]):
         name = " ".join((remark.speaker or "").split())
         if remark.entity_id is not None and remark.entity_id in names:
             key: tuple[str, str | None] = (names[remark.entity_id], remark.entity_id)
+            name = names[remark.entity_id]
         elif not name or name.casefold() in PRONOUNS:
-            key = ("", None)  # names nobody until the quotes stage resolves it
-        else:
-            key = (name, None)
+            key, name = ("", None), ""  # names nobody until the quotes stage resolves it
+        else:  # "The union" and "the union" are one speaker until the stage resolves it
+            key = (_ARTICLE.sub("", name.casefold()), None)
         by_speaker.setdefault(key, []).append(remark)
+        written.setdefault(key, Counter())[name] += len(remark.quotes)
     speakers = []
-    for (name, entity_id), remarks in by_speaker.items():
+    for key, remarks in by_speaker.items():
+        entity_id = key[1]
+        forms = written[key]  # the most used spelling, capitalised before lower case on a tie
+        name = max(forms, key=lambda form: (forms[form], form[:1].isupper(), form))
         statements = sorted(
             (_statement(r, number) for r in remarks),
             key=lambda s: (-s.n_articles, min(c.number for c in s.carriers)),
