@@ -573,6 +573,7 @@ class _Remark:
     """One remark across a story: its quotes, wording, speaker (see :func:`_remarks`)."""
 
     quotes: tuple[Quote, ...]
+    ids: tuple[str, ...]  # the quotes' ids, in the same order
     text: str
     variants: frozenset[str]  # quote ids worded otherwise
     excerpts: frozenset[str]  # quote ids printing only part of it
@@ -591,38 +592,44 @@ def _remarks(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[_Remar
     them (the most carried wording; a member that trims it is an excerpt, one that words it
     otherwise a variant; the speaker most members name).
     """
-    copies: dict[tuple[str, bool], list[Quote]] = {}
-    for q in sorted(quotes, key=lambda q: (q.article_id, q.content.start, q.content.end)):
-        copies.setdefault((_wording(q), q.direct), []).append(q)
-    first = {group[0].id: key for key, group in copies.items()}
+    ordered = sorted(quotes, key=lambda q: (q.article_id, q.content.start, q.content.end))
+    ids = [q.id for q in ordered]  # a quote's id is a hash: computed once here
+    wordings = [_wording(q) for q in ordered]
+    copies: dict[tuple[str, bool], list[int]] = {}
+    for i, q in enumerate(ordered):
+        copies.setdefault((wordings[i], q.direct), []).append(i)
+    first = {ids[group[0]]: key for key, group in copies.items()}
     names = {e.id: e.name for e in entities}
     remarks = []
-    for group in group_quotes([g[0] for g in copies.values()], entities):
-        members = sorted(
-            (q for rep in group.quotes for q in copies[first[rep.id]]),
-            key=lambda q: (q.article_id, q.content.start, q.content.end),
-        )
-        texts = [_wording(q) for q in members]
+    for group in group_quotes([ordered[g[0]] for g in copies.values()], entities):
+        members = sorted(i for rep in group.quotes for i in copies[first[rep.id]])
+        texts = [wordings[i] for i in members]
         counts = Counter(texts)
         usual = max(counts, key=lambda t: (counts[t], len(t), t))
-        shown = members[texts.index(usual)]
+        shown = ordered[members[texts.index(usual)]]
         trims = {t for t in counts if t != usual and (t in usual or usual in t)}
-        ids = Counter(q.entity_id for q in members if q.entity_id)
-        entity_id = max(ids, key=lambda k: (ids[k], k)) if ids else None
+        said = [ordered[i] for i in members]
+        entities_named = Counter(q.entity_id for q in said if q.entity_id)
+        entity_id = (
+            max(entities_named, key=lambda k: (entities_named[k], k)) if entities_named else None
+        )
         speaker = names.get(entity_id) if entity_id else None
         if speaker is None:
-            spoken = Counter(q.speaker_text for q in members if q.speaker_text)
+            spoken = Counter(q.speaker_text for q in said if q.speaker_text)
             speaker = max(spoken, key=lambda k: (spoken[k], k)) if spoken else None
         remarks.append(
             _Remark(
-                quotes=tuple(members),
+                quotes=tuple(said),
+                ids=tuple(ids[i] for i in members),
                 text=shown.text,
                 variants=frozenset(
-                    q.id
-                    for q, t in zip(members, texts, strict=True)
+                    ids[i]
+                    for i, t in zip(members, texts, strict=True)
                     if t != usual and t not in trims
                 ),
-                excerpts=frozenset(q.id for q, t in zip(members, texts, strict=True) if t in trims),
+                excerpts=frozenset(
+                    ids[i] for i, t in zip(members, texts, strict=True) if t in trims
+                ),
                 entity_id=entity_id,
                 speaker=speaker,
             )
@@ -635,14 +642,17 @@ def _statement(remark: _Remark, number: dict[str, int]) -> Statement:
         QuoteCarrier(
             q.article_id,
             number.get(q.article_id, 0),
-            q.id,
+            quote_id,
             q.text,
             q.direct,
             q.content.start,
-            variant=q.id in remark.variants,
-            excerpt=q.id in remark.excerpts,
+            variant=quote_id in remark.variants,
+            excerpt=quote_id in remark.excerpts,
         )
-        for q in sorted(remark.quotes, key=lambda q: (number.get(q.article_id, 0), q.content.start))
+        for q, quote_id in sorted(
+            zip(remark.quotes, remark.ids, strict=True),
+            key=lambda pair: (number.get(pair[0].article_id, 0), pair[0].content.start),
+        )
     )
     return Statement(
         text=remark.text,
