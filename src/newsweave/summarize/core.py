@@ -461,6 +461,16 @@ def _same_content(cosine: float, a: frozenset[str], b: frozenset[str], threshold
     )
 
 
+def _may_carry(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether the words alone leave :func:`_same_content` a chance: only then is ``b`` embedded."""
+    shared = len(a & b)
+    if not shared:
+        return False
+    return shared / len(a) >= CITE_CONTAINMENT or min(shared / len(a), shared / len(b)) >= (
+        SAME_CONTENT_LEXICAL
+    )
+
+
 def _choose(
     pool: Sequence[_Sentence],
     candidates: Sequence[int],
@@ -607,7 +617,11 @@ def _cite(
     item = pool[chosen]
     stems = item.stems
     need = max(1, math.ceil(CITE_PREFILTER * len(stems)))
-    near = [i for i, other in enumerate(pool) if i == chosen or len(stems & other.stems) >= need]
+    near = [
+        i
+        for i, other in enumerate(pool)
+        if i == chosen or (len(stems & other.stems) >= need and _may_carry(stems, other.stems))
+    ]
     matrix = vectors.matrix([item.text, *(pool[i].text for i in near)])
     cosines = matrix[1:] @ matrix[0]
     cited: list[tuple[int, float]] = []
