@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -290,6 +290,33 @@ def against_the_stages(folder: Path) -> dict[str, Any]:
     }
 
 
+def equivalence(
+    work: Path, multinews: int, partitions: int, save: Callable[[], None]
+) -> dict[str, Any]:
+    """Both engines on the demo corpus and the first ``multinews`` Multi-News articles."""
+    inputs = {"demo": [str(DEMO)]}
+    out: dict[str, Any] = {}
+    if MULTINEWS.exists():
+        sample = work / "multinews" / "multinews_val_sample.jsonl"
+        sample.parent.mkdir()
+        with MULTINEWS.open(encoding="utf-8") as src, sample.open("w", encoding="utf-8") as dst:
+            for _, line in zip(range(multinews), src, strict=False):
+                dst.write(line)
+        inputs[f"multinews_{multinews}"] = [str(sample)]
+    else:
+        out["note"] = f"{MULTINEWS} absent: Multi-News check skipped"
+    for name, paths in inputs.items():
+        local_out, spark_out = work / f"eq-local-{name}", work / f"eq-spark-{name}"
+        local = measured_run("local", paths, local_out, partitions)
+        spark = measured_run("spark", paths, spark_out, partitions)
+        out[name] = agreement(local_out, spark_out)
+        out[name]["wall_s"] = {"local": local["wall_s"], "spark": spark["wall_s"]}
+        out[name]["against_the_stages"] = against_the_stages(local_out)
+        print(f"equivalence {name}: {out[name]}", flush=True)
+        save()
+    return out
+
+
 def _machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
@@ -307,11 +334,32 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--skip-local", action="store_true", help="no local run at full size")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--sections",
+        default="scale,equivalence",
+        help="what to run: scale (with growth), equivalence; the JSON keeps the other's figures",
+    )
     args = parser.parse_args(argv)
-    results: dict[str, Any] = {"machine": _machine(), "spark_master": SPARK_MASTER}
+    sections = set(args.sections.split(","))
+    results: dict[str, Any] = {}
+    if args.output.exists():  # a section run alone keeps what the other one measured
+        results = json.loads(args.output.read_text(encoding="utf-8"))
+    results.update({"machine": _machine(), "spark_master": SPARK_MASTER, "run": RUN_OPTIONS})
+
+    def save() -> None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
     growth = sorted({int(n) for n in args.growth.split(",") if n} | {args.articles})
     with tempfile.TemporaryDirectory(prefix="newsweave-bench-") as tmp:
         work = Path(tmp)
+        if "equivalence" in sections:
+            results["equivalence"] = equivalence(work, args.multinews, args.partitions, save)
+            results.pop("equivalence_note", None)
+        if "scale" not in sections:
+            save()
+            print(f"wrote {args.output}")
+            return results
         corpus = generate(max(growth))
         results["corpus"] = {
             "articles": len(corpus.records),
@@ -338,6 +386,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 row.pop("report")
                 scale.setdefault(str(n), {})[engine] = row
                 print(f"{n} articles, {engine}: {row}", flush=True)
+                results["scale"] = scale
+                save()
         results["scale"] = scale
         spark_rows = [(int(n), r["spark"]) for n, r in scale.items() if "spark" in r]
         results["spark_growth"] = [
@@ -345,28 +395,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             for n, r in sorted(spark_rows)
         ]
 
-        # 3: equivalence on real and demo text
-        inputs = {"demo": [str(DEMO)]}
-        if MULTINEWS.exists():
-            sample = work / "multinews" / "multinews_val_sample.jsonl"
-            sample.parent.mkdir()
-            with MULTINEWS.open(encoding="utf-8") as src, sample.open("w", encoding="utf-8") as dst:
-                for _, line in zip(range(args.multinews), src, strict=False):
-                    dst.write(line)
-            inputs[f"multinews_{args.multinews}"] = [str(sample)]
-        else:
-            results["equivalence_note"] = f"{MULTINEWS} absent: Multi-News check skipped"
-        equivalence: dict[str, Any] = {}
-        for name, paths in inputs.items():
-            local_out, spark_out = work / f"eq-local-{name}", work / f"eq-spark-{name}"
-            measured_run("local", paths, local_out, args.partitions)
-            measured_run("spark", paths, spark_out, args.partitions)
-            equivalence[name] = agreement(local_out, spark_out)
-            equivalence[name]["against_the_stages"] = against_the_stages(local_out)
-            print(f"equivalence {name}: {equivalence[name]}", flush=True)
-        results["equivalence"] = equivalence
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    save()
     print(f"wrote {args.output}")
     return results
 

@@ -43,7 +43,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -212,15 +212,12 @@ def _bands(item: tuple[int, Ready], options: ReuseOptions, rows: int) -> list[tu
     return [((k, values[k * rows : (k + 1) * rows].tobytes()), rank) for k in range(bands)]
 
 
-_TEMPLATES: dict[int, Any] = {}
-
-
+@cache
 def _template(num_perm: int) -> Any:
+    """The MinHash whose permutations every article's MinHash takes (drawn once per process)."""
     from datasketch import MinHash
 
-    if num_perm not in _TEMPLATES:  # the permutations, drawn once per worker process
-        _TEMPLATES[num_perm] = MinHash(num_perm=num_perm, seed=1)
-    return _TEMPLATES[num_perm]
+    return MinHash(num_perm=num_perm, seed=1)
 
 
 def _band_pairs(group: tuple[Any, list[int]], limit: int) -> list[tuple[int, int]]:
