@@ -1230,6 +1230,11 @@ def _resolve_descriptions(
     matched with what the whole story says of its people (titles, descriptions)."""
     people = [e for e in entities if e.type is EntityType.PER]
     roles = {e.id: entity_roles(e) for e in people}
+    fitting: dict[str, list[Entity]] = {}  # by description: copies repeat the same ones
+    positions: dict[tuple[str, str], list[int]] = defaultdict(list)  # (entity, article) -> starts
+    for e in people:
+        for m in e.mentions:
+            positions[(e.id, m.span.article_id)].append(m.span.start)
     out: list[Quote] = []
     for quote in quotes:
         text = quote.speaker_text or ""
@@ -1240,18 +1245,15 @@ def _resolve_descriptions(
         ):
             out.append(quote)
             continue
-        fits = [e for e in people if describes(text, *roles[e.id])]
+        if text not in fitting:
+            fitting[text] = [e for e in people if describes(text, *roles[e.id])]
+        fits = fitting[text]
         best: Entity | None = None
         best_pos = -1
+        spans = quoted.get(quote.article_id, ())
         for e in fits:
-            for m in e.mentions:
-                pos = m.span.start
-                if (
-                    m.span.article_id == quote.article_id
-                    and pos < quote.speaker.start
-                    and pos > best_pos
-                    and not any(s <= pos < t for s, t in quoted.get(quote.article_id, ()))
-                ):
+            for pos in positions.get((e.id, quote.article_id), ()):
+                if best_pos < pos < quote.speaker.start and not any(s <= pos < t for s, t in spans):
                     best, best_pos = e, pos
         if best is None and len(fits) == 1:
             best = fits[0]
