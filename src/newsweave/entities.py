@@ -30,7 +30,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -1640,12 +1640,17 @@ def merge_entities(
 
     by_key: dict[tuple[EntityType, str], int] = {}
     by_surname: dict[str, list[int]] = defaultdict(list)
+    named: dict[str, int] = {}  # an organisation or place by name, whatever type it was given
     for i, c in enumerate(clusters):
         k = (c.type, c.key)
         if k in by_key:
             union(by_key[k], i)
         else:
             by_key[k] = i
+        if c.type in (EntityType.ORG, EntityType.LOC):
+            # "Velmar" read as a place in one article and an organisation in another is one
+            # name of the story: it takes the type most of its mentions have.
+            union(named.setdefault(c.key, i), i)
         if c.type is EntityType.PER:
             by_surname[c.surname].append(i)
     # People sharing a surname: compared once per distinct spelling and gender (the copies of a
@@ -1728,8 +1733,14 @@ def _cluster_of(entity: Entity) -> _Cluster:
 def _merge_group(entities: Sequence[Entity], clusters: Sequence[_Cluster]) -> Entity:
     if len(entities) == 1:
         return entities[0]
-    kinds = {e.type for e in entities}
-    kind = EntityType.PER if EntityType.PER in kinds else entities[0].type
+    kinds: Counter[EntityType] = Counter()
+    for e in entities:
+        kinds[e.type] += len(e.mentions) or 1
+    kind = (
+        EntityType.PER
+        if EntityType.PER in kinds
+        else max(kinds, key=lambda t: (kinds[t], t is entities[0].type, t.value))
+    )
     counts: dict[str, int] = defaultdict(int)
     for e in entities:
         if e.type is kind:
