@@ -1136,8 +1136,37 @@ def _find_quotes(
         direct = list(attributions)
         for p_index, sentences in enumerate(by_paragraph):
             attributions.extend(_indirect_quotes(text, p_index, sentences, quoted, direct))
+        headline = _headline_attribution(text, paragraphs[0], direct)
+        if headline is not None:
+            attributions.append(headline)
         attributions.sort(key=lambda a: a.parts[0])
     return [_to_quote(article, a) for a in attributions]
+
+
+# A headline credited to its speaker: "Kerry: Talks with Iran are not over".  The speaker is
+# a short capitalised name (not "The …", which titles a column or a series).
+_HEADLINE_RE = re.compile(
+    r"\s*(?P<spk>(?!The\b)[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?P<content>\S.*\S)\s*$",
+    re.DOTALL,
+)
+HEADLINE_CHARS = 200  # a first paragraph longer than this is not a headline
+
+
+def _headline_attribution(
+    text: str, paragraph: tuple[int, int], direct: list[_Attribution]
+) -> _Attribution | None:
+    """The speaker and content of a headline written "Name: what they said"."""
+    start, end = paragraph
+    if end - start > HEADLINE_CHARS or "\n" in text[start:end].strip():
+        return None
+    m = _HEADLINE_RE.match(text, start, end)
+    if m is None or len(m.group("content").split()) < 3:
+        return None
+    content = _trim(text, m.start("content"), m.end("content"), " \t\n\xa0.")
+    if any(a.parts[0][0] < content[1] and content[0] < a.parts[-1][1] for a in direct):
+        return None  # a quotation in the headline is a direct quote already
+    colon = m.end("spk")
+    return _Attribution([content], False, 0, (colon, colon + 1), (m.start("spk"), colon))
 
 
 def _to_quote(article: Article, a: _Attribution) -> Quote:
@@ -1283,7 +1312,11 @@ def is_statement(quote: Quote) -> bool:
     cue = (quote.cue_text or "").lower().split()
     if not cue:
         return False
-    if cue[:2] != ["according", "to"] and _LEMMA_OF.get(cue[0]) not in _STATEMENT_CUES:
+    if (
+        cue[:2] != ["according", "to"]
+        and cue != [":"]  # a headline "Kerry: talks are not over"
+        and _LEMMA_OF.get(cue[0]) not in _STATEMENT_CUES
+    ):
         return False
     content = quote.text.split()
     return len(content) >= STATEMENT_MIN_WORDS and content[0].lower() not in _OBJECT_STARTS
