@@ -323,3 +323,33 @@ def test_remarks_match_the_quotes_stage_grouping() -> None:
         assert remark.variants == set(group.variant_ids)
         assert remark.excerpts == set(group.excerpt_ids)
         assert (remark.entity_id, remark.speaker) == (group.entity_id, group.speaker)
+
+
+def test_speakers_written_alike_are_one_speaker() -> None:
+    """Unresolved speakers that differ only by case or a leading article are one block, shown
+    in the spelling most quotes use; pronouns stay unattributed."""
+    said = [
+        ("The harbour board", "the gates stay shut until the inspection is done"),
+        ("the harbour board", "ferries will run on the old timetable next week"),
+        ("Harbour board", "the inspection should take nine days at most"),
+        ("The harbour board", "no ship has been turned away so far"),
+        ("She", "the board has known about the gates for a year"),
+        ("Edda Voss", "the pier must close before winter"),
+    ]
+    quotes = [
+        Quote(
+            f"{n:016x}",
+            Span(f"{n:016x}", 0, len(text)),
+            text,
+            direct=True,
+            speaker_text=speaker,
+        )
+        for n, (speaker, text) in enumerate(said)
+    ]
+    number = {q.article_id: n for n, q in enumerate(quotes, 1)}
+    speakers = views._speakers(quotes, [], number)
+    assert [(s.name, s.n_quotes) for s in speakers] == [
+        ("The harbour board", 4),
+        ("Edda Voss", 1),
+        ("", 1),
+    ]

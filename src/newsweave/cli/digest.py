@@ -10,7 +10,7 @@ import click
 
 from newsweave.cli.app import cli, db_option, echo_json, json_option
 from newsweave.cli.corpus import _progress_bar, day, one_line, safe
-from newsweave.digest import DigestOptions, digest
+from newsweave.digest import GROUPINGS, DigestOptions, digest
 from newsweave.digest.render import FORMATS, render
 from newsweave.digest.view import resolve_story_id, story_digest, story_digests
 from newsweave.embed import EMBEDDERS
@@ -78,6 +78,20 @@ def _emit(text: str, out: Path | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Summarize every story again, even unchanged ones.")
 @click.option(
+    "--reuse/--no-reuse",
+    default=True,
+    show_default=True,
+    help="Find copies among articles without stored reuse links, so copies count as one source.",
+)
+@click.option(
+    "--grouping",
+    type=click.Choice(GROUPINGS),
+    default=GROUPINGS[0],
+    show_default=True,
+    help="How articles form stories: story clustering, or one story per input collection "
+    "(folder, feed, WARC file, MDS cluster id).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
@@ -97,14 +111,17 @@ def digest_command(
     embedder: str,
     solver: str,
     force: bool,
+    reuse: bool,
+    grouping: str,
     workers: int | None,
     progress: bool | None,
 ) -> None:
     """Turn the articles in PATHS into stories with cited summaries, and print them.
 
-    Reads PATHS like `newsweave ingest` (files, folders, globs), stores the articles, groups
-    everything in the store into stories, summarizes each story whose summary is missing or was
-    made with other settings, stores the summaries, and prints every story: headline, dates,
+    Reads PATHS like `newsweave ingest` (files, folders, globs), stores the articles, finds
+    copies among them (`newsweave reuse`), groups everything in the store into stories (story
+    clustering unless --grouping collection), summarizes each story whose summary is missing or
+    was made with other settings, stores the summaries, and prints every story: headline, dates,
     counts, the summary with numbered citations, the numbered sources, who said what (quotes by
     speaker, with the articles carrying each) and the people, organisations and places.
     """
@@ -112,6 +129,8 @@ def digest_command(
         summarize=SummarizeOptions(words=words, embedder=embedder, solver=solver),
         ingest=IngestRunOptions(workers=workers or os.cpu_count() or 1),
         force=force,
+        reuse=reuse,
+        grouping=grouping,
     )
     show_bar = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:

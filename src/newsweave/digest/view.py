@@ -45,9 +45,16 @@ MAX_ENTITIES = 10  # people, organisations and places listed per type, the most 
 _PRONOUNS = frozenset(["he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "who"])
 ENTITY_TYPES = (EntityType.PER, EntityType.ORG, EntityType.LOC)
 
-GROUPING_NOTES = {
-    "collection": "Stories are the input collections (folder, feed, WARC file or cluster id): "
-    "story clustering is not part of this version yet.",
+_CLUSTERED = (
+    "Stories were formed by story clustering: articles are grouped by the terms and names they "
+    "share, the articles both are most similar to, and their dates; copies found by reuse "
+    "detection always share a story."
+)
+GROUPING_NOTES = {  # by digest grouping and by story method
+    "collection": "Stories are the input collections (folder, feed, WARC file or cluster id), "
+    "not found by story clustering (digest --grouping collection).",
+    "stories": _CLUSTERED,
+    "cluster": _CLUSTERED,
 }
 
 
