@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
+from newsweave.digest.view import GROUPING_NOTES
 from newsweave.store import SQLiteStore
 from newsweave.web import views
 from newsweave.web.app import SPEAKERS_OPEN, create_app
@@ -51,6 +53,9 @@ def test_every_story_page_shows_what_the_pipeline_stored(
             assert html.count('class="dot role-') == dated
             assert view.entities and 'class="chips"' in html
             assert "not been computed" not in html and "No quotes are stored" not in html
+            # How the articles were grouped, when the grouping needs saying.
+            assert view.grouping_note == GROUPING_NOTES.get(story.method, "")
+            assert escape(view.grouping_note) in html
 
 
 def test_the_provenance_graph_draws_the_stored_links(client: TestClient, demo: DemoStore) -> None:

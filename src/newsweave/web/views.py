@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from newsweave.digest.view import GROUPING_NOTES
 from newsweave.errors import ConfigError, NotFoundError
 from newsweave.model import (
     Article,
@@ -444,6 +445,7 @@ class StoryView:
     n_outlets: int
     n_origins: int
     method: str
+    grouping_note: str  # how the story's articles were grouped, in words ("" needs no saying)
     provenance_known: bool  # reuse links exist for the story, or the stored story counts origins
     summary: SummaryView | None
     sources: tuple[SourceRow, ...]
@@ -764,6 +766,7 @@ def story_view(store: Store, story_id: str) -> StoryView:
         n_outlets=story.n_outlets,
         n_origins=story.n_origins,
         method=story.method,
+        grouping_note=GROUPING_NOTES.get(story.method, ""),
         provenance_known=known,
         summary=_summary(store, summary, number) if summary is not None else None,
         sources=sources,
