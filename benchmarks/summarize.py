@@ -11,9 +11,13 @@
    grow about linearly: it keeps at most ``max_candidates`` sentences for the ILP and compares
    each chosen sentence with the story's sentences once.
 
+3. Citations on the demo corpus: each event of ``examples/demo-truth.json`` summarized as
+   ``newsweave digest`` does it (origins from the reuse stage), every citation checked against
+   the truth's copied passages (:mod:`newsweave.summarize.audit`): precision and recall.
+
 Prints the figures and writes ``benchmarks/results/summarize.json``.
 
-    python benchmarks/summarize.py [--skip-duc] [--sizes 10,100,1000]
+    python benchmarks/summarize.py [--skip-duc] [--sizes 10,100,1000] [--skip-demo]
 """
 
 from __future__ import annotations
@@ -27,18 +31,23 @@ import time
 from pathlib import Path
 from typing import Any
 
+from newsweave.clean import clean
 from newsweave.embed import get_embedder, minilm_available
 from newsweave.evaluate.datasets import read_mds
 from newsweave.evaluate.harness import sentence_lines
 from newsweave.evaluate.rouge import RougeOptions, rouge_corpus
+from newsweave.ingest import read
 from newsweave.model import Article, Sentence
 from newsweave.segment import segment_article
 from newsweave.summarize import SummarizeOptions, summarize_story
+from newsweave.summarize.audit import audit_stories, passage_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "summarize.json"
 DATA = Path(os.environ.get("NEWSWEAVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 DUC2003 = DATA / "mds" / "duc2003.jsonl"
+DEMO = ROOT / "examples" / "demo"
+DEMO_TRUTH = ROOT / "examples" / "demo-truth.json"
 
 VARIANTS = {
     "newsweave": SummarizeOptions(embedder="minilm" if minilm_available() else "hashing"),
@@ -138,10 +147,32 @@ def scaling(sizes: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
+def demo_citations() -> dict[str, Any]:
+    """Citation precision and recall on the demo corpus, per method variant."""
+    truth = json.loads(DEMO_TRUTH.read_text(encoding="utf-8"))
+    found = {a.external_id: a for a in clean(read([DEMO])) if isinstance(a, Article)}
+    events = [[found[k] for k in event["articles"]] for event in truth["events"].values()]
+    pairs = passage_pairs(truth["copies"])
+    out: dict[str, Any] = {}
+    for name, options in VARIANTS.items():
+        audit = audit_stories(events, pairs, options)
+        out[name] = {
+            "precision": round(audit.precision, 4),
+            "recall": round(audit.recall, 4),
+            "judged": audit.judged,
+            "correct": audit.correct,
+            "expected": audit.expected,
+            "cited": audit.hit,
+        }
+        print("demo citations", name, json.dumps(out[name]), flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-duc", action="store_true")
     parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--skip-demo", action="store_true")
     args = parser.parse_args(argv)
     if not DUC2003.exists():
         raise SystemExit(f"needs {DUC2003} (../shared/data)")
@@ -153,6 +184,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "note": "CPU shared with other jobs when measured: figures are provisional",
         },
     }
+    if not args.skip_demo:
+        result["demo_citations"] = demo_citations()
     if not args.skip_duc:
         result["duc2003_end_to_end"] = duc_end_to_end()
     result["story_size"] = scaling([int(s) for s in args.sizes.split(",")])

@@ -452,7 +452,8 @@ _ORG_SUFFIXES = _wordset(
     movement brigade brigades forces guard council trust partners capital securities
     investments insurance financial resources mining steel electric chemical chemicals
     airport hospital institute review magazine agency nations bureau unit herald tribune
-    gazette brothers associates"""
+    gazette brothers associates newsroom studios media publishing publishers laboratories
+    labs tribunal"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
@@ -592,17 +593,19 @@ class RuleRecognizer:
 
     def _tokens(self, text: str, start: int, end: int) -> list[_Token]:
         tokens: list[_Token] = []
+        add = tokens.append
+        new = tuple.__new__  # builds a _Token without its keyword-checking constructor
         for m in _TOKEN_RE.finditer(text, start, end):
-            s, e = m.start(), m.end()
+            s, e = m.span()
             word = m.group()
             if ("'" in word or "’" in word) and len(word) > 2 and word[0].isalpha():
                 p = _POSSESSIVE_RE.search(word)
                 if p is not None:  # "Putin's" -> "Putin" + "'s"
-                    head = word[: p.start()]
-                    tokens.append(_Token(s, s + p.start(), head, head.lower()))
-                    tokens.append(_Token(s + p.start(), e, p.group(), p.group().lower()))
+                    head, tail = word[: p.start()], p.group()
+                    add(new(_Token, (s, s + p.start(), head, head.lower())))
+                    add(new(_Token, (s + p.start(), e, tail, tail.lower())))
                     continue
-            tokens.append(_Token(s, e, word, word.lower()))
+            add(new(_Token, (s, e, word, word.lower())))
         return tokens
 
     def _sentence(self, text: str, start: int, end: int) -> _Sentence:
@@ -673,7 +676,9 @@ class RuleRecognizer:
         for i, tok in enumerate(tokens):
             word = tok.text
             is_cap = word[0].isupper() or (
-                word[0].islower() and _PARTICLE_NAME_RE.match(word) is not None
+                word[0].islower()
+                and ("-" in word or "'" in word or "’" in word)  # cheap test before the pattern
+                and _PARTICLE_NAME_RE.match(word) is not None
             )
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             positional = (
@@ -800,6 +805,8 @@ class RuleRecognizer:
             return EntityType.ORG  # "Islamic State"
         if sentence.sports and place in ("city", "region") and self._team_position(run, sentence):
             return EntityType.ORG
+        if place in ("city", "region") and _as_team(run):
+            return EntityType.ORG  # "Essex are set to …", "Surrey 128-4"
         if place is not None:
             return EntityType.LOC
         if run.after == "," and self._dateline(run, sentence):
@@ -874,7 +881,23 @@ class RuleRecognizer:
         """A city or county named as a team: "Leicestershire beat Somerset", "Oxford 5"."""
         if run.before in _PLACE_PREPOSITIONS or run.after in (":", "("):
             return False
+        if _DATE_RE.fullmatch(run.after) or run.after in _PLACE_DESKS:
+            return False  # a dateline, "FRANKFURT 1996-08-22"; "Amsterdam newsroom"
         return sentence.table or run.after in _SPORTS_VERBS or run.before in _SPORTS_VERBS
+
+
+_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+_PLACE_DESKS = _wordset("newsroom bureau desk office")
+_TEAM_VERBS = _wordset("are were have")  # a town or county as a team takes a plural verb
+_SCORE_RE = re.compile(r"\d+-\d+")
+
+
+def _as_team(run: _Run) -> bool:
+    """A town or county standing for its team: a plural verb after it ("Essex are"), or a
+    score ("Surrey 128-4")."""
+    if run.after in _TEAM_VERBS and run.before not in _PLACE_PREPOSITIONS:
+        return True
+    return _SCORE_RE.fullmatch(run.after) is not None
 
 
 def _misc_compound(g: Gazetteer, run: _Run) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -68,8 +69,64 @@ def test_digest_stores_one_cited_summary_per_collection(corpus: Path, tmp_path: 
         cracked = [line for line in bridge.lines if "cracks in two of its piers" in line.text]
         assert len(cracked) == 1 and cracked[0].sources == (1, 2)
         assert bridge.n_words <= 60
-        assert bridge.n_origins == 0  # no reuse links stored: provenance unknown, not "2"
-        assert "story clustering is not part" in bridge.note
+        assert bridge.n_origins == 2  # reuse detection ran: one shared line is no copy
+        assert "formed by story clustering" in bridge.note
+
+
+def test_collection_grouping_is_still_selectable(corpus: Path, tmp_path: Path) -> None:
+    by_folder = DigestOptions(summarize=LEXICAL.summarize, grouping="collection")
+    with open_store(tmp_path / "n.db") as store:
+        report = digest(store, [str(corpus)], by_folder)
+        assert (report.stories, report.grouping) == (2, "collection")
+        assert "input collections" in report.note
+        assert {s.method for s in store.stories()} == {"collection"}
+        clustered = digest(store, [str(corpus)], LEXICAL)
+        assert clustered.grouping == "stories" and "story clustering" in clustered.note
+        assert {s.method for s in store.stories()} == {"cluster"}
+        assert sorted(len(s.article_ids) for s in store.stories()) == [1, 2]
+
+
+def test_without_reuse_detection_provenance_is_unknown(corpus: Path, tmp_path: Path) -> None:
+    options = DigestOptions(summarize=LEXICAL.summarize, reuse=False)
+    with open_store(tmp_path / "n.db") as store:
+        report = digest(store, [str(corpus)], options)
+        assert report.links == 0 and not store.reuse_links()
+        bridge = next(d for d in story_digests(store) if len(d.sources) == 2)
+        assert bridge.n_origins == 0  # no links: unknown, not "2"
+
+
+def test_copies_found_by_the_reuse_step_are_one_origin(corpus: Path, tmp_path: Path) -> None:
+    copy = BRIDGE["tidewire-bridge.txt"].replace("Swing bridge", "Copied: swing bridge")
+    (corpus / "bridge" / "echo-bridge.txt").write_text(copy, encoding="utf-8")
+    with open_store(tmp_path / "n.db") as store:
+        report = digest(store, [str(corpus)], LEXICAL)
+        links = store.reuse_links(passages=False)
+        assert report.links == len(links) >= 1  # the echo and its source
+        assert "reuse links found" in report.summary()
+        bridge = next(d for d in story_digests(store) if len(d.sources) == 3)
+        assert bridge.n_origins == 2
+        cracked = [line for line in bridge.lines if "cracks in two of its piers" in line.text]
+        assert len(cracked) == 1 and len(cracked[0].sources) == 3
+        again = digest(store, [str(corpus)], LEXICAL)
+        assert again.links == 0  # every article is linked or in a stored story: nothing to redo
+        assert len(store.reuse_links(passages=False)) == len(links)
+
+
+def test_the_reuse_step_keeps_links_stored_with_other_settings(
+    corpus: Path, tmp_path: Path
+) -> None:
+    copy = BRIDGE["tidewire-bridge.txt"].replace("Swing bridge", "Copied: swing bridge")
+    (corpus / "bridge" / "echo-bridge.txt").write_text(copy, encoding="utf-8")
+    with open_store(tmp_path / "n.db") as store:
+        digest(store, [str(corpus)], LEXICAL)
+        found = store.reuse_links(passages=False)[0]
+        mine = replace(found, score=0.123)  # as if stored by `newsweave reuse` with an embedder
+        store.replace_reuse_links([mine], among=())
+        _write(corpus / "more", {"late-news.txt": "Late news\n\nA fox was seen in the park."})
+        report = digest(store, [str(corpus)], LEXICAL)
+        assert report.ingest is not None and report.ingest.new == 1
+        kept = {link.id: link for link in store.reuse_links(passages=False)}
+        assert kept[mine.id].score == 0.123
 
 
 def test_a_second_run_keeps_up_to_date_summaries(corpus: Path, tmp_path: Path) -> None:
@@ -105,7 +162,7 @@ def test_articles_without_a_collection_group_by_their_file() -> None:
 
 
 def test_unknown_grouping_is_refused() -> None:
-    with pytest.raises(ConfigError, match="choose one of collection"):
+    with pytest.raises(ConfigError, match="choose one of stories, collection"):
         DigestOptions(grouping="topics")
 
 

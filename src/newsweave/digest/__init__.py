@@ -1,27 +1,35 @@
 """The main job: read a pile of articles, group them into stories, summarize and store each one.
 
-``digest(store, paths, options)`` ingests ``paths`` (see :mod:`newsweave.pipeline`), groups every
-stored article into stories, writes a cited summary of each story whose summary is missing or
-was made with other settings, and stores stories and summaries.  :mod:`.view` turns a stored
-story into what the renderers of :mod:`.render` print.
+``digest(store, paths, options)`` ingests ``paths`` (see :mod:`newsweave.pipeline`), finds
+copies among stored articles whose reuse links are missing (:mod:`newsweave.reuse`; the links
+are stored and give each story its independent origins), groups every stored article into
+stories, writes a cited summary of each story whose summary is missing or was made with other
+settings, and stores stories and summaries.  :mod:`.view` turns a stored story into what the
+renderers of :mod:`.render` print.
 
-Stories: until story clustering is part of newsweave, articles are grouped by the collection
-they were read from (their folder, feed, WARC file or the cluster id of an MDS record; a JSONL
-file's records without one form one story per file).  The output says so.
+Stories: by default (grouping ``"stories"``) the cluster stage groups every stored article by
+the event it covers (:mod:`newsweave.cluster`; copies found by the reuse stage always share a
+story).  Grouping ``"collection"`` makes one story per input collection instead (its folder,
+feed, WARC file or the cluster id of an MDS record; a JSONL file's records without one form one
+story per file).  The output says how stories were formed.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from newsweave.cluster import ClusterOptions
+from newsweave.cluster.scoring import outlet_of
+from newsweave.cluster.stored import group_into_stories
 from newsweave.digest.view import GROUPING_NOTES, sort_time
 from newsweave.errors import ConfigError
-from newsweave.model import Article, ReuseLink, Story
+from newsweave.model import Article, Story
 from newsweave.pipeline import IngestReport, IngestRunOptions, ingest_paths
+from newsweave.reuse import ReuseOptions, detect_reuse
+from newsweave.reuse import origins as origins_of
 from newsweave.store import Store
 from newsweave.summarize import SummarizeOptions, default_origins, method_name, summarize_story
 
@@ -36,15 +44,17 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GROUPINGS = ("collection",)
+GROUPINGS = ("stories", "collection")  # the first is the default
 
 
 @dataclass(frozen=True, slots=True)
 class DigestOptions:
     summarize: SummarizeOptions = field(default_factory=SummarizeOptions)
     ingest: IngestRunOptions | None = None
-    grouping: str = "collection"
+    grouping: str = GROUPINGS[0]
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)  # for grouping "stories"
     force: bool = False  # summarize every story again, even those with an up-to-date summary
+    reuse: bool = True  # find copies among articles without stored reuse links (lexical scorer)
 
     def __post_init__(self) -> None:
         if self.grouping not in GROUPINGS:
@@ -59,7 +69,8 @@ class DigestReport:
     stories: int = 0
     summarized: int = 0  # summaries written by this run
     kept: int = 0  # up-to-date summaries left as they were
-    grouping: str = "collection"
+    links: int = 0  # reuse links found and stored by this run
+    grouping: str = GROUPINGS[0]
 
     @property
     def note(self) -> str:
@@ -67,6 +78,8 @@ class DigestReport:
 
     def summary(self) -> str:
         read = f"{self.ingest.summary()}; " if self.ingest else ""
+        if self.links:
+            read += f"{self.links} reuse links found; "
         return (
             f"{read}{self.stories} stories: {self.summarized} summarized, "
             f"{self.kept} already up to date"
@@ -91,11 +104,19 @@ def summarize_stored(store: Store, options: DigestOptions | None = None) -> Dige
     """Group the stored articles into stories, store them, and summarize those that need it."""
     options = options or DigestOptions()
     articles = list(store.iter_articles())
-    origins = _origins(store, articles)
-    stories = group_by_collection(articles, origins)
-    store.replace_stories(stories)
+    links = _link_missing(store, articles) if options.reuse else 0
+    origins = _origins(store, articles, known=options.reuse)
     by_id = {a.id: a for a in articles}
-    report = DigestReport(stories=len(stories), grouping=options.grouping)
+    if options.grouping == "stories":
+        clustered, _ = group_into_stories(store, articles, options.cluster)
+        stories = [  # independent origins as the collection grouping counts them
+            replace(s, n_origins=_n_origins([by_id[i] for i in s.article_ids], origins))
+            for s in clustered
+        ]
+    else:
+        stories = group_by_collection(articles, origins)
+    store.replace_stories(stories)
+    report = DigestReport(stories=len(stories), links=links, grouping=options.grouping)
     method = method_name(options.summarize)
     for story in stories:
         current = store.get_summary(story.id)
@@ -117,23 +138,45 @@ def summarize_stored(store: Store, options: DigestOptions | None = None) -> Dige
     return report
 
 
-def _origins(store: Store, articles: Sequence[Article]) -> dict[str, str] | None:
-    """Each article's independent origin, when reuse detection has stored its links.
+def _link_missing(store: Store, articles: Sequence[Article]) -> int:
+    """Run reuse detection when some article's links are missing; store the new links.
 
-    Without links nothing is known about who copied whom: None, and stories say so (their
-    ``n_origins`` is 0) instead of counting every article as independent.
+    An article's links are missing when no reuse link is stored at all, or when the article is
+    in no stored link and no stored story (it arrived after the last digest).  Detection runs
+    over every stored article (a new one may copy an old one; its cost grows with the number of
+    articles, not their pairs) and only pairs without a stored link are added, so links made
+    with other settings (``newsweave reuse --embedder minilm``) are kept.  Returns how many
+    links were added.
+    """
+    if len(articles) < 2:
+        return 0
+    stored = store.reuse_links(passages=False)
+    seen = {end for link in stored for end in (link.source_id, link.target_id)}
+    if stored:
+        seen.update(i for story in store.stories() for i in story.article_ids)
+        if all(a.id in seen for a in articles):
+            return 0
+    sentences = {a.id: store.get_sentences(a.id) for a in articles}
+    known = {link.id for link in stored}
+    found = [k for k in detect_reuse(articles, ReuseOptions(), sentences) if k.id not in known]
+    store.replace_reuse_links(found, among=())
+    log.info("reuse: %d new links among %d articles", len(found), len(articles))
+    return len(found)
+
+
+def _origins(
+    store: Store, articles: Sequence[Article], *, known: bool = False
+) -> dict[str, str] | None:
+    """Each article's independent origin, from the stored reuse links.
+
+    ``known``: reuse detection has run over ``articles``, so an article without links is its
+    own origin.  Otherwise, without links nothing is known about who copied whom: None, and
+    stories say so (their ``n_origins`` is 0) instead of counting every article as independent.
     """
     links = store.reuse_links(among=[a.id for a in articles], passages=False)
-    if not links:
+    if not links and not known:
         return None
-    try:  # the reuse stage: origins(articles, links) -> {article id: origin id}
-        reuse = importlib.import_module("newsweave.reuse")
-    except ImportError:  # links imported from another run; the reuse stage is not here
-        log.info("reuse links are stored but newsweave.reuse is unavailable: origins unknown")
-        return None
-    origins: Callable[[Sequence[Article], Sequence[ReuseLink]], Mapping[str, str]]
-    origins = reuse.origins
-    return dict(origins(articles, links))
+    return origins_of(articles, links)
 
 
 def group_by_collection(
@@ -162,12 +205,8 @@ def _collection_key(article: Article) -> str:
 def _story(members: Sequence[Article], origins: Mapping[str, str] | None) -> Story:
     ordered = sorted(members, key=lambda a: (sort_time(a.published), a.id))
     dated = [a.published for a in ordered if a.published is not None]
-    n_origins = 0
-    if origins is not None:
-        origin_of = default_origins(ordered)
-        origin_of.update({k: v for k, v in origins.items() if k in origin_of})
-        n_origins = len(set(origin_of.values()))
-    outlets = {_outlet(a) for a in ordered} - {""}
+    n_origins = _n_origins(ordered, origins)
+    outlets = {outlet_of(a) for a in ordered} - {""}
     return Story(
         id=Story.make_id(a.id for a in ordered),
         article_ids=tuple(sorted(a.id for a in ordered)),
@@ -180,11 +219,10 @@ def _story(members: Sequence[Article], origins: Mapping[str, str] | None) -> Sto
     )
 
 
-def _outlet(article: Article) -> str:
-    """The outlet's name, or the host of its URL when the input did not name it."""
-    if article.source:
-        return article.source.strip().casefold()
-    if article.url and "://" in article.url:
-        host = article.url.split("://", 1)[1].split("/", 1)[0].lower()
-        return host.removeprefix("www.")
-    return ""
+def _n_origins(members: Sequence[Article], origins: Mapping[str, str] | None) -> int:
+    """Independent origins among ``members``; 0 (unknown) without reuse links."""
+    if origins is None:
+        return 0
+    origin_of = default_origins(members)
+    origin_of.update({k: v for k, v in origins.items() if k in origin_of})
+    return len(set(origin_of.values()))
