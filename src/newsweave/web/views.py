@@ -34,7 +34,7 @@ from newsweave.model import (
     Story,
     Summary,
 )
-from newsweave.quotes import group_quotes
+from newsweave.quotes import group_quotes, is_statement
 from newsweave.reuse import origins
 from newsweave.segment import words
 from newsweave.store import ArticleHeader, EntityCount, Store, StorySlice
@@ -668,11 +668,15 @@ def _statement(remark: _Remark, number: dict[str, int]) -> Statement:
 def _speakers(
     quotes: Sequence[Quote], entities: Sequence[EntityRef], number: dict[str, int]
 ) -> list[Speaker]:
-    """Who said what: one statement per remark (across outlets), by speaker."""
+    """Who said what: one statement per remark (across outlets), by speaker.  Only remarks
+    with a statement among their quotes (:func:`newsweave.quotes.is_statement`: quoted words,
+    or reported speech after a verb of saying) are listed, as in ``newsweave story``."""
     names = {e.id: e.name for e in entities}
     by_speaker: dict[tuple[str, str | None], list[_Remark]] = {}
     written: dict[tuple[str, str | None], Counter[str]] = {}
     for remark in _remarks(quotes, [Entity(e.id, e.name, e.type) for e in entities]):
+        if not any(is_statement(q) for q in remark.quotes):
+            continue  # a verb's object or a fragment, not something said (as digest lists)
         name = " ".join((remark.speaker or "").split())
         if remark.entity_id is not None and remark.entity_id in names:
             key: tuple[str, str | None] = (names[remark.entity_id], remark.entity_id)
@@ -773,7 +777,7 @@ def story_view(store: Store, story_id: str) -> StoryView:
         graph=graph,
         speakers=tuple(speakers[:MAX_SPEAKERS]),
         n_speakers=len(speakers),
-        n_quotes=len(quotes),
+        n_quotes=sum(s.n_quotes for s in speakers),
         entities=tuple(counts[:STORY_ENTITIES]),
         n_entities=len(counts),
         timeline=layout_timeline(specs),
