@@ -89,6 +89,8 @@ def quote(
         direct=direct,
         speaker=span_of(article, speaker) if speaker else None,
         speaker_text=speaker,
+        cue=None if direct else span_of(article, "said"),  # reported speech: "He said the …"
+        cue_text=None if direct else "said",
         entity_id=entity,
     )
 

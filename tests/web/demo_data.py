@@ -15,7 +15,7 @@ rather than naming story ids or counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsweave.digest import DigestOptions, summarize_stored
@@ -60,9 +60,10 @@ def build_demo_store(path: Path, stages: tuple[str, ...] = STAGES) -> DemoStore:
             sentences = {a.id: store.get_sentences(a.id) for a in articles}
             store.replace_reuse_links(detect_reuse(articles, ReuseOptions(), sentences))
         if "digest" in stages:
-            options = DigestOptions(summarize=SummarizeOptions(embedder="hashing"))
-            if "reuse" not in stages and "reuse" in {f.name for f in fields(DigestOptions)}:
-                options = replace(options, reuse=False)  # digest that finds links itself
+            # digest finds missing links itself; without the reuse stage it must not
+            options = DigestOptions(
+                summarize=SummarizeOptions(embedder="hashing"), reuse="reuse" in stages
+            )
             summarize_stored(store, options)
         stories = tuple(store.stories())
         if "quotes" in stages:

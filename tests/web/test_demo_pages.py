@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
+from newsweave.digest.view import GROUPING_NOTES
+from newsweave.quotes import is_statement
 from newsweave.store import SQLiteStore
 from newsweave.web import views
 from newsweave.web.app import SPEAKERS_OPEN, create_app
@@ -51,6 +54,9 @@ def test_every_story_page_shows_what_the_pipeline_stored(
             assert html.count('class="dot role-') == dated
             assert view.entities and 'class="chips"' in html
             assert "not been computed" not in html and "No quotes are stored" not in html
+            # How the articles were grouped, when the grouping needs saying.
+            assert view.grouping_note == GROUPING_NOTES.get(story.method, "")
+            assert escape(view.grouping_note) in html
 
 
 def test_the_provenance_graph_draws_the_stored_links(client: TestClient, demo: DemoStore) -> None:
@@ -80,7 +86,16 @@ def test_quotes_are_grouped_by_speaker(client: TestClient, demo: DemoStore) -> N
     with SQLiteStore(demo.path) as store:
         view = views.story_view(store, story.id)
         stored = store.quotes(article_ids=story.article_ids)
-    assert view.n_quotes == len(stored) > 0
+    # Only statements are listed (quoted words, reported speech after a verb of saying), as
+    # `newsweave story` lists them; fragments the quotes stage also stores are left out.
+    by_id = {q.id: q for q in stored}
+    assert 0 < view.n_quotes <= len(stored)
+    assert view.n_quotes == sum(s.n_quotes for s in view.speakers) or view.n_speakers > len(
+        view.speakers
+    )
+    for speaker in view.speakers:
+        for statement in speaker.statements:
+            assert any(is_statement(by_id[c.quote_id]) for c in statement.carriers)
     named = [s for s in view.speakers if s.name]
     assert named, "the quotes stage attributed no quote to anyone"
     assert len({s.name for s in named}) == len(named)  # one block per speaker

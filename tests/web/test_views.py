@@ -353,3 +353,21 @@ def test_speakers_written_alike_are_one_speaker() -> None:
         ("Edda Voss", 1),
         ("", 1),
     ]
+
+
+def test_who_said_what_lists_statements_only() -> None:
+    """Reported speech is listed after a verb of saying; a verb's object is not a statement."""
+
+    def reported(n: int, text: str, speaker: str, cue: str | None) -> Quote:
+        article = f"{n:016x}"
+        return Quote(
+            article, Span(article, 0, len(text)), text, False, speaker_text=speaker, cue_text=cue
+        )
+
+    quotes = [
+        reported(1, "the ferry timetable would change in spring", "The port office", "said"),
+        reported(2, "a pay rise", "The crews", "wanted"),
+        reported(3, "the tugs would stay in harbour all week", "The pilots", None),
+    ]
+    number = {q.article_id: n for n, q in enumerate(quotes, 1)}
+    assert [s.name for s in views._speakers(quotes, [], number)] == ["The port office"]

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from newsweave.digest.view import GROUPING_NOTES
 from newsweave.errors import ConfigError, NotFoundError
 from newsweave.model import (
     Article,
@@ -33,7 +34,7 @@ from newsweave.model import (
     Story,
     Summary,
 )
-from newsweave.quotes import group_quotes
+from newsweave.quotes import group_quotes, is_statement
 from newsweave.reuse import origins
 from newsweave.segment import words
 from newsweave.store import ArticleHeader, EntityCount, Store, StorySlice
@@ -444,6 +445,7 @@ class StoryView:
     n_outlets: int
     n_origins: int
     method: str
+    grouping_note: str  # how the story's articles were grouped, in words ("" needs no saying)
     provenance_known: bool  # reuse links exist for the story, or the stored story counts origins
     summary: SummaryView | None
     sources: tuple[SourceRow, ...]
@@ -666,11 +668,15 @@ def _statement(remark: _Remark, number: dict[str, int]) -> Statement:
 def _speakers(
     quotes: Sequence[Quote], entities: Sequence[EntityRef], number: dict[str, int]
 ) -> list[Speaker]:
-    """Who said what: one statement per remark (across outlets), by speaker."""
+    """Who said what: one statement per remark (across outlets), by speaker.  Only remarks
+    with a statement among their quotes (:func:`newsweave.quotes.is_statement`: quoted words,
+    or reported speech after a verb of saying) are listed, as in ``newsweave story``."""
     names = {e.id: e.name for e in entities}
     by_speaker: dict[tuple[str, str | None], list[_Remark]] = {}
     written: dict[tuple[str, str | None], Counter[str]] = {}
     for remark in _remarks(quotes, [Entity(e.id, e.name, e.type) for e in entities]):
+        if not any(is_statement(q) for q in remark.quotes):
+            continue  # a verb's object or a fragment, not something said (as digest lists)
         name = " ".join((remark.speaker or "").split())
         if remark.entity_id is not None and remark.entity_id in names:
             key: tuple[str, str | None] = (names[remark.entity_id], remark.entity_id)
@@ -764,13 +770,14 @@ def story_view(store: Store, story_id: str) -> StoryView:
         n_outlets=story.n_outlets,
         n_origins=story.n_origins,
         method=story.method,
+        grouping_note=GROUPING_NOTES.get(story.method, ""),
         provenance_known=known,
         summary=_summary(store, summary, number) if summary is not None else None,
         sources=sources,
         graph=graph,
         speakers=tuple(speakers[:MAX_SPEAKERS]),
         n_speakers=len(speakers),
-        n_quotes=len(quotes),
+        n_quotes=sum(s.n_quotes for s in speakers),
         entities=tuple(counts[:STORY_ENTITIES]),
         n_entities=len(counts),
         timeline=layout_timeline(specs),
