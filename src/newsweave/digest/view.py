@@ -30,10 +30,12 @@ __all__ = [
     "SpeakerLine",
     "StoryDigest",
     "SummaryLine",
+    "entity_lines",
     "resolve_story_id",
     "sort_time",
     "story_digest",
     "story_digests",
+    "who_said_what",
 ]
 
 # How much of who-said-what and of the entities a digest lists (the rest is counted): enough for
