@@ -19,6 +19,7 @@ __all__ = [
     "ner_newsweave",
     "pairs_newsweave",
     "pairs_newsweave_lexical",
+    "pairs_newsweave_static",
     "quotes_newsweave",
     "summarize_newsweave",
     "summarize_newsweave_fast",
@@ -146,6 +147,19 @@ def pairs_newsweave(pairs: Sequence[tuple[str, str]]) -> list[float]:
     from newsweave.reuse import score_pairs
 
     return [float(x) for x in score_pairs(pairs, get_embedder("auto"))]
+
+
+@register(
+    "pairs",
+    "newsweave-static",
+    description="reuse sentence scorer, fast path: static (model2vec) cosine + coverage - gap",
+    params={"embedder": "static"},
+)
+def pairs_newsweave_static(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    from newsweave.embed import get_embedder
+    from newsweave.reuse import score_pairs
+
+    return [float(x) for x in score_pairs(pairs, get_embedder("static"))]
 
 
 @register(
