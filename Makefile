@@ -18,13 +18,13 @@ $(BIN)/.installed-$(EXTRAS): pyproject.toml
 
 venv: $(BIN)/.installed-$(EXTRAS)
 
-# Until the digest command exists (issue 4): ingest the demo corpus into a fresh store and list
-# what was found per collection.
+# The main job on the demo corpus, in a fresh store: read the articles, find who copied whom,
+# group them into stories and print each story's cited summary with its sources.  The store
+# stays behind for `newsweave stories --db .newsweave/demo.db` and `newsweave story ID`.
 demo: venv
 	mkdir -p $(dir $(DEMO_DB))
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN)/newsweave ingest $(DEMO_DIR) --db $(DEMO_DB)
-	$(BIN)/newsweave articles --db $(DEMO_DB)
+	$(BIN)/newsweave digest $(DEMO_DIR) --db $(DEMO_DB)
 
 test: venv
 	$(BIN)/python -m pytest -q

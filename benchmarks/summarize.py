@@ -1,7 +1,7 @@
 """Summarizer benchmark: DUC 2003 end to end (speed and ROUGE), and cost against story size.
 
 1. DUC 2003, 30 clusters, every method variant (``newsweave`` with MiniLM, ``newsweave-fast``
-   with the static model and the greedy solver, ``newsweave-lexical`` with hashed features):
+   with the static model, ``newsweave-lexical`` with hashed features):
    wall-clock seconds for the whole set, segmentation and embeddings included (the embedding
    model's one-off load is timed apart), and ROUGE-1/2 recall as ``newsweave eval summarize``
    scores it.
@@ -51,7 +51,7 @@ DEMO_TRUTH = ROOT / "examples" / "demo-truth.json"
 
 VARIANTS = {
     "newsweave": SummarizeOptions(embedder="minilm" if minilm_available() else "hashing"),
-    "newsweave-fast": SummarizeOptions(embedder="static", solver="greedy"),
+    "newsweave-fast": SummarizeOptions(embedder="static"),
     "newsweave-lexical": SummarizeOptions(embedder="hashing"),
 }
 

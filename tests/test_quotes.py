@@ -219,6 +219,24 @@ def test_relative_clause_reports_speech_and_keeps_the_main_speaker() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("headline", "found"),
+    [
+        (
+            "Ola Berg: The ferries will run again on Monday",
+            ("Ola Berg", "The ferries will run again on Monday"),
+        ),
+        ("The Harbour Diary: Notes from a long week", None),
+        ("Berg: Yes", None),
+    ],
+)
+def test_a_headline_credited_to_its_speaker(headline: str, found: tuple[str, str] | None) -> None:
+    article = make_article(headline + "\n\nThe ferry company said nothing on Sunday.")
+    quotes = [q for q in find_quotes(article) if q.cue_text == ":"]
+    assert [(q.speaker_text, q.text) for q in quotes] == ([found] if found else [])
+    assert all(is_statement(q) for q in quotes)
+
+
 def test_a_question_put_to_someone_is_reported() -> None:
     text = "Asked on the radio whether the ferries would run, the minister said they would."
     found = [q for q in find_quotes(make_article(text)) if not q.direct]

@@ -1136,8 +1136,37 @@ def _find_quotes(
         direct = list(attributions)
         for p_index, sentences in enumerate(by_paragraph):
             attributions.extend(_indirect_quotes(text, p_index, sentences, quoted, direct))
+        headline = _headline_attribution(text, paragraphs[0], direct)
+        if headline is not None:
+            attributions.append(headline)
         attributions.sort(key=lambda a: a.parts[0])
     return [_to_quote(article, a) for a in attributions]
+
+
+# A headline credited to its speaker: "Kerry: Talks with Iran are not over".  The speaker is
+# a short capitalised name (not "The …", which titles a column or a series).
+_HEADLINE_RE = re.compile(
+    r"\s*(?P<spk>(?!The\b)[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?P<content>\S.*\S)\s*$",
+    re.DOTALL,
+)
+HEADLINE_CHARS = 200  # a first paragraph longer than this is not a headline
+
+
+def _headline_attribution(
+    text: str, paragraph: tuple[int, int], direct: list[_Attribution]
+) -> _Attribution | None:
+    """The speaker and content of a headline written "Name: what they said"."""
+    start, end = paragraph
+    if end - start > HEADLINE_CHARS or "\n" in text[start:end].strip():
+        return None
+    m = _HEADLINE_RE.match(text, start, end)
+    if m is None or len(m.group("content").split()) < 3:
+        return None
+    content = _trim(text, m.start("content"), m.end("content"), " \t\n\xa0.")
+    if any(a.parts[0][0] < content[1] and content[0] < a.parts[-1][1] for a in direct):
+        return None  # a quotation in the headline is a direct quote already
+    colon = m.end("spk")
+    return _Attribution([content], False, 0, (colon, colon + 1), (m.start("spk"), colon))
 
 
 def _to_quote(article: Article, a: _Attribution) -> Quote:
@@ -1230,6 +1259,11 @@ def _resolve_descriptions(
     matched with what the whole story says of its people (titles, descriptions)."""
     people = [e for e in entities if e.type is EntityType.PER]
     roles = {e.id: entity_roles(e) for e in people}
+    fitting: dict[str, list[Entity]] = {}  # by description: copies repeat the same ones
+    positions: dict[tuple[str, str], list[int]] = defaultdict(list)  # (entity, article) -> starts
+    for e in people:
+        for m in e.mentions:
+            positions[(e.id, m.span.article_id)].append(m.span.start)
     out: list[Quote] = []
     for quote in quotes:
         text = quote.speaker_text or ""
@@ -1240,18 +1274,15 @@ def _resolve_descriptions(
         ):
             out.append(quote)
             continue
-        fits = [e for e in people if describes(text, *roles[e.id])]
+        if text not in fitting:
+            fitting[text] = [e for e in people if describes(text, *roles[e.id])]
+        fits = fitting[text]
         best: Entity | None = None
         best_pos = -1
+        spans = quoted.get(quote.article_id, ())
         for e in fits:
-            for m in e.mentions:
-                pos = m.span.start
-                if (
-                    m.span.article_id == quote.article_id
-                    and pos < quote.speaker.start
-                    and pos > best_pos
-                    and not any(s <= pos < t for s, t in quoted.get(quote.article_id, ()))
-                ):
+            for pos in positions.get((e.id, quote.article_id), ()):
+                if best_pos < pos < quote.speaker.start and not any(s <= pos < t for s, t in spans):
                     best, best_pos = e, pos
         if best is None and len(fits) == 1:
             best = fits[0]
@@ -1281,7 +1312,11 @@ def is_statement(quote: Quote) -> bool:
     cue = (quote.cue_text or "").lower().split()
     if not cue:
         return False
-    if cue[:2] != ["according", "to"] and _LEMMA_OF.get(cue[0]) not in _STATEMENT_CUES:
+    if (
+        cue[:2] != ["according", "to"]
+        and cue != [":"]  # a headline "Kerry: talks are not over"
+        and _LEMMA_OF.get(cue[0]) not in _STATEMENT_CUES
+    ):
         return False
     content = quote.text.split()
     return len(content) >= STATEMENT_MIN_WORDS and content[0].lower() not in _OBJECT_STARTS

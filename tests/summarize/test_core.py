@@ -8,7 +8,15 @@ import pytest
 
 from newsweave.embed import HashingEmbedder, minilm_available
 from newsweave.errors import ConfigError
-from newsweave.model import Article, Summary
+from newsweave.model import (
+    AlignedPassage,
+    Article,
+    ReuseDirection,
+    ReuseKind,
+    ReuseLink,
+    Span,
+    Summary,
+)
 from newsweave.summarize import SummarizeOptions, default_origins, summarize, summarize_story
 from tests.support import make_article
 
@@ -89,6 +97,44 @@ def test_a_copy_is_cited_with_its_offsets() -> None:
     for citation in claims.citations:
         cited = by_id[citation.article_id].text[citation.start : citation.end]
         assert cited == FLOOD_B[3] or cited == FLOOD_C[0]
+
+
+SPUN = [
+    "Shop proprietors across the quarter warned the cash would come far too late for numerous "
+    "firms.",
+    "A brass band played outside the town hall while the results were read.",
+]
+
+
+def test_a_spin_aligned_by_a_reuse_link_is_cited_too() -> None:
+    articles = [*_flood(), _article("Spin Farm", SPUN, hours=8)]
+    source, spin = articles[1], articles[3]
+    first = source.text.index(FLOOD_B[2])
+    passage = AlignedPassage(
+        source=Span(source.id, first, first + len(FLOOD_B[2])),
+        target=Span(spin.id, 0, len(SPUN[0])),
+        score=0.61,
+        kind="reworded",
+    )
+    link = ReuseLink(
+        source.id, spin.id, ReuseKind.PASSAGE, ReuseDirection.DERIVED, 0.5, passages=(passage,)
+    )
+    options = SummarizeOptions(words=120, embedder="hashing")
+    origins = {spin.id: source.id}
+    without = summarize_story(articles, options, origins=origins)
+    shops = [s for s in without.sentences if s.text.startswith(("Shop owners", "Shop proprie"))]
+    assert shops  # too few shared words for similarity to see one fact told twice:
+    assert all(len(s.article_ids) == 1 for s in shops)  # each cites its own article only
+    summary = summarize_story(articles, options, origins=origins, links=[link])
+    lines = [s for s in summary.sentences if s.text.startswith(("Shop owners", "Shop proprie"))]
+    assert len(lines) == 1  # aligned sentences are one unit: one of them is chosen
+    assert set(lines[0].article_ids) == {source.id, spin.id}
+    assert lines[0].n_origins == 1  # the spin is its source's echo
+    cited = next(c for c in lines[0].citations if c.article_id == spin.id)
+    assert spin.text[cited.start : cited.end] == SPUN[0]
+    # a passage naming an article outside the story changes nothing
+    stray = ReuseLink("elsewhere", spin.id, ReuseKind.PASSAGE, ReuseDirection.UNKNOWN, 0.5)
+    assert summarize_story(articles, options, origins=origins, links=[stray]) == without
 
 
 def test_every_citation_points_at_the_sentence_it_names() -> None:

@@ -38,10 +38,17 @@ def _events() -> tuple[list[list[Article]], list[PassagePair]]:
     return events, passage_pairs(truth["copies"])
 
 
-@pytest.mark.embed
-@pytest.mark.slow
-@pytest.mark.skipif(not minilm_available(), reason="needs the MiniLM embedder (embed extra)")
-@pytest.mark.parametrize("embedder", ["minilm", "static"])
+NEEDS_MINILM = [
+    pytest.mark.embed,
+    pytest.mark.slow,
+    pytest.mark.skipif(not minilm_available(), reason="needs the MiniLM embedder (embed extra)"),
+]
+
+
+@pytest.mark.parametrize(
+    "embedder",
+    ["hashing", *(pytest.param(e, marks=NEEDS_MINILM) for e in ("minilm", "static"))],
+)
 def test_demo_citations_match_the_truth(embedder: str) -> None:
     events, pairs = _events()
     audit = audit_stories(events, pairs, SummarizeOptions(words=100, embedder=embedder))

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
 
 import numpy as np
 import pytest
 
-from newsweave.summarize.select import SelectionProblem, select_greedy, select_ilp
+from newsweave.summarize.select import (
+    SelectionProblem,
+    _solver_output_to_stderr,
+    select_greedy,
+    select_ilp,
+)
 
 
 def _random_problem(seed: int) -> SelectionProblem:
@@ -67,3 +73,12 @@ def test_empty_problem() -> None:
     problem = SelectionProblem([], [], np.zeros(0), np.zeros(0), [], 100)
     assert select_ilp(problem) == []
     assert select_greedy(problem) == []
+
+
+def test_what_the_solver_prints_goes_to_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    with _solver_output_to_stderr():
+        os.write(1, b"solver chatter\n")
+    os.write(1, b"our output\n")
+    captured = capfd.readouterr()
+    assert captured.out == "our output\n"
+    assert "solver chatter" in captured.err

@@ -131,7 +131,12 @@ def summarize_stored(store: Store, options: DigestOptions | None = None) -> Dige
             continue
         sentences = {a.id: store.get_sentences(a.id) for a in members}
         summary = summarize_story(
-            members, options.summarize, story_id=story.id, sentences=sentences, origins=origins
+            members,
+            options.summarize,
+            story_id=story.id,
+            sentences=sentences,
+            origins=origins,
+            links=store.reuse_links(among=story.article_ids),
         )
         store.save_summary(summary)
         report.summarized += 1

@@ -128,13 +128,14 @@ def audit_stories(
 ) -> CitationAudit:
     """Summarize each story as ``newsweave digest`` does and audit the citations, all summed.
 
-    Origins come from the reuse stage run over each story (``reuse``, lexical by default).
+    Origins and aligned passages come from the reuse stage run over each story (``reuse``,
+    lexical by default).
     The pairs name articles by ``external_id`` (the input's own id), as a truth file does.
     """
     total = CitationAudit()
     for story in stories:
         links = detect_reuse(story, reuse or ReuseOptions())
-        summary = summarize_story(story, options, origins=origins(story, links))
+        summary = summarize_story(story, options, origins=origins(story, links), links=links)
         key = {a.id: a.external_id or a.id for a in story}
         total += audit_citations(summary, {a.id: a for a in story}, pairs, key)
     return total

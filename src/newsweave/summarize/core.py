@@ -10,14 +10,16 @@ Steps, each linear in the story's sentences except where a fixed cap bounds the 
    (:mod:`newsweave.summarize.select`); when two chosen sentences say the same thing (close
    embeddings and shared words: a rewording the concepts missed) they become one unit, of which
    at most one may be chosen, and the choice is made again — so only chosen sentences are ever
-   embedded, never the whole story;
+   embedded, never the whole story (sentences the reuse stage aligned start in one unit);
 5. cite, for each chosen sentence, every sentence of the story that carries the same content
-   (its unit, weighed by the independent origins among its articles);
+   (its unit, weighed by the independent origins among its articles), and every sentence the
+   reuse stage aligned with a cited one (its links' passages: copies, trims and spins);
 6. order the sentences by time, then by position in their source.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -31,7 +33,16 @@ from numpy.typing import NDArray
 
 from newsweave.embed import EMBEDDERS, Embedder, get_embedder, minilm_available
 from newsweave.errors import ConfigError
-from newsweave.model import Article, Citation, Sentence, Summary, SummarySentence, stable_id
+from newsweave.model import (
+    Article,
+    Citation,
+    ReuseLink,
+    Sentence,
+    Span,
+    Summary,
+    SummarySentence,
+    stable_id,
+)
 from newsweave.segment import segment_article
 from newsweave.summarize.select import SelectionProblem, select_greedy, select_ilp
 from newsweave.summarize.text import concepts, content_stems, n_words, tokens
@@ -90,6 +101,9 @@ MAX_COPY_FANOUT = 50
 # Rounds of "choose, find chosen sentences that say the same thing, forbid choosing both":
 # one round nearly always settles it (concept coverage already avoids most repeats).
 MAX_UNIT_ROUNDS = 6
+# A sentence is on one side of a reuse link's aligned passage when this share of the sentence's
+# characters lies inside the passage (a passage may be a trimmed part of a longer sentence).
+ALIGNED_OVERLAP = 0.5
 # Share of a chosen sentence's content stems another sentence must share to be compared at all.
 CITE_PREFILTER = 0.3
 # A sentence holding this share of another's content stems carries it (a copy, maybe trimmed).
@@ -176,11 +190,14 @@ def summarize_story(
     origins: Mapping[str, str] | None = None,
     sentences: Mapping[str, Sequence[Sentence]] | None = None,
     embedder: Embedder | None = None,
+    links: Sequence[ReuseLink] | None = None,
 ) -> Summary:
     """Summarize one story.
 
     ``origins`` maps an article id to the id of the independent source it derives from (copies
-    map to what they copy); articles missing from it are their own origin.  ``sentences`` may
+    map to what they copy); articles missing from it are their own origin.  ``links`` (the reuse
+    stage's, with their aligned passages) add to each summary sentence's citations the sentences
+    aligned with a cited one, however reworded.  ``sentences`` may
     carry each article's already segmented sentences.  ``embedder`` overrides
     ``options.embedder`` (tests pass a double).
     """
@@ -203,8 +220,9 @@ def summarize_story(
     embedder = embedder or get_embedder(options.embedder)
     threshold = SAME_CONTENT.get(embedder.name, SAME_CONTENT["minilm"])
     vectors = _Vectors(embedder)
-    chosen = _choose(pool, candidates, weights, vectors, threshold, options)
-    built = [_cite(pool, i, articles, origin_of, vectors, threshold) for i in chosen]
+    aligned = _aligned(pool, articles, links or ())
+    chosen = _choose(pool, candidates, weights, vectors, threshold, options, aligned)
+    built = [_cite(pool, i, articles, origin_of, vectors, threshold, aligned) for i in chosen]
     built.sort(key=lambda item: item[0])
     return Summary(
         story_id=story_id,
@@ -443,6 +461,16 @@ def _same_content(cosine: float, a: frozenset[str], b: frozenset[str], threshold
     )
 
 
+def _may_carry(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether the words alone leave :func:`_same_content` a chance: only then is ``b`` embedded."""
+    shared = len(a & b)
+    if not shared:
+        return False
+    return shared / len(a) >= CITE_CONTAINMENT or min(shared / len(a), shared / len(b)) >= (
+        SAME_CONTENT_LEXICAL
+    )
+
+
 def _choose(
     pool: Sequence[_Sentence],
     candidates: Sequence[int],
@@ -450,8 +478,10 @@ def _choose(
     vectors: _Vectors,
     threshold: float,
     options: SummarizeOptions,
+    aligned: Mapping[int, Mapping[int, float]],
 ) -> list[int]:
-    """Pool indices of the chosen sentences: no two of them say the same thing."""
+    """Pool indices of the chosen sentences: no two of them say the same thing (candidates a
+    reuse link aligns start in one unit)."""
     concept_ids: dict[str, int] = {}
     for i in candidates:
         for c in sorted(pool[i].concepts):
@@ -472,6 +502,12 @@ def _choose(
             k = parent[k]
         return k
 
+    position = {i: k for k, i in enumerate(candidates)}
+    for k, i in enumerate(candidates):
+        for j in aligned.get(i, {}):
+            if j in position:
+                ra, rb = find(k), find(position[j])
+                parent[max(ra, rb)] = min(ra, rb)
     picked: list[int] = []
     for _ in range(MAX_UNIT_ROUNDS):
         members: dict[int, list[int]] = defaultdict(list)
@@ -522,6 +558,47 @@ def _same_pairs(
     return found
 
 
+def _aligned(
+    pool: Sequence[_Sentence], articles: Sequence[Article], links: Sequence[ReuseLink]
+) -> dict[int, dict[int, float]]:
+    """Pool index -> {pool index: passage score} of the sentences reuse links align with it.
+
+    Linear in the passages: each side's sentences are found by bisecting its article's
+    sentence starts.
+    """
+    index = {a.id: k for k, a in enumerate(articles)}
+    starts: dict[int, list[tuple[int, int]]] = defaultdict(list)  # article -> (start, pool index)
+    for i, item in enumerate(pool):
+        starts[item.article].append((item.sentence.start, i))
+    for found in starts.values():
+        found.sort()
+
+    def within(span: Span) -> list[int]:
+        k = index.get(span.article_id)
+        if k is None:
+            return []
+        found = starts[k]
+        lo = max(0, bisect.bisect_right(found, (span.start, len(pool))) - 1)
+        hits = []
+        for _, i in found[lo:]:
+            sentence = pool[i].sentence
+            if sentence.start >= span.end:
+                break
+            inside = min(sentence.end, span.end) - max(sentence.start, span.start)
+            if inside >= ALIGNED_OVERLAP * max(1, sentence.end - sentence.start):
+                hits.append(i)
+        return hits
+
+    aligned: dict[int, dict[int, float]] = defaultdict(dict)
+    for link in links:
+        for passage in link.passages:
+            for a in within(passage.source):
+                for b in within(passage.target):
+                    aligned[a][b] = max(aligned[a].get(b, 0.0), passage.score)
+                    aligned[b][a] = aligned[a][b]
+    return aligned
+
+
 def _cite(
     pool: Sequence[_Sentence],
     chosen: int,
@@ -529,15 +606,22 @@ def _cite(
     origin_of: Mapping[str, str],
     vectors: _Vectors,
     threshold: float,
+    aligned: Mapping[int, Mapping[int, float]],
 ) -> tuple[tuple[datetime, float, int, int], SummarySentence]:
-    """The summary sentence for ``pool[chosen]`` with every sentence that carries its content.
+    """The summary sentence for ``pool[chosen]`` with every sentence that carries its content:
+    close in meaning and words, or aligned with a cited sentence by a reuse link (followed along
+    copy chains).
 
     Returns it with its sort key: the earliest carrier's time, then its place in its article.
     """
     item = pool[chosen]
     stems = item.stems
     need = max(1, math.ceil(CITE_PREFILTER * len(stems)))
-    near = [i for i, other in enumerate(pool) if i == chosen or len(stems & other.stems) >= need]
+    near = [
+        i
+        for i, other in enumerate(pool)
+        if i == chosen or (len(stems & other.stems) >= need and _may_carry(stems, other.stems))
+    ]
     matrix = vectors.matrix([item.text, *(pool[i].text for i in near)])
     cosines = matrix[1:] @ matrix[0]
     cited: list[tuple[int, float]] = []
@@ -546,6 +630,14 @@ def _cite(
             cited.append((i, 1.0))
         elif _same_content(cosine, stems, pool[i].stems, threshold):
             cited.append((i, cosine))
+    found = {i for i, _ in cited}
+    queue = sorted(found)
+    while queue:
+        for j, score in sorted(aligned.get(queue.pop(), {}).items()):
+            if j not in found:
+                found.add(j)
+                queue.append(j)
+                cited.append((j, score))
     citations = sorted(
         (
             Citation(

@@ -12,7 +12,11 @@ constant factor of the optimum).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import os
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +47,33 @@ class SelectionProblem:
     def value(self, chosen: Sequence[int]) -> float:
         covered: set[int] = set().union(*(self.concepts[j] for j in chosen))
         return float(sum(self.weights[c] for c in covered) + sum(self.bonus[j] for j in chosen))
+
+
+_STDOUT_LOCK = threading.Lock()
+
+
+@contextmanager
+def _solver_output_to_stderr() -> Iterator[None]:
+    """Send what the solver prints to standard error while it runs.
+
+    HiGHS prints a debug line ("HighsMipSolverData::transformNewIntegerFeasibleSolution
+    tmpSolver.run();") to the C-level stdout even with display off (HiGHS issue 2783), which
+    would corrupt ``--json`` output.  File descriptor 1 points at descriptor 2 during the solve.
+    """
+    try:
+        out, err = sys.__stdout__.fileno(), sys.__stderr__.fileno()  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):  # no real descriptors (embedded, captured)
+        yield
+        return
+    with _STDOUT_LOCK:
+        sys.stdout.flush()
+        saved = os.dup(out)
+        os.dup2(err, out)
+        try:
+            yield
+        finally:
+            os.dup2(saved, out)
+            os.close(saved)
 
 
 def select_ilp(problem: SelectionProblem, time_limit: float = 10.0) -> list[int]:
@@ -89,13 +120,14 @@ def select_ilp(problem: SelectionProblem, time_limit: float = 10.0) -> list[int]
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(upper), size)).tocsr()
     integrality = np.zeros(size)
     integrality[:n] = 1  # x_c may stay continuous: at the optimum it is 0 or 1 anyway
-    result = milp(
-        objective,
-        constraints=LinearConstraint(matrix, -np.inf, np.asarray(upper)),
-        integrality=integrality,
-        bounds=Bounds(0, 1),
-        options={"time_limit": time_limit, "disp": False},
-    )
+    with _solver_output_to_stderr():
+        result = milp(
+            objective,
+            constraints=LinearConstraint(matrix, -np.inf, np.asarray(upper)),
+            integrality=integrality,
+            bounds=Bounds(0, 1),
+            options={"time_limit": time_limit, "disp": False},
+        )
     greedy = select_greedy(problem)
     if result.x is None:
         log.warning("ILP found no solution (%s); using the greedy answer", result.message)
