@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from newsweave.digest.view import GROUPING_NOTES
 from newsweave.quotes import is_statement
+from newsweave.reuse import origins
 from newsweave.store import SQLiteStore
 from newsweave.web import views
 from newsweave.web.app import SPEAKERS_OPEN, create_app
@@ -174,3 +175,16 @@ def test_missing_stages_are_named_not_faked(
             assert re.search(words, html), words
         for words in absent:
             assert not re.search(words, html), words
+
+
+def test_roles_read_passages_only_where_the_reuse_stage_needs_them(demo: DemoStore) -> None:
+    """Origins from links read without passages (re-read where coverage matters) are the
+    reuse stage's origins from the links with every passage."""
+    with SQLiteStore(demo.path) as store:
+        for story in demo.stories:
+            bare = store.reuse_links(among=story.article_ids, passages=False)
+            full = store.reuse_links(among=story.article_ids)
+            linked = sorted({i for k in full for i in (k.source_id, k.target_id)})
+            expected = origins(store.get_articles(linked), full) if full else {}
+            got = views._origins(store, story, bare, known=True)
+            assert got == {i: expected.get(i, i) for i in story.article_ids}

@@ -9,8 +9,10 @@ import pytest
 
 from newsweave.errors import ConfigError, NotFoundError
 from newsweave.model import Quote, Span
+from newsweave.segment import segment_article
 from newsweave.web import views
 from newsweave.web.views import StoryFilters
+from tests.support import make_article
 from tests.web.conftest import World
 
 # --- stories ----------------------------------------------------------------------------------
@@ -371,3 +373,39 @@ def test_who_said_what_lists_statements_only() -> None:
     ]
     number = {q.article_id: n for n, q in enumerate(quotes, 1)}
     assert [s.name for s in views._speakers(quotes, [], number)] == ["The port office"]
+
+
+def test_story_roles_weigh_passages_like_the_reuse_stage() -> None:
+    """A passage link that covers most of an article makes it a copy; the story page reads
+    links without passages, so it must read that one again to see it."""
+    from newsweave.model import AlignedPassage, ReuseDirection, ReuseKind, ReuseLink, Story
+    from newsweave.store import MemoryStore
+
+    borrowed = "The lock gates at Velmar will stay shut until the divers finish their survey."
+    source = make_article(borrowed + " The survey began on Monday.", title="Gates", source="A")
+    target = make_article("Update. " + borrowed, title="Gates shut", source="B")
+    store = MemoryStore()
+    store.add_articles([(a, segment_article(a)) for a in (source, target)])
+    at = target.text.index(borrowed)
+    passage = AlignedPassage(
+        Span(source.id, 0, len(borrowed)),
+        Span(target.id, at, at + len(borrowed)),
+        1.0,
+        "identical",
+    )
+    store.replace_reuse_links(
+        [
+            ReuseLink(
+                source.id,
+                target.id,
+                ReuseKind.PASSAGE,
+                ReuseDirection.DERIVED,
+                0.9,
+                passages=(passage,),
+            )
+        ]
+    )
+    story = Story(Story.make_id([source.id, target.id]), (source.id, target.id), n_origins=1)
+    store.replace_stories([story])
+    roles = {s.id: s.role for s in views.story_view(store, story.id).sources}
+    assert roles == {source.id: "origin", target.id: "copy"}

@@ -496,12 +496,30 @@ def _origins(
     """The reuse stage's origin of each article of ``story`` (None when reuse has not run).
 
     Without links among them every article is its own origin; with links, the stage decides
-    from the aligned passages and the articles' lengths and dates.
+    from the aligned passages and the articles' lengths and dates.  ``links`` come without
+    their passages (a 500-article story has thousands); the stage reads passages only to
+    measure how much of an article a link covers, which matters for links that do not carry
+    a whole article and for an article copied from more than one source, so only those links
+    are read again with their passages.
     """
     if not known:
         return None
     if not links:
         return {i: i for i in story.article_ids}
+    copied_from = Counter(
+        link.target_id
+        for link in links
+        if link.direction is ReuseDirection.DERIVED and link.kind in COPY_KINDS
+    )
+    measured = {
+        link.id for link in links if link.kind not in COPY_KINDS or copied_from[link.target_id] > 1
+    }
+    if measured:
+        ends = sorted(
+            {i for link in links if link.id in measured for i in (link.source_id, link.target_id)}
+        )
+        full = {link.id: link for link in store.reuse_links(among=ends) if link.id in measured}
+        links = [full.get(link.id, link) for link in links]
     linked = sorted({i for link in links for i in (link.source_id, link.target_id)})
     found = origins(store.get_articles(linked), links)
     return {i: found.get(i, i) for i in story.article_ids}
@@ -719,7 +737,7 @@ def story_view(store: Store, story_id: str) -> StoryView:
         store.article_headers(story.article_ids), key=lambda h: (_instant(h.published), h.id)
     )
     number = {h.id: n for n, h in enumerate(headers, start=1)}
-    links = store.reuse_links(among=story.article_ids)
+    links = store.reuse_links(among=story.article_ids, passages=False)
     known = bool(links) or story.n_origins > 0
     roles = _roles(headers, links, _origins(store, story, links, known))
     sources = tuple(
