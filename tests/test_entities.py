@@ -82,6 +82,10 @@ NAMES = [
         [("Tallow Chamber of Commerce", "ORG")],
     ),
     ("Boats were diverted to Gannet Point overnight.", [("Gannet Point", "LOC")]),
+    (
+        "The River Sull burst its banks near Mill Lane on Tuesday.",
+        [("River Sull", "LOC"), ("Mill Lane", "LOC")],
+    ),
     # A capitalised plural noun opening a sentence is nobody.
     ("Importers said the new tariff would raise prices.", []),
     ("Beekeepers have warned of a poor harvest.", []),

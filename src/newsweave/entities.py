@@ -459,8 +459,10 @@ _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
     ocean gulf valley peninsula strait straits canal desert province county state region
     district coast beach heights hills park stadium arena bridge cape port harbour harbor
-    plain plains forest falls point"""
+    plain plains forest falls point lane"""
 )
+# Words that open a place's name ("River Sull", "Mount Elbrus").
+_LOC_PREFIXES = _wordset("river lake mount mt. cape isle")
 _MISC_SUFFIXES = _wordset(
     """cup open championship championships games olympics olympiad prize award awards war
     festival series trophy marathon grand prix tournament classic derby rally masters league
@@ -848,6 +850,8 @@ class RuleRecognizer:
             return EntityType.ORG
         if "of" in words[1:-1] and words[words.index("of") - 1] in _ORG_SUFFIXES:
             return EntityType.ORG  # "Chamber of Commerce", "Ministry of Defence"
+        if len(words) == 2 and first in _LOC_PREFIXES and not sentence.sports:
+            return EntityType.LOC  # "River Sull", "Lake Orne"
         if len(words) > 1 and last in _LOC_SUFFIXES:
             return EntityType.LOC
         if len(words) > 1 and last in _MISC_SUFFIXES:
