@@ -83,6 +83,11 @@ NAMES = [
     ),
     ("Boats were diverted to Gannet Point overnight.", [("Gannet Point", "LOC")]),
     (
+        "Trawlers left Port Orvel after Gannet & Finch warned of storms. "
+        "Northwind Container Line said it would wait.",
+        [("Port Orvel", "LOC"), ("Gannet & Finch", "ORG"), ("Northwind Container Line", "ORG")],
+    ),
+    (
         "The River Sull burst its banks near Mill Lane on Tuesday.",
         [("River Sull", "LOC"), ("Mill Lane", "LOC")],
     ),

@@ -453,7 +453,7 @@ _ORG_SUFFIXES = _wordset(
     investments insurance financial resources mining steel electric chemical chemicals
     airport hospital institute review magazine agency nations bureau unit herald tribune
     gazette brothers associates newsroom studios media publishing publishers laboratories
-    labs tribunal chamber guild"""
+    labs tribunal chamber guild line lines marine shipping logistics"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
@@ -462,7 +462,7 @@ _LOC_SUFFIXES = _wordset(
     plain plains forest falls point lane"""
 )
 # Words that open a place's name ("River Sull", "Mount Elbrus").
-_LOC_PREFIXES = _wordset("river lake mount mt. cape isle")
+_LOC_PREFIXES = _wordset("river lake mount mt. cape isle port")
 _MISC_SUFFIXES = _wordset(
     """cup open championship championships games olympics olympiad prize award awards war
     festival series trophy marathon grand prix tournament classic derby rally masters league
@@ -848,6 +848,8 @@ class RuleRecognizer:
             return EntityType.MISC
         if len(words) > 1 and last.rstrip(".") in _ORG_SUFFIXES:
             return EntityType.ORG
+        if len(words) > 2 and "&" in words[1:-1]:
+            return EntityType.ORG  # "Osei & Marsh": a firm, never one person
         if "of" in words[1:-1] and words[words.index("of") - 1] in _ORG_SUFFIXES:
             return EntityType.ORG  # "Chamber of Commerce", "Ministry of Defence"
         if len(words) == 2 and first in _LOC_PREFIXES and not sentence.sports:
