@@ -87,6 +87,7 @@ NAMES = [
         "Northwind Container Line said it would wait.",
         [("Port Orvel", "LOC"), ("Gannet & Finch", "ORG"), ("Northwind Container Line", "ORG")],
     ),
+    ("The skipper lived in Strand with his wife.", [("Strand", "LOC")]),
     (
         "The River Sull burst its banks near Mill Lane on Tuesday.",
         [("River Sull", "LOC"), ("Mill Lane", "LOC")],

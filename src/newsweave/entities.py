@@ -885,6 +885,8 @@ class RuleRecognizer:
         if len(words) == 1:
             if run.before == "the" and first.endswith("s"):
                 return EntityType.ORG  # "the Yankees"
+            if run.before in ("in", "near") and run.after not in _PERSON_VERBS:
+                return EntityType.LOC  # "lived in Strand": a place, whatever its surnames
             if first in g.surnames and not g.is_common(first, 20_000):
                 return EntityType.PER
             if first.endswith(_SURNAME_ENDINGS) and not g.is_common(first, 200):
