@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,9 @@ DEMO = ROOT / "examples" / "demo"
 SHARDS = 16  # input files of the generated corpus (a crawl comes as many files)
 SPARK_MASTER = "local[2]"
 SAMPLE_S = 0.25  # how often the memory of the process tree is read
+# Every run: reuse links and clustered stories; no summaries (the per-story summarizer and quote
+# stage are not what this benchmark is about, and tests/engines checks them for equality).
+RUN_OPTIONS: dict[str, Any] = {"stories": "cluster", "summaries": False}
 
 
 # --- one run in a fresh process, its memory watched -------------------------------------------
@@ -119,7 +122,8 @@ def measured_run(
 
 def child(argv: list[str]) -> None:
     engine_name, output, partitions, *inputs = argv
-    from newsweave.engines.plan import run
+    from newsweave.engines.plan import RunOptions, run
+    from newsweave.reuse import ReuseOptions
 
     if engine_name == "spark":
         from newsweave.engines.spark import SparkEngine
@@ -130,7 +134,7 @@ def child(argv: list[str]) -> None:
 
         engine = LocalEngine()
     try:
-        report = run(engine, inputs, output)
+        report = run(engine, inputs, output, RunOptions(**RUN_OPTIONS, reuse=ReuseOptions()))
     finally:
         engine.close()
     print(json.dumps(report.to_dict()))
@@ -213,25 +217,103 @@ def agreement(local: Path, spark: Path) -> dict[str, Any]:
             rows_a = {json.dumps({**r, "origin": None}, sort_keys=True) for r in a.to_pylist()}
             rows_b = {json.dumps({**r, "origin": None}, sort_keys=True) for r in b.to_pylist()}
         out[name] = {"local": len(rows_a), "spark": len(rows_b), "differ": len(rows_a ^ rows_b)}
-    links_a, links_b = _links(local), _links(spark)
-    if links_a is not None and links_b is not None:
-        out["reuse_links"] = {
-            "local": len(links_a),
-            "spark": len(links_b),
-            "differ": len(links_a ^ links_b),
-        }
+    for name in ("reuse_links", "stories"):  # every field of every row
+        a, b = read_table(local, name), read_table(spark, name)
+        if a is not None and b is not None:
+            rows_a = {json.dumps(r, sort_keys=True) for r in a.to_pylist()}
+            rows_b = {json.dumps(r, sort_keys=True) for r in b.to_pylist()}
+            out[name] = {"local": len(rows_a), "spark": len(rows_b), "differ": len(rows_a ^ rows_b)}
     stories_a, stories_b = _stories(local), _stories(spark)
     if stories_a is not None and stories_b is not None:
         articles = sorted(set(stories_a) | set(stories_b))
         scores = cluster_scores(
             [stories_a.get(x, x) for x in articles], [stories_b.get(x, x) for x in articles]
         )
-        out["stories"] = {
+        out["stories"] |= {
             "pairwise_agreement": round(scores.pairwise_f1, 6),
             "articles_in_other_stories": sum(
                 1 for x in articles if stories_a.get(x) is None or stories_b.get(x) is None
             ),
         }
+    return out
+
+
+def against_the_stages(folder: Path) -> dict[str, Any]:
+    """The run's links and stories beside the reuse and cluster stages called once on all of
+    its articles, in this process (what the plan computes step by step, or by blocks)."""
+    from newsweave.cluster import cluster_articles
+    from newsweave.engines.plan import DEFAULT_CLUSTER
+    from newsweave.engines.tables import from_row
+    from newsweave.model import Article, ReuseKind, ReuseLink, Sentence, to_dict
+    from newsweave.reuse import ReuseOptions, detect_reuse
+
+    articles_table, sentences_table = (
+        read_table(folder, "articles"),
+        read_table(folder, "sentences"),
+    )
+    links_table = read_table(folder, "reuse_links")
+    assert articles_table is not None and sentences_table is not None and links_table is not None
+    articles = [from_row(Article, r) for r in articles_table.to_pylist()]
+    sentences: dict[str, list[Sentence]] = {}
+    for row in sentences_table.to_pylist():
+        sentences.setdefault(row["article_id"], []).append(from_row(Sentence, row))
+    for found in sentences.values():
+        found.sort(key=lambda x: x.index)
+    started = time.perf_counter()
+    expected = detect_reuse(articles, ReuseOptions(), sentences)
+    reuse_s = time.perf_counter() - started
+    links = [from_row(ReuseLink, r) for r in links_table.to_pylist()]
+    rows_a = {json.dumps(to_dict(k), sort_keys=True) for k in links}
+    rows_b = {json.dumps(to_dict(k), sort_keys=True) for k in expected}
+    copies = [(k.source_id, k.target_id) for k in links if k.kind is not ReuseKind.PASSAGE]
+    started = time.perf_counter()
+    stories = cluster_articles(articles, DEFAULT_CLUSTER, must_link=copies)
+    cluster_s = time.perf_counter() - started
+    planned = _stories(folder) or {}
+    whole = {a: s.id for s in stories for a in s.article_ids}
+    ids = sorted(whole)
+    scores = cluster_scores([whole[x] for x in ids], [planned.get(x, x) for x in ids])
+    return {
+        "reuse_links": {
+            "plan": len(rows_a),
+            "detect_reuse": len(rows_b),
+            "differ": len(rows_a ^ rows_b),
+        },
+        "detect_reuse_s": round(reuse_s, 1),
+        "stories": {
+            "plan": len(set(planned.values())),
+            "cluster_articles": len(stories),
+            "pairwise_agreement": round(scores.pairwise_f1, 6),
+            "bcubed_f1": round(scores.bcubed_f1, 6),
+        },
+        "cluster_articles_s": round(cluster_s, 1),
+    }
+
+
+def equivalence(
+    work: Path, multinews: int, partitions: int, save: Callable[[], None]
+) -> dict[str, Any]:
+    """Both engines on the demo corpus and the first ``multinews`` Multi-News articles."""
+    inputs = {"demo": [str(DEMO)]}
+    out: dict[str, Any] = {}
+    if MULTINEWS.exists():
+        sample = work / "multinews" / "multinews_val_sample.jsonl"
+        sample.parent.mkdir()
+        with MULTINEWS.open(encoding="utf-8") as src, sample.open("w", encoding="utf-8") as dst:
+            for _, line in zip(range(multinews), src, strict=False):
+                dst.write(line)
+        inputs[f"multinews_{multinews}"] = [str(sample)]
+    else:
+        out["note"] = f"{MULTINEWS} absent: Multi-News check skipped"
+    for name, paths in inputs.items():
+        local_out, spark_out = work / f"eq-local-{name}", work / f"eq-spark-{name}"
+        local = measured_run("local", paths, local_out, partitions)
+        spark = measured_run("spark", paths, spark_out, partitions)
+        out[name] = agreement(local_out, spark_out)
+        out[name]["wall_s"] = {"local": local["wall_s"], "spark": spark["wall_s"]}
+        out[name]["against_the_stages"] = against_the_stages(local_out)
+        print(f"equivalence {name}: {out[name]}", flush=True)
+        save()
     return out
 
 
@@ -252,11 +334,32 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--skip-local", action="store_true", help="no local run at full size")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--sections",
+        default="scale,equivalence",
+        help="what to run: scale (with growth), equivalence; the JSON keeps the other's figures",
+    )
     args = parser.parse_args(argv)
-    results: dict[str, Any] = {"machine": _machine(), "spark_master": SPARK_MASTER}
+    sections = set(args.sections.split(","))
+    results: dict[str, Any] = {}
+    if args.output.exists():  # a section run alone keeps what the other one measured
+        results = json.loads(args.output.read_text(encoding="utf-8"))
+    results.update({"machine": _machine(), "spark_master": SPARK_MASTER, "run": RUN_OPTIONS})
+
+    def save() -> None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
     growth = sorted({int(n) for n in args.growth.split(",") if n} | {args.articles})
     with tempfile.TemporaryDirectory(prefix="newsweave-bench-") as tmp:
         work = Path(tmp)
+        if "equivalence" in sections:
+            results["equivalence"] = equivalence(work, args.multinews, args.partitions, save)
+            results.pop("equivalence_note", None)
+        if "scale" not in sections:
+            save()
+            print(f"wrote {args.output}")
+            return results
         corpus = generate(max(growth))
         results["corpus"] = {
             "articles": len(corpus.records),
@@ -283,6 +386,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 row.pop("report")
                 scale.setdefault(str(n), {})[engine] = row
                 print(f"{n} articles, {engine}: {row}", flush=True)
+                results["scale"] = scale
+                save()
         results["scale"] = scale
         spark_rows = [(int(n), r["spark"]) for n, r in scale.items() if "spark" in r]
         results["spark_growth"] = [
@@ -290,27 +395,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             for n, r in sorted(spark_rows)
         ]
 
-        # 3: equivalence on real and demo text
-        inputs = {"demo": [str(DEMO)]}
-        if MULTINEWS.exists():
-            sample = work / "multinews" / "multinews_val_sample.jsonl"
-            sample.parent.mkdir()
-            with MULTINEWS.open(encoding="utf-8") as src, sample.open("w", encoding="utf-8") as dst:
-                for _, line in zip(range(args.multinews), src, strict=False):
-                    dst.write(line)
-            inputs[f"multinews_{args.multinews}"] = [str(sample)]
-        else:
-            results["equivalence_note"] = f"{MULTINEWS} absent: Multi-News check skipped"
-        equivalence: dict[str, Any] = {}
-        for name, paths in inputs.items():
-            local_out, spark_out = work / f"eq-local-{name}", work / f"eq-spark-{name}"
-            measured_run("local", paths, local_out, args.partitions)
-            measured_run("spark", paths, spark_out, args.partitions)
-            equivalence[name] = agreement(local_out, spark_out)
-            print(f"equivalence {name}: {equivalence[name]}", flush=True)
-        results["equivalence"] = equivalence
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    save()
     print(f"wrote {args.output}")
     return results
 

@@ -2,10 +2,12 @@
 
 Speed: articles/s for quotes + entities on real news (the PolNeAR dev articles, ~800 words
 each, and the five seed articles, ~550): one process (best of several passes, wall clock and
-CPU time) and ``--workers`` processes (wall clock); peak memory.  Quality: the evaluation
-harness's scores on PolNeAR dev (quotes) and CoNLL-2003 dev (entities), with direct-quote
-speaker F1 and PER/ORG/LOC F1 added, and the seed checks (speakers of direct quotes, people
-merged across the five articles).  Prints the figures and writes
+CPU time), ``--workers`` processes (wall clock, and CPU time: the rate on cores of one's own
+when the machine is shared), and whole stories through ``quote_story``; peak memory.
+Quality: the evaluation harness's scores on PolNeAR dev (quotes) and CoNLL-2003 dev
+(entities), with direct-quote speaker F1 and PER/ORG/LOC F1 added, and the seed checks
+(speakers of direct quotes, people merged across the five articles).  Prints the figures and
+writes
 ``benchmarks/results/quotes.json``.
 
     python benchmarks/quotes.py [--passes 3] [--workers 2] [--skip-quality]
@@ -47,26 +49,54 @@ def seed_articles() -> list[Article]:
     return articles
 
 
-def _work(texts: list[str]) -> int:
-    """One worker's share: quotes and entities of each text (the worker loads its own lists)."""
+def _work(texts: list[str]) -> float:
+    """One worker's share: quotes and entities of each text (the worker loads its own lists).
+    Returns the CPU seconds it spent."""
     recognizer = get_recognizer("rules")
-    found = 0
+    c0 = time.process_time()
     for text in texts:
-        quotes, entities = article_quotes(Article.build(text), recognizer=recognizer)
-        found += len(quotes) + len(entities)
-    return found
+        article_quotes(Article.build(text), recognizer=recognizer)
+    return time.process_time() - c0
 
 
 def parallel_speed(articles: list[Article], workers: int) -> dict[str, Any]:
-    """Articles/s with ``workers`` processes, each warmed up first (gazetteers loaded)."""
+    """Articles/s with ``workers`` processes, each warmed up first (gazetteers loaded): by the
+    wall clock (what this machine gave, shared with other jobs) and by the CPU seconds the
+    workers spent (what ``workers`` cores of one's own would give)."""
     texts = [a.text for a in articles]
     chunks = [texts[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         list(pool.map(_work, [[t] for t in texts[:workers]]))  # load the lists in each worker
         w0 = time.perf_counter()
-        list(pool.map(_work, chunks))
+        cpu = list(pool.map(_work, chunks))
         wall = time.perf_counter() - w0
-    return {"workers": workers, "articles_per_s_wall": round(len(texts) / wall, 1)}
+    return {
+        "workers": workers,
+        "articles": len(texts),
+        "articles_per_s_wall": round(len(texts) / wall, 1),
+        "articles_per_s_cpu": round(len(texts) / max(cpu), 1),  # the slowest worker's CPU time
+        "cpu_seconds": round(sum(cpu), 2),
+    }
+
+
+def story_speed(articles: list[Article], story_size: int, passes: int) -> dict[str, Any]:
+    """Articles/s through :func:`quote_story` (what a digest runs per story: entities merged
+    across the story, speakers resolved, quotes grouped) in stories of ``story_size``."""
+    stories = [articles[i : i + story_size] for i in range(0, len(articles), story_size)]
+    quote_story(stories[0])  # warm caches
+    walls, cpus = [], []
+    for _ in range(passes):
+        w0, c0 = time.perf_counter(), time.process_time()
+        for story in stories:
+            quote_story(story)
+        walls.append(time.perf_counter() - w0)
+        cpus.append(time.process_time() - c0)
+    return {
+        "articles": len(articles),
+        "story_size": story_size,
+        "articles_per_s_wall": round(len(articles) / min(walls), 1),
+        "articles_per_s_cpu": round(len(articles) / min(cpus), 1),
+    }
 
 
 def speed(articles: list[Article], passes: int) -> dict[str, Any]:
@@ -167,6 +197,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "speed_polnear_dev": speed(articles, args.passes),
     }
     result["speed_polnear_dev_parallel"] = parallel_speed(articles * 3, args.workers)
+    result["speed_polnear_dev_stories"] = story_speed(articles, 12, args.passes)
     if seeds:
         result["speed_seeds"] = speed(seeds * 20, args.passes)
         result["speed_seeds_parallel"] = parallel_speed(seeds * 60, args.workers)

@@ -1,19 +1,23 @@
-"""Scale benchmark of the reuse stage: generated articles with planted copies, 10k to 100k.
+"""Scale benchmark of the reuse stage: invented news with planted copies, 10k to 100k articles.
 
-Articles are generated (deterministically) from a Zipf-distributed vocabulary of made-up words
-mixed with English function words, grouped into stories that share their names and places, so
-that same-story articles share many shingles — the hard case for candidate generation.  A share
-of them are planted copies of an earlier article: verbatim, trimmed (sentences dropped, one cut
-short), partial (a few of its paragraphs inside a new article) or spun (a fifth of the content
-words swapped for others, clauses reordered).
+The corpus is :mod:`newsgen`'s (the engines benchmark uses the same generator): stories of
+about five articles each, told independently from shared fact templates in each story's own
+names, towns and numbers, so that same-story articles share many shingles and some short
+phrases — the hard case for candidate generation — and then copies planted and recorded as gold:
+``exact`` (republished word for word), ``near_duplicate`` (spun by a content farm) and
+``passage`` (a run of three sentences lifted into another article of the story).
 
-Measured per corpus size, each in a fresh process: wall time of ``detect_reuse`` (sentences
-given, as the pipeline stores them — pysbd is the segment stage's cost, not this one's),
-articles/s, peak resident memory, planted-copy recall (the copy linked to its source) and links
-between articles that share no planted text.  The cost ratios between sizes show how it grows.
+Measured per corpus size, each in a fresh process: wall time of ``detect_reuse`` with the
+sentences given, as the pipeline stores them (the generated text is split on its own sentence
+ends; pysbd is the segment stage's cost, not this one's), articles/s, peak resident memory,
+planted-copy recall by kind (the copy linked to its source, to an article the source copied, or
+to an exact duplicate of either: text alone cannot tell those apart), links between articles of
+*different* stories (false by construction) and unplanted links within a story (independent
+reports that happen to print the same template sentence).  The cost ratios between sizes show
+how it grows.
 
     python benchmarks/reuse.py                      # 10k, 30k, 100k
-    python benchmarks/reuse.py --sizes 2000 --json  # quick check
+    python benchmarks/reuse.py --sizes 2000         # quick check
 """
 
 from __future__ import annotations
@@ -23,241 +27,104 @@ import itertools
 import json
 import os
 import platform
-import random
+import re
 import resource
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from newsgen import Corpus, generate
 from newsweave.model import Article, Sentence
 from newsweave.reuse import ReuseOptions, detect_reuse
-from newsweave.reuse.normalize import is_stopword
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "reuse.json"
 SIZES = (10_000, 30_000, 100_000)
-PLANTED_SHARE = 0.05  # articles that copy an earlier one
-STORY_SIZE = 12  # articles per story, on average
-VOCABULARY = 60_000
 MEMORY_LIMIT_GB = 4.0
+KINDS = ("exact", "near_duplicate", "passage")
+_SENTENCE_END = re.compile(r"(?<=[.!?”])\s+")
 
-_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
-_FUNCTION = sorted(
-    w
-    for w in [
-        "the",
-        "a",
-        "of",
-        "to",
-        "in",
-        "and",
-        "that",
-        "for",
-        "on",
-        "with",
-        "as",
-        "by",
-        "at",
-        "from",
-        "was",
-        "is",
-        "it",
-        "said",
-        "has",
-        "have",
-        "but",
-        "not",
-        "be",
-        "had",
-        "were",
-        "which",
-        "an",
-        "after",
-        "will",
-        "their",
-        "this",
-        "they",
-        "who",
-        "been",
-        "would",
-        "also",
-        "its",
-        "more",
-        "than",
-        "over",
-        "about",
-        "into",
-        "up",
-        "when",
+
+def sentences_of(article: Article) -> list[Sentence]:
+    """The generated text's sentences: paragraphs split where a sentence end meets a space."""
+    out: list[Sentence] = []
+    for p_index, (p_start, p_end) in enumerate(article.paragraphs):
+        pos = p_start
+        for piece in _SENTENCE_END.split(article.text[p_start:p_end]):
+            start = article.text.index(piece, pos)
+            out.append(Sentence(article.id, len(out), start, start + len(piece), piece, p_index))
+            pos = start + len(piece)
+    return out
+
+
+def build(n: int) -> tuple[list[Article], dict[str, list[Sentence]], Corpus]:
+    corpus = generate(n)
+    articles = [
+        Article.build(
+            r["text"],
+            title=r["title"],
+            source=r["source"],
+            url=r["url"],
+            published=datetime.fromisoformat(r["date"]),
+            external_id=r["id"],
+        )
+        for r in corpus.records
     ]
-    if is_stopword(w) or w == "said"
-)
-KINDS = ("verbatim", "trimmed", "partial", "spun")
-
-
-def _word(rank: int) -> str:
-    out = []
-    n = rank + 27
-    while n:
-        n, k = divmod(n, len(_SYLLABLES))
-        out.append(_SYLLABLES[k])
-    return "".join(out)
-
-
-@dataclass
-class Planted:
-    source: int
-    copy: int
-    kind: str
-
-
-class Generator:
-    """Deterministic article text: stories with their own names, Zipfian general vocabulary."""
-
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        weights = [1.0 / (r + 1) ** 1.05 for r in range(VOCABULARY)]
-        total = sum(weights)
-        self.cumulative: list[float] = []
-        acc = 0.0
-        for w in weights:
-            acc += w / total
-            self.cumulative.append(acc)
-
-    def general(self) -> str:
-        import bisect
-
-        return _word(min(bisect.bisect(self.cumulative, self.rng.random()), VOCABULARY - 1))
-
-    def story_words(self, story: int) -> list[str]:
-        rng = random.Random(story * 7919)
-        return [_word(VOCABULARY + rng.randrange(10 * VOCABULARY)).capitalize() for _ in range(12)]
-
-    def sentence(self, story_words: Sequence[str]) -> str:
-        words = []
-        for _ in range(self.rng.randint(10, 26)):
-            roll = self.rng.random()
-            if roll < 0.42:
-                words.append(self.rng.choice(_FUNCTION))
-            elif roll < 0.55:
-                words.append(self.rng.choice(story_words))
-            else:
-                words.append(self.general())
-        if self.rng.random() < 0.3:
-            words.insert(self.rng.randint(1, len(words) - 1), ",")
-        text = " ".join(words).replace(" ,", ",")
-        return text[0].upper() + text[1:] + "."
-
-    def paragraphs(self, story: int, n: int) -> list[list[str]]:
-        names = self.story_words(story)
-        return [[self.sentence(names) for _ in range(self.rng.randint(1, 3))] for _ in range(n)]
-
-
-def _spin_sentence(sentence: str, gen: Generator) -> str:
-    words = sentence[:-1].split(" ")
-    for k, word in enumerate(words):
-        bare = word.rstrip(",").lower()
-        if not is_stopword(bare) and gen.rng.random() < 0.2:
-            words[k] = gen.general() + ("," if word.endswith(",") else "")
-    if gen.rng.random() < 0.2 and ", " in " ".join(words):
-        first, _, second = " ".join(words).partition(", ")
-        text = f"{second}, {first[0].lower()}{first[1:]}"
-    else:
-        text = " ".join(words)
-    return text[0].upper() + text[1:] + "."
-
-
-def build(n: int, seed: int = 0) -> tuple[list[Article], dict[str, list[Sentence]], list[Planted]]:
-    """``n`` articles (about ``PLANTED_SHARE`` of them planted copies) and their sentences."""
-    gen = Generator(seed)
-    bodies: list[list[list[str]]] = []
-    stories: list[int] = []
-    planted: list[Planted] = []
-    n_stories = max(1, n // STORY_SIZE)
-    for i in range(n):
-        story = gen.rng.randrange(n_stories)
-        if i > 10 and gen.rng.random() < PLANTED_SHARE:
-            source = gen.rng.randrange(i)
-            kind = KINDS[len(planted) % len(KINDS)]
-            body = [list(p) for p in bodies[source]]
-            if kind == "trimmed":
-                body = body[: max(2, len(body) * 2 // 3)]
-                last = body[-1][-1]
-                body[-1][-1] = last[: max(20, len(last) // 2)].rstrip(" ,") + "."
-            elif kind == "partial":
-                own = gen.paragraphs(stories[source], gen.rng.randint(3, 8))
-                body = own[:2] + body[: gen.rng.randint(2, 4)] + own[2:]
-            elif kind == "spun":
-                body = [[_spin_sentence(s, gen) for s in p] for p in body]
-            planted.append(Planted(source, i, kind))
-            story = stories[source]
-        else:
-            body = gen.paragraphs(story, gen.rng.randint(5, 12))
-        bodies.append(body)
-        stories.append(story)
-    articles: list[Article] = []
-    sentences: dict[str, list[Sentence]] = {}
-    for i, body in enumerate(bodies):
-        text = "\n\n".join(" ".join(p) for p in body)
-        article = Article.build(text, source=f"outlet-{i % 997}", external_id=f"gen-{i}")
-        articles.append(article)
-        sents: list[Sentence] = []
-        pos = 0
-        for p_index, paragraph in enumerate(body):
-            for sentence in paragraph:
-                start = text.index(sentence, pos)
-                sents.append(
-                    Sentence(
-                        article.id, len(sents), start, start + len(sentence), sentence, p_index
-                    )
-                )
-                pos = start + len(sentence)
-        sentences[article.id] = sents
-    return articles, sentences, planted
+    return articles, {a.id: sentences_of(a) for a in articles}, corpus
 
 
 def measure(n: int) -> dict[str, Any]:
     started = time.perf_counter()
-    articles, sentences, planted = build(n)
+    articles, sentences, corpus = build(n)
     generated = time.perf_counter() - started
     started = time.perf_counter()
     links = detect_reuse(articles, ReuseOptions(), sentences)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # A planted copy counts as found when a link joins it to its source, to an article the
-    # source was itself copied from (a copy of a copy carries the original's text), or to an
-    # exact duplicate of either: text alone cannot tell those apart.
+    by_external = {a.external_id: a for a in articles}
+    external = {a.id: a.external_id for a in articles}
     group = {a.id: a.text_hash for a in articles}
     linked = {frozenset((group[link.source_id], group[link.target_id])) for link in links}
-    parent = {p.copy: p.source for p in planted}
+    parent = {target: source for source, target, _ in corpus.copies}
 
-    def found_one(p: Planted) -> bool:
-        source: int | None = p.source
+    def found(source: str | None, copy: str) -> bool:
         while source is not None:
-            if frozenset((group[articles[source].id], group[articles[p.copy].id])) in linked:
+            pair = frozenset((group[by_external[source].id], group[by_external[copy].id]))
+            if pair in linked:
                 return True
             source = parent.get(source)
         return False
 
-    found = {kind: [found_one(p) for p in planted if p.kind == kind] for kind in KINDS}
-    related = {articles[p.copy].id for p in planted} | {articles[p.source].id for p in planted}
-    unplanted = sum(1 for link in links if not {link.source_id, link.target_id} <= related)
-    hits = sum(sum(v) for v in found.values())
+    hits = {kind: [found(s, t) for s, t, k in corpus.copies if k == kind] for kind in KINDS}
+    planted = {frozenset(pair[:2]) for pair in corpus.copies}
+    other_story = same_story = 0
+    for link in links:
+        a, b = str(external[link.source_id]), str(external[link.target_id])
+        if corpus.story_of[a] != corpus.story_of[b]:
+            other_story += 1
+        elif frozenset((a, b)) not in planted and group[link.source_id] != group[link.target_id]:
+            same_story += 1
+    total = sum(len(v) for v in hits.values())
     return {
         "articles": n,
-        "planted": len(planted),
+        "stories": len(set(corpus.story_of.values())),
+        "planted": total,
+        "sentences": sum(len(v) for v in sentences.values()),
         "generate_seconds": round(generated, 1),
         "seconds": round(seconds, 1),
         "articles_per_second": round(n / seconds, 1),
         "peak_rss_gb": round(peak_kb / 1024 / 1024, 2),
         "links": len(links),
-        "planted_recall": round(hits / len(planted), 4) if planted else 0.0,
-        "recall_by_kind": {k: round(sum(v) / len(v), 4) if v else None for k, v in found.items()},
-        "links_between_unrelated_articles": unplanted,
+        "planted_recall": round(sum(sum(v) for v in hits.values()) / total, 4) if total else 0.0,
+        "recall_by_kind": {k: round(sum(v) / len(v), 4) if v else None for k, v in hits.items()},
+        "links_across_stories": other_story,
+        "unplanted_links_within_story": same_story,
     }
 
 
@@ -270,7 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.one:
         print(json.dumps(measure(args.one)))
         return 0
-    rows = []
+    rows: list[dict[str, Any]] = []
+    result = {
+        "benchmark": "reuse",
+        "corpus": "benchmarks/newsgen.py (seed 2024)",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpus (shared; timings provisional)",
+        "memory_limit_gb": MEMORY_LIMIT_GB,
+        "runs": rows,
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     for n in (int(s) for s in args.sizes.split(",")):
         done = subprocess.run(
             [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=False
@@ -283,8 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{n:>7} articles: {row['seconds']:8.1f} s  {row['articles_per_second']:7.1f} art/s  "
             f"peak {row['peak_rss_gb']:.2f} GB  planted recall {row['planted_recall']:.3f} "
-            f"{row['recall_by_kind']}  unrelated links {row['links_between_unrelated_articles']}"
+            f"{row['recall_by_kind']}  links across stories {row['links_across_stories']}  "
+            f"unplanted within a story {row['unplanted_links_within_story']}",
+            flush=True,
         )
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")  # after each size
     for small, large in itertools.pairwise(rows):
         size_ratio = large["articles"] / small["articles"]
         time_ratio = large["seconds"] / small["seconds"] if small["seconds"] else float("nan")
@@ -293,15 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"time x{time_ratio:.2f} (linear would be x{size_ratio:.1f}, quadratic "
             f"x{size_ratio**2:.0f})"
         )
-    result = {
-        "benchmark": "reuse",
-        "machine": f"{platform.machine()}, {os.cpu_count()} cpus (shared; timings provisional)",
-        "memory_limit_gb": MEMORY_LIMIT_GB,
-        "runs": rows,
-    }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    print(f"wrote {out}")
     return 0
 
 

@@ -17,7 +17,7 @@ from newsweave.entities import (
     sentence_spans,
 )
 from newsweave.errors import ConfigError
-from newsweave.model import EntityType
+from newsweave.model import Entity, EntityType, Mention, Span
 from tests.support import make_article
 
 
@@ -229,3 +229,23 @@ def test_entity_options_are_validated() -> None:
         EntityOptions(recognizer="magic")
     with pytest.raises(ConfigError, match="pronoun_window"):
         EntityOptions(pronoun_window=-1)
+
+
+def test_a_name_typed_differently_across_articles_is_one_entity() -> None:
+    """A place in two articles, read as an organisation in a third: one place."""
+
+    def named(article_id: str, kind: EntityType) -> Entity:
+        span = Span(article_id, 0, 6)
+        return Entity(f"e-{article_id}", "Velmar", kind, (), (Mention(span, "Velmar", kind),))
+
+    merged, remap = merge_entities(
+        [
+            [named("a1", EntityType.LOC)],
+            [named("a2", EntityType.ORG)],
+            [named("a3", EntityType.LOC)],
+        ]
+    )
+    (entity,) = merged
+    assert entity.type is EntityType.LOC and len(entity.mentions) == 3
+    assert all(m.type is EntityType.LOC for m in entity.mentions)
+    assert set(remap.values()) == {entity.id}

@@ -5,16 +5,18 @@ from __future__ import annotations
 import pytest
 
 from newsweave.errors import ConfigError
-from newsweave.model import Quote
+from newsweave.model import Quote, Span
 from newsweave.quotes import (
     QuoteGroup,
     QuoteOptions,
     find_quotes,
     group_quotes,
+    is_statement,
     quote_marks,
     quote_story,
     verb_forms,
 )
+from newsweave.segment import words
 from tests.support import make_article
 
 
@@ -190,7 +192,55 @@ INDIRECT = [
         "the budget is too small",
         "Tomas Brandt",
     ),
+    (
+        "Harbour officials say the cranes were inspected in June.",
+        "the cranes were inspected in June",
+        "Harbour officials",
+    ),
+    (
+        "A lawyer for Orvan Ferries declined to comment on the report.",
+        "to comment on the report",
+        "A lawyer for Orvan Ferries",
+    ),
+    (
+        "Lena Holm, a member of the board, said the pilots deserved better.",
+        "the pilots deserved better",
+        "Lena Holm, a member of the board,",
+    ),
 ]
+
+
+def test_relative_clause_reports_speech_and_keeps_the_main_speaker() -> None:
+    text = "Brandt, who said the offer was fair, said the talks would go on."
+    found = [q for q in find_quotes(make_article(text)) if not q.direct]
+    assert [(q.speaker_text, q.text) for q in found] == [
+        ("who", "the offer was fair"),
+        ("Brandt", "the talks would go on"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("headline", "found"),
+    [
+        (
+            "Ola Berg: The ferries will run again on Monday",
+            ("Ola Berg", "The ferries will run again on Monday"),
+        ),
+        ("The Harbour Diary: Notes from a long week", None),
+        ("Berg: Yes", None),
+    ],
+)
+def test_a_headline_credited_to_its_speaker(headline: str, found: tuple[str, str] | None) -> None:
+    article = make_article(headline + "\n\nThe ferry company said nothing on Sunday.")
+    quotes = [q for q in find_quotes(article) if q.cue_text == ":"]
+    assert [(q.speaker_text, q.text) for q in quotes] == ([found] if found else [])
+    assert all(is_statement(q) for q in quotes)
+
+
+def test_a_question_put_to_someone_is_reported() -> None:
+    text = "Asked on the radio whether the ferries would run, the minister said they would."
+    found = [q for q in find_quotes(make_article(text)) if not q.direct]
+    assert ("Asked", "whether the ferries would run") in [(q.cue_text, q.text) for q in found]
 
 
 @pytest.mark.parametrize(("text", "content", "speaker"), INDIRECT)
@@ -372,3 +422,86 @@ def test_grouping_is_deterministic() -> None:
     quotes = list(story.quotes)
     assert group_quotes(quotes, story.entities) == group_quotes(quotes[::-1], story.entities)
     assert quote_story(articles[::-1]) == story
+
+
+def _pairwise_groups(quotes: list[Quote], options: QuoteOptions) -> set[frozenset[str]]:
+    """The partition :func:`group_quotes` must find, by comparing every pair of quotes."""
+    tokens = [words(q.text.replace("…", " ")) for q in quotes]
+    triples = [
+        {tuple(t[i : i + 3]) for i in range(len(t) - 2)} if len(t) >= 3 else {tuple(t)} - {()}
+        for t in tokens
+    ]
+    parent = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        return i if parent[i] == i else find(parent[i])
+
+    for i in range(len(quotes)):
+        for j in range(i + 1, len(quotes)):
+            count = len(triples[i] & triples[j])
+            if not count:
+                continue
+            small = min(len(triples[i]), len(triples[j]))
+            if quotes[i].direct != quotes[j].direct and small < 4:
+                continue
+            ids = quotes[i].entity_id, quotes[j].entity_id
+            agree = None in ids or ids[0] == ids[1]
+            if count / max(len(triples[i]), len(triples[j])) >= options.exact_match or (
+                count / small >= options.match and agree
+            ):
+                parent[find(j)] = find(i)
+    groups: dict[int, set[str]] = {}
+    for i, quote in enumerate(quotes):
+        groups.setdefault(find(i), set()).add(quote.id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_grouping_copies_by_wording_matches_every_pair_compared() -> None:
+    """Collapsing copies before comparing finds the same groups as comparing all pairs,
+    including copies of one wording given to different speakers."""
+    wordings = [
+        ("the harbour will reopen on monday and the ferries will run again", True),
+        ("the harbour will reopen on monday", True),
+        ("the harbour will reopen on monday and the buses will run again", True),
+        ("the harbour will reopen on monday and the ferries will run again", False),
+        ("we will sign it", True),
+        ("we will sign it", False),
+        ("the budget is too small for the schools and the hospitals", True),
+        ("the budget is too small for the army", True),
+        ("", True),
+    ]
+    speakers = [None, "e:ola", "e:lena"]
+    quotes = []
+    for n in range(60):
+        text, direct = wordings[(n * 7) % len(wordings)]
+        article = f"a{n % 13:02d}"
+        start = n * 100
+        quotes.append(
+            Quote(
+                article_id=article,
+                content=Span(article, start, start + len(text)),
+                text=text,
+                direct=direct,
+                entity_id=speakers[(n * 5) % 3],
+            )
+        )
+    options = QuoteOptions()
+    found = {frozenset(q.id for q in g.quotes) for g in group_quotes(quotes, (), options)}
+    assert found == _pairwise_groups(quotes, options)
+    assert sum(len(g) for g in found) == len(quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        ("“We will rebuild the bridge,” said Mayor Ana Ortiz.", True),
+        ("Ana Ortiz said the bridge would be rebuilt within a year.", True),
+        ("According to the harbour board, the ferries will run again on Monday.", True),
+        ("The mayor, backed by the harbour board and the unions, resigned.", False),
+        ("Ana Ortiz supported the plan to rebuild the bridge within a year.", False),
+    ],
+)
+def test_statements_are_quoted_words_or_reported_speech(text: str, statement: bool) -> None:
+    found = find_quotes(make_article(text))
+    assert found  # every one is an attribution; only some are statements
+    assert any(is_statement(q) for q in found) is statement

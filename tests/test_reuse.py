@@ -278,6 +278,54 @@ def test_attribution_with_a_shared_quote_fragment_is_a_link() -> None:
     assert "rebate was meant to be temporary" in link.passages[0].target.text(citing)
 
 
+def test_a_credit_months_away_does_not_pair_articles_on_a_stock_phrase() -> None:
+    interview = article(
+        "Prime Minister Ilsa Varenne said the fuel rebate was meant to be temporary.\n\n"
+        "“It cannot go on forever,” she told the programme, adding that the savings would go to "
+        "rural bus services.",
+        source="KBN Radio",
+        published=datetime(2024, 3, 9, 11),
+    )
+    later = article(
+        "Hauliers in the valley say they cannot absorb another rise in costs.\n\n"
+        "Ms Varenne told KBN Radio in an interview that the rebate was meant to be temporary, a "
+        "remark that angered the drivers' association.",
+        source="Valley Post",
+        published=datetime(2024, 8, 2, 8),
+    )
+    assert link_between(detect_reuse([interview, later]), interview, later) is None
+
+
+# Three stock sentences told of two different events: names and numbers traded.
+STOCK = (
+    "The old bridge across the river in {town} was closed on {day} after engineers found "
+    "cracks in two of its main supports.\n\n"
+    "Cars and lorries were diverted through the ring road, which adds {minutes} minutes to "
+    "journeys between the two halves of {town}.\n\n"
+    "The bridge was built in {year} and carries {vehicles} thousand vehicles on a normal "
+    "weekday, according to the county's highways department."
+)
+
+
+def test_stock_sentences_about_another_event_are_not_a_copy() -> None:
+    one = article(
+        STOCK.format(town="Aldmere", day="Sunday", minutes=50, year=1902, vehicles=64),
+        source="Aldmere Courier",
+    )
+    two = article(
+        STOCK.format(town="Brenholt", day="Monday", minutes=30, year=1890, vehicles=12),
+        source="Brenholt Times",
+    )
+    same = article(
+        STOCK.format(town="Aldmere", day="Sunday", minutes=50, year=1902, vehicles=64),
+        source="Aldmere Courier",
+        title="A copy",
+    )
+    links = detect_reuse([one, two, same])
+    assert link_between(links, one, two) is None
+    assert link_between(links, one, same) is not None
+
+
 def test_without_evidence_the_direction_is_unknown_and_says_so() -> None:
     a = article(WIRE, source="Outlet One")
     b = article(WIRE, source="Outlet Two")

@@ -30,7 +30,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -452,7 +452,8 @@ _ORG_SUFFIXES = _wordset(
     movement brigade brigades forces guard council trust partners capital securities
     investments insurance financial resources mining steel electric chemical chemicals
     airport hospital institute review magazine agency nations bureau unit herald tribune
-    gazette brothers associates"""
+    gazette brothers associates newsroom studios media publishing publishers laboratories
+    labs tribunal"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
@@ -592,17 +593,19 @@ class RuleRecognizer:
 
     def _tokens(self, text: str, start: int, end: int) -> list[_Token]:
         tokens: list[_Token] = []
+        add = tokens.append
+        new = tuple.__new__  # builds a _Token without its keyword-checking constructor
         for m in _TOKEN_RE.finditer(text, start, end):
-            s, e = m.start(), m.end()
+            s, e = m.span()
             word = m.group()
             if ("'" in word or "’" in word) and len(word) > 2 and word[0].isalpha():
                 p = _POSSESSIVE_RE.search(word)
                 if p is not None:  # "Putin's" -> "Putin" + "'s"
-                    head = word[: p.start()]
-                    tokens.append(_Token(s, s + p.start(), head, head.lower()))
-                    tokens.append(_Token(s + p.start(), e, p.group(), p.group().lower()))
+                    head, tail = word[: p.start()], p.group()
+                    add(new(_Token, (s, s + p.start(), head, head.lower())))
+                    add(new(_Token, (s + p.start(), e, tail, tail.lower())))
                     continue
-            tokens.append(_Token(s, e, word, word.lower()))
+            add(new(_Token, (s, e, word, word.lower())))
         return tokens
 
     def _sentence(self, text: str, start: int, end: int) -> _Sentence:
@@ -673,7 +676,9 @@ class RuleRecognizer:
         for i, tok in enumerate(tokens):
             word = tok.text
             is_cap = word[0].isupper() or (
-                word[0].islower() and _PARTICLE_NAME_RE.match(word) is not None
+                word[0].islower()
+                and ("-" in word or "'" in word or "’" in word)  # cheap test before the pattern
+                and _PARTICLE_NAME_RE.match(word) is not None
             )
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             positional = (
@@ -800,6 +805,8 @@ class RuleRecognizer:
             return EntityType.ORG  # "Islamic State"
         if sentence.sports and place in ("city", "region") and self._team_position(run, sentence):
             return EntityType.ORG
+        if place in ("city", "region") and _as_team(run):
+            return EntityType.ORG  # "Essex are set to …", "Surrey 128-4"
         if place is not None:
             return EntityType.LOC
         if run.after == "," and self._dateline(run, sentence):
@@ -874,7 +881,23 @@ class RuleRecognizer:
         """A city or county named as a team: "Leicestershire beat Somerset", "Oxford 5"."""
         if run.before in _PLACE_PREPOSITIONS or run.after in (":", "("):
             return False
+        if _DATE_RE.fullmatch(run.after) or run.after in _PLACE_DESKS:
+            return False  # a dateline, "FRANKFURT 1996-08-22"; "Amsterdam newsroom"
         return sentence.table or run.after in _SPORTS_VERBS or run.before in _SPORTS_VERBS
+
+
+_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+_PLACE_DESKS = _wordset("newsroom bureau desk office")
+_TEAM_VERBS = _wordset("are were have")  # a town or county as a team takes a plural verb
+_SCORE_RE = re.compile(r"\d+-\d+")
+
+
+def _as_team(run: _Run) -> bool:
+    """A town or county standing for its team: a plural verb after it ("Essex are"), or a
+    score ("Surrey 128-4")."""
+    if run.after in _TEAM_VERBS and run.before not in _PLACE_PREPOSITIONS:
+        return True
+    return _SCORE_RE.fullmatch(run.after) is not None
 
 
 def _misc_compound(g: Gazetteer, run: _Run) -> bool:
@@ -1617,25 +1640,37 @@ def merge_entities(
 
     by_key: dict[tuple[EntityType, str], int] = {}
     by_surname: dict[str, list[int]] = defaultdict(list)
+    named: dict[str, int] = {}  # an organisation or place by name, whatever type it was given
     for i, c in enumerate(clusters):
         k = (c.type, c.key)
         if k in by_key:
             union(by_key[k], i)
         else:
             by_key[k] = i
+        if c.type in (EntityType.ORG, EntityType.LOC):
+            # "Velmar" read as a place in one article and an organisation in another is one
+            # name of the story: it takes the type most of its mentions have.
+            union(named.setdefault(c.key, i), i)
         if c.type is EntityType.PER:
             by_surname[c.surname].append(i)
-    for members in by_surname.values():
+    # People sharing a surname: compared once per distinct spelling and gender (the copies of a
+    # story repeat the same names, so this stays small however many articles there are).
+    ambiguous: dict[str, bool] = {}
+    for surname, members in by_surname.items():
         full = {clusters[i].tokens for i in members if len(clusters[i].tokens) > 1}
-        ambiguous = any(not _names_fit(a, b) for a in full for b in full)
+        ambiguous[surname] = any(not _names_fit(a, b) for a in full for b in full)
+        kinds: dict[tuple[tuple[str, ...], str | None], int] = {}
         for i in members:
+            kinds.setdefault((clusters[i].tokens, clusters[i].gender), i)
+        distinct = list(kinds.values())
+        for x, i in enumerate(distinct):
             ci = clusters[i]
-            for j in members:
+            for j in distinct[x + 1 :]:
                 cj = clusters[j]
-                if i >= j or not _names_fit(ci.tokens, cj.tokens):
+                if not _names_fit(ci.tokens, cj.tokens):
                     continue
                 short = ci if len(ci.tokens) <= len(cj.tokens) else cj
-                if len(short.tokens) == 1 and ambiguous:
+                if len(short.tokens) == 1 and ambiguous[surname]:
                     continue  # "Clinton" with both Bill and Hillary Clinton in the story
                 if ci.gender and cj.gender and ci.gender != cj.gender:
                     continue
@@ -1645,16 +1680,21 @@ def merge_entities(
         if c.type is EntityType.PER or " " in c.key or c.key in g.places or c.key in g.demonyms:
             continue
         people = by_surname.get(c.key, [])
-        full = {clusters[j].tokens for j in people if len(clusters[j].tokens) > 1}
-        if people and not any(not _names_fit(a, b) for a in full for b in full):
+        if people and not ambiguous[c.key]:
             union(people[0], i)
-    others = [i for i, c in enumerate(clusters) if c.type is not EntityType.PER]
-    for i in others:
-        for j in others:
-            if i < j and clusters[i].type is clusters[j].type:
-                a, b = clusters[i], clusters[j]
-                if _acronym_of(a.name, b.name) or _acronym_of(b.name, a.name):
-                    union(i, j)
+    # Acronyms and the names they stand for ("UN", "United Nations"), through an index of the
+    # acronym of every name.
+    by_acronym: dict[tuple[EntityType, str], list[int]] = defaultdict(list)
+    for i, c in enumerate(clusters):
+        if c.type is not EntityType.PER:
+            by_acronym[(c.type, _acronym(c.name))].append(i)
+    for i, c in enumerate(clusters):
+        letters = c.name.replace(".", "")
+        if c.type is EntityType.PER or not (letters.isupper() and 1 < len(letters) <= 6):
+            continue
+        for j in by_acronym.get((c.type, letters), ()):
+            if j != i:
+                union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(clusters)):
         groups[find(i)].append(i)
@@ -1667,11 +1707,6 @@ def merge_entities(
             remap[entities[i].id] = entity.id
     merged.sort(key=lambda e: (e.type.value, e.name.lower(), e.id))
     return merged, remap
-
-
-def _acronym_of(short: str, long: str) -> bool:
-    letters = short.replace(".", "")
-    return letters.isupper() and 1 < len(letters) <= 6 and _acronym(long) == letters
 
 
 def _cluster_of(entity: Entity) -> _Cluster:
@@ -1698,8 +1733,14 @@ def _cluster_of(entity: Entity) -> _Cluster:
 def _merge_group(entities: Sequence[Entity], clusters: Sequence[_Cluster]) -> Entity:
     if len(entities) == 1:
         return entities[0]
-    kinds = {e.type for e in entities}
-    kind = EntityType.PER if EntityType.PER in kinds else entities[0].type
+    kinds: Counter[EntityType] = Counter()
+    for e in entities:
+        kinds[e.type] += len(e.mentions) or 1
+    kind = (
+        EntityType.PER
+        if EntityType.PER in kinds
+        else max(kinds, key=lambda t: (kinds[t], t is entities[0].type, t.value))
+    )
     counts: dict[str, int] = defaultdict(int)
     for e in entities:
         if e.type is kind:

@@ -61,6 +61,7 @@ __all__ = [
     "extract_quotes",
     "find_quotes",
     "group_quotes",
+    "is_statement",
     "link_speakers",
     "quote_marks",
     "quote_story",
@@ -358,7 +359,8 @@ find show indicate estimate forecast project calculate accuse blame criticize cr
 call dub brand label characterize characterise dismiss reject dispute oppose support endorse
 back favor favour propose request seek plan intend threaten decide determine rule notify
 convince persuade comment mention clarify recognize recognise condemn denounce slam blast attack
-defend justify imply learn hear acknowledge emphasize stress point contend conclude"""
+defend justify imply learn hear acknowledge emphasize stress point contend conclude decline
+refuse"""
 )
 
 # Every form of a reporting verb, by kind: finite ("said", "argues"), bare ("say": only after
@@ -384,6 +386,7 @@ _CLAUSE_STARTS = _wordset(
     "that the a an he she it they his her their its this there we i if whether to"
 )
 _DETERMINERS = _wordset("the a an one another some two three several")
+_POSSESSIVES = _DETERMINERS | _wordset("his her their its our my your this these those that")
 _ADVERBIAL_STARTS = _wordset(
     """on in at during to last this that yesterday today tonight recently later earlier
     afterward afterwards of monday tuesday wednesday thursday friday saturday sunday
@@ -413,6 +416,8 @@ _PARTICIPLES_ONLY = _wordset("known seen written spoken given taken begun sworn 
 # Cues that report speech only when a clause follows ("added that …", "added:"), not an
 # object ("added urgency", "continued the talks").
 _NEEDS_CLAUSE = _wordset("add continue offer reflect repeat")
+# Cues that report a stance only before "to": "declined to comment", "refused to say".
+_NEEDS_TO = _wordset("decline refuse")
 _REPORTING_FORMS = _reporting_forms()
 
 
@@ -854,6 +859,9 @@ def _indirect_quotes(
         in_sentence: list[_Attribution] = [
             a for a in direct if a.cue is not None and s_start <= a.cue[0] < end
         ]
+        # "Podesta, who said CONTENT, said …": where the relative clause's content ends, and
+        # the name it belongs to (the subject of the verb after it).
+        relative: tuple[int, tuple[int, int] | None] | None = None
         for w in _REPORTING_RE.finditer(text, s_start, end):
             lower = w.group().lower()
             kind = forms.get(lower)
@@ -886,10 +894,24 @@ def _indirect_quotes(
                 if prev_word in _BE:
                     continue  # "is known", "was seen": a passive or an adjective
                 noun_like = lower in _NOUN_LIKE and prev_word not in ("he", "she", "it", "who")
-                if noun_like and nxt not in _CLAUSE_STARTS:
+                named = (  # "the new poll shows Trump far ahead": a name opens the clause
+                    following is not None
+                    and following.group(1)[:1].isupper()
+                    and w.group().islower()
+                    and prev_word.isalpha()
+                    and prev_word not in _POSSESSIVES
+                )
+                if noun_like and nxt not in _CLAUSE_STARTS and not named:
                     continue  # "the United States", "his remarks"
-                if kind == _BARE and prev_word not in _PLURAL_SUBJECTS and prev_word not in _MODALS:
+                if (
+                    kind == _BARE
+                    and prev_word not in _PLURAL_SUBJECTS
+                    and prev_word not in _MODALS
+                    and not _plural_noun(prev[0])
+                ):
                     continue
+                if _LEMMA_OF.get(lower) in _NEEDS_TO and nxt != "to":
+                    continue  # "declined to comment", not "prices declined"
                 if _LEMMA_OF.get(lower) in _NEEDS_CLAUSE and nxt != "that":
                     after = text[w.end() : w.end() + 2].strip()
                     if after[:1] not in (",", ":") and w.end() < end - 1:
@@ -901,6 +923,22 @@ def _indirect_quotes(
                     found.append(attribution)
                     in_sentence.append(attribution)
                     claimed = end
+                    continue
+                if kind == _FINITE and prev_word == "who":  # "…, who said CONTENT, …"
+                    who = w.start() - len(before) + before.rstrip().rfind(prev[0])
+                    speaker = (who, who + 3)
+                    comma = text.rfind(",", claimed, who)
+                    stop = _content_end(text, w.end(), end)
+                    if comma >= 0 and not text[comma + 1 : who].strip():
+                        closing = text.find(",", w.end(), stop)
+                        stop = closing if closing >= 0 else stop
+                        relative = (stop, _subject_before(text, s_start, comma))
+                    content = _trim(text, w.end(), stop)
+                    if content[1] - content[0] >= 3 and not _covered(direct_parts, content):
+                        attribution = _Attribution([content], False, p_index, cue, speaker)
+                        found.append(attribution)
+                        in_sentence.append(attribution)
+                    claimed = cue[1]
                     continue
                 if kind == _PARTICIPLE:
                     if not before.rstrip().endswith(",") or nxt in ("from", "at", "in"):
@@ -914,9 +952,23 @@ def _indirect_quotes(
                         )
                 else:
                     speaker = _subject_before(text, claimed, w.start())
+                    if relative is not None and not text[relative[0] : w.start()].strip(" ,"):
+                        speaker = relative[1]  # the name the relative clause belongs to
                     earlier = [a for a in in_sentence if a.cue and a.cue[0] < w.start()]
                     if prev_word == "and" and earlier:  # "called for …, and said …"
                         speaker = max(earlier, key=lambda a: a.cue[0] if a.cue else 0).speaker
+                    if speaker is None and lower == "asked" and _ASKED_OPENING.fullmatch(before):
+                        # "Asked whether he would run, Smith said …": the question is reported
+                        stop = text.find(",", w.end(), end)
+                        stop = stop if stop >= 0 else end
+                        question = _QUESTION_RE.search(text, w.end(), stop)
+                        content = _trim(text, question.start() if question else stop, stop)
+                        if content[1] - content[0] >= 3:
+                            attribution = _Attribution([content], False, p_index, cue, None)
+                            found.append(attribution)
+                            in_sentence.append(attribution)
+                            claimed = cue[1]
+                        continue
                     if speaker is None:
                         continue
                 tail = _CUE_OBJECT_RE.match(text, w.end(), end)
@@ -948,6 +1000,8 @@ def _trailing_attribution(
             return None  # quoted words follow: the verb reports them
         if rest[0].lower() in _PRONOUNS or _sentence_subject(text, start, verb.start()):
             return None  # "Jane Doe, a senator, said she …": the subject comes first
+        if _has_verb(text[verb.end() : end].split(",")[0].split()):
+            return None  # "…, a Republican, said the family deserved better": a clause follows
         content = _trim(text, start, start + len(before) - 1)
         if content[1] <= content[0]:
             return None
@@ -962,6 +1016,43 @@ def _trailing_attribution(
         return None
     content = _trim(text, start, comma)
     return (content, speaker) if content[1] - content[0] > 10 else None
+
+
+# Words that make what follows a cue a clause (a finite verb) rather than the speaker's name.
+_FINITE_MARKERS = _wordset(
+    """is are was were will would could should can may might must has have had do does did
+    shall won't can't didn't doesn't isn't wasn't"""
+)
+
+
+def _has_verb(words: list[str]) -> bool:
+    """Whether words after a cue hold a finite verb: an auxiliary, or a past tense after the
+    first word ("the Khan family deserved better"), not a speaker ("the senator")."""
+    bare = [w.strip(".,;:!?\"“”‘’'()").lower() for w in words]
+    return any(w in _FINITE_MARKERS for w in bare) or any(
+        len(w) > 4 and w.endswith("ed") for w in bare[1:]
+    )
+
+
+# Words ending in -s that are not plural nouns.
+_NOT_PLURAL = _wordset(
+    """its this his has was does is thus always perhaps sometimes yes news less unless whereas
+    as us across besides towards afterwards nevertheless politics economics series species
+    means lens"""
+)
+
+
+def _plural_noun(word: str) -> bool:
+    """Whether a word before a bare verb reads as a plural subject ("Sources say", "aides
+    say", "Democrats believe")."""
+    bare = word.strip(",;:()\"“”‘’'").lower()
+    return (
+        len(bare) > 3
+        and bare.isalpha()
+        and bare.endswith("s")
+        and not bare.endswith(("ss", "us", "is", "ous"))
+        and bare not in _NOT_PLURAL
+    )
 
 
 def _sentence_subject(text: str, start: int, verb: int) -> bool:
@@ -994,6 +1085,10 @@ def _content_end(text: str, start: int, end: int) -> int:
             return a.start()
     return stop
 
+
+# What may open a sentence before "asked" when the question, not its asker, comes first.
+_ASKED_OPENING = re.compile(r"\s*(?:(?:When|After|Once|If|Later)\s+)?(?:being\s+)?", re.IGNORECASE)
+_QUESTION_RE = re.compile(r"\b(?:whether|if|how|who|what|why|when|where|which|about)\b")
 
 _AND_VERB_RE = re.compile(r",?\s+and\s+([a-z]+)\b")
 
@@ -1041,8 +1136,37 @@ def _find_quotes(
         direct = list(attributions)
         for p_index, sentences in enumerate(by_paragraph):
             attributions.extend(_indirect_quotes(text, p_index, sentences, quoted, direct))
+        headline = _headline_attribution(text, paragraphs[0], direct)
+        if headline is not None:
+            attributions.append(headline)
         attributions.sort(key=lambda a: a.parts[0])
     return [_to_quote(article, a) for a in attributions]
+
+
+# A headline credited to its speaker: "Kerry: Talks with Iran are not over".  The speaker is
+# a short capitalised name (not "The …", which titles a column or a series).
+_HEADLINE_RE = re.compile(
+    r"\s*(?P<spk>(?!The\b)[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?P<content>\S.*\S)\s*$",
+    re.DOTALL,
+)
+HEADLINE_CHARS = 200  # a first paragraph longer than this is not a headline
+
+
+def _headline_attribution(
+    text: str, paragraph: tuple[int, int], direct: list[_Attribution]
+) -> _Attribution | None:
+    """The speaker and content of a headline written "Name: what they said"."""
+    start, end = paragraph
+    if end - start > HEADLINE_CHARS or "\n" in text[start:end].strip():
+        return None
+    m = _HEADLINE_RE.match(text, start, end)
+    if m is None or len(m.group("content").split()) < 3:
+        return None
+    content = _trim(text, m.start("content"), m.end("content"), " \t\n\xa0.")
+    if any(a.parts[0][0] < content[1] and content[0] < a.parts[-1][1] for a in direct):
+        return None  # a quotation in the headline is a direct quote already
+    colon = m.end("spk")
+    return _Attribution([content], False, 0, (colon, colon + 1), (m.start("spk"), colon))
 
 
 def _to_quote(article: Article, a: _Attribution) -> Quote:
@@ -1135,6 +1259,11 @@ def _resolve_descriptions(
     matched with what the whole story says of its people (titles, descriptions)."""
     people = [e for e in entities if e.type is EntityType.PER]
     roles = {e.id: entity_roles(e) for e in people}
+    fitting: dict[str, list[Entity]] = {}  # by description: copies repeat the same ones
+    positions: dict[tuple[str, str], list[int]] = defaultdict(list)  # (entity, article) -> starts
+    for e in people:
+        for m in e.mentions:
+            positions[(e.id, m.span.article_id)].append(m.span.start)
     out: list[Quote] = []
     for quote in quotes:
         text = quote.speaker_text or ""
@@ -1145,23 +1274,52 @@ def _resolve_descriptions(
         ):
             out.append(quote)
             continue
-        fits = [e for e in people if describes(text, *roles[e.id])]
+        if text not in fitting:
+            fitting[text] = [e for e in people if describes(text, *roles[e.id])]
+        fits = fitting[text]
         best: Entity | None = None
         best_pos = -1
+        spans = quoted.get(quote.article_id, ())
         for e in fits:
-            for m in e.mentions:
-                pos = m.span.start
-                if (
-                    m.span.article_id == quote.article_id
-                    and pos < quote.speaker.start
-                    and pos > best_pos
-                    and not any(s <= pos < t for s, t in quoted.get(quote.article_id, ()))
-                ):
+            for pos in positions.get((e.id, quote.article_id), ()):
+                if best_pos < pos < quote.speaker.start and not any(s <= pos < t for s, t in spans):
                     best, best_pos = e, pos
         if best is None and len(fits) == 1:
             best = fits[0]
         out.append(replace(quote, entity_id=best.id) if best else quote)
     return out
+
+
+# --- statements: what "who said what" lists ----------------------------------------------------
+
+# Reported speech a story's "who said what" lists: after a verb of saying or "according to"
+# (not of stance or perception: "backed", "opposed", "saw" count as attributions in PolNeAR but
+# are not statements), with content of at least this many words that does not open with a
+# preposition ("by Iran", "to Assad" are the verb's objects).  Set by reading the seed stories.
+STATEMENT_MIN_WORDS = 4
+_STATEMENT_CUES = frozenset(_SPEECH_VERBS) | frozenset(_PHRASAL)
+_OBJECT_STARTS = _wordset(
+    "by to as plus from with of for against into onto upon toward towards than"
+)
+
+
+def is_statement(quote: Quote) -> bool:
+    """Whether a quote states something a reader of "who said what" wants listed: quoted
+    words, or reported speech after a verb of saying or "according to" whose content reads
+    as a statement rather than the verb's object."""
+    if quote.direct:
+        return True
+    cue = (quote.cue_text or "").lower().split()
+    if not cue:
+        return False
+    if (
+        cue[:2] != ["according", "to"]
+        and cue != [":"]  # a headline "Kerry: talks are not over"
+        and _LEMMA_OF.get(cue[0]) not in _STATEMENT_CUES
+    ):
+        return False
+    content = quote.text.split()
+    return len(content) >= STATEMENT_MIN_WORDS and content[0].lower() not in _OBJECT_STARTS
 
 
 # --- a story's quotes ----------------------------------------------------------------------------
@@ -1311,17 +1469,34 @@ def group_quotes(
     shorter one) and their speakers agree or one is unknown, or when they share almost all
     (``options.exact_match``) whoever they are given to.  Each group keeps the wording most
     articles carry; members that only trim it are excerpts, members that word it otherwise
-    are variants.  Cost grows with the number of quotes times the quotes sharing a triple.
+    are variants.
+
+    Copies print a remark word for word, so quotes are first collapsed by wording (a hash of
+    their words and whether they are direct): identical wordings are always one remark.  Only
+    distinct wordings are compared, through an index of their word triples, so the cost grows
+    with the number of quotes plus the pairs of *distinct* wordings that share a triple; a
+    thousand copies of a wire quote cost one comparison each, not a million.
     """
     options = options or QuoteOptions()
     ordered = sorted(quotes, key=lambda q: (q.article_id, q.content.start, q.content.end))
     tokens = [_wording(q) for q in ordered]
-    triples = [_triples(t) for t in tokens]
+    # One entry per distinct wording: its copies, and the speakers they are given to.
+    wording_of: dict[tuple[tuple[str, ...], bool], int] = {}
+    copies: list[list[int]] = []
+    for i, (quote, toks) in enumerate(zip(ordered, tokens, strict=True)):
+        key = (tuple(toks), quote.direct)
+        w = wording_of.setdefault(key, len(copies)) if toks else len(copies)
+        if w == len(copies):
+            copies.append([])
+        copies[w].append(i)
+    speakers = [_Speakers.of(ordered[i] for i in members) for members in copies]
+    triples = [_triples(tokens[members[0]]) for members in copies]
+    direct = [ordered[members[0]].direct for members in copies]
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, tri in enumerate(triples):
+    for w, tri in enumerate(triples):
         for t in tri:
-            index[t].append(i)
-    parent = list(range(len(ordered)))
+            index[t].append(w)
+    parent = list(range(len(copies)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -1332,36 +1507,55 @@ def group_quotes(
     for i, tri in enumerate(triples):
         shared: Counter[int] = Counter()
         for t in tri:
-            for j in index[t]:
-                if j > i:
-                    shared[j] += 1
+            postings = index[t]
+            # postings are in ascending order: only the wordings after i are counted
+            for j in postings[bisect.bisect_right(postings, i) :]:
+                shared[j] += 1
         for j, count in shared.items():
-            if ordered[i].direct != ordered[j].direct and min(len(tri), len(triples[j])) < 4:
+            if direct[i] != direct[j] and min(len(tri), len(triples[j])) < 4:
                 continue
             share = count / max(1, min(len(tri), len(triples[j])))
             alike = count / max(1, len(tri), len(triples[j]))
-            same_speaker = _speakers_agree(ordered[i], ordered[j])
-            if alike >= options.exact_match or (share >= options.match and same_speaker):
+            if alike >= options.exact_match or (
+                share >= options.match and speakers[i].agree(speakers[j])
+            ):
                 a, b = find(i), find(j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     members: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(ordered)):
-        members[find(i)].append(i)
+    for w, found in enumerate(copies):
+        members[find(w)].extend(found)
     names = {e.id: e.name for e in entities}
-    groups = [
-        _group([ordered[i] for i in m], [tokens[i] for i in m], names) for m in members.values()
-    ]
+    groups = []
+    for found in members.values():
+        found.sort()
+        groups.append(_group([ordered[i] for i in found], [tokens[i] for i in found], names))
     groups.sort(
         key=lambda g: ((g.speaker or "").lower(), g.quotes[0].article_id, g.quotes[0].content.start)
     )
     return groups
 
 
-def _speakers_agree(a: Quote, b: Quote) -> bool:
-    if a.entity_id and b.entity_id:
-        return a.entity_id == b.entity_id
-    return True
+@dataclass(frozen=True, slots=True)
+class _Speakers:
+    """The speaker entities the copies of one wording are given to."""
+
+    ids: frozenset[str]
+    unknown: bool  # some copy's speaker is not resolved to an entity
+
+    @classmethod
+    def of(cls, quotes: Iterable[Quote]) -> _Speakers:
+        ids, unknown = set(), False
+        for quote in quotes:
+            if quote.entity_id:
+                ids.add(quote.entity_id)
+            else:
+                unknown = True
+        return cls(frozenset(ids), unknown)
+
+    def agree(self, other: _Speakers) -> bool:
+        """Whether a copy of one and a copy of the other may be the same speaker's words."""
+        return self.unknown or other.unknown or not self.ids.isdisjoint(other.ids)
 
 
 def _group(quotes: list[Quote], tokens: list[list[str]], names: dict[str, str]) -> QuoteGroup:

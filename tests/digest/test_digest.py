@@ -70,7 +70,20 @@ def test_digest_stores_one_cited_summary_per_collection(corpus: Path, tmp_path: 
         assert len(cracked) == 1 and cracked[0].sources == (1, 2)
         assert bridge.n_words <= 60
         assert bridge.n_origins == 2  # reuse detection ran: one shared line is no copy
-        assert "story clustering is not part" in bridge.note
+        assert "formed by story clustering" in bridge.note
+
+
+def test_collection_grouping_is_still_selectable(corpus: Path, tmp_path: Path) -> None:
+    by_folder = DigestOptions(summarize=LEXICAL.summarize, grouping="collection")
+    with open_store(tmp_path / "n.db") as store:
+        report = digest(store, [str(corpus)], by_folder)
+        assert (report.stories, report.grouping) == (2, "collection")
+        assert "input collections" in report.note
+        assert {s.method for s in store.stories()} == {"collection"}
+        clustered = digest(store, [str(corpus)], LEXICAL)
+        assert clustered.grouping == "stories" and "story clustering" in clustered.note
+        assert {s.method for s in store.stories()} == {"cluster"}
+        assert sorted(len(s.article_ids) for s in store.stories()) == [1, 2]
 
 
 def test_without_reuse_detection_provenance_is_unknown(corpus: Path, tmp_path: Path) -> None:
@@ -149,7 +162,7 @@ def test_articles_without_a_collection_group_by_their_file() -> None:
 
 
 def test_unknown_grouping_is_refused() -> None:
-    with pytest.raises(ConfigError, match="choose one of collection"):
+    with pytest.raises(ConfigError, match="choose one of stories, collection"):
         DigestOptions(grouping="topics")
 
 

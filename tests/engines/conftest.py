@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-SPARK_PARTITIONS = 3  # a few partitions: enough to shuffle across, few enough to stay quick
+SPARK_PARTITIONS = 2  # two tasks per stage on local[2]: enough to shuffle across, fewest tasks
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from newsweave.engines.links import components
 from newsweave.engines.local import LocalDataset, LocalEngine
 from newsweave.errors import ConfigError
 from newsweave.ingest import Rejection
@@ -31,6 +32,20 @@ def test_operations() -> None:
     assert letters.count() == 13
     assert sorted(words.union(engine.parallelize(["reef"])).collect())[-1] == "tide"
     assert engine.broadcast({"a": 1}).value == {"a": 1}
+    ranked = engine.parallelize(["tide", "gull", "reef"]).ranked(lambda w: w[::-1]).collect()
+    assert sorted(ranked) == [(0, "tide"), (1, "reef"), (2, "gull")]  # by "edit", "feer", "llug"
+
+
+@pytest.mark.parametrize(
+    ("edges", "expected"),
+    [
+        ([], {}),
+        ([(3, 1), (4, 5)], {1: 1, 3: 1, 4: 4, 5: 4}),
+        ([(5, 4), (2, 4), (9, 8), (8, 2)], {2: 2, 4: 2, 5: 2, 8: 2, 9: 2}),
+    ],
+)
+def test_connected_components(edges: list[tuple[int, int]], expected: dict[int, int]) -> None:
+    assert components(edges) == expected
 
 
 def test_datasets_are_lazy_until_persisted() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,17 +11,20 @@ import pytest
 from click.testing import CliRunner
 
 from newsweave.cli import cli
+from newsweave.cluster import cluster_articles
 from newsweave.engines import steps
 from newsweave.engines.load import read_table
 from newsweave.engines.local import LocalEngine
-from newsweave.engines.plan import RunOptions, run
+from newsweave.engines.plan import DEFAULT_CLUSTER, STEPS, RunOptions, run
+from newsweave.engines.stories import UNDATED, block_of, merge_stories
 from newsweave.engines.tables import from_row
 from newsweave.errors import ConfigError
-from newsweave.model import Article, Quote, Sentence, Story, Summary
+from newsweave.model import Article, Quote, ReuseKind, ReuseLink, Sentence, Story, Summary
 from newsweave.pipeline import ingest_paths
+from newsweave.reuse import ReuseOptions, detect_reuse
 from newsweave.store import MemoryStore, SQLiteStore
 from newsweave.summarize import SummarizeOptions, summarize_story
-from tests.support import DEMO
+from tests.support import DEMO, make_article
 
 FOOTER = "Bayside Courier - the bay's own paper since 1921"
 STORIES = [
@@ -158,7 +162,9 @@ def test_bad_runs_are_refused(tmp_path: Path) -> None:
 
 def test_run_then_import_fills_a_store_as_ingest_does(tmp_path: Path) -> None:
     out, db = tmp_path / "out", tmp_path / "run.db"
-    done = CliRunner().invoke(cli, ["run", "-i", str(DEMO), "-o", str(out), "--json"])
+    done = CliRunner().invoke(
+        cli, ["run", "-i", str(DEMO), "-o", str(out), "--embedder", "hashing", "--json"]
+    )
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["articles"] >= 25
     loaded = CliRunner().invoke(cli, ["import", str(out), "--db", str(db)])
@@ -302,3 +308,94 @@ def table_objects(folder: Path, name: str, cls: type[Any]) -> list[Any]:
     table = read_table(folder, name)
     assert table is not None
     return [from_row(cls, r) for r in table.to_pylist()]
+
+
+# --- reuse links and clustered stories ----------------------------------------------------------
+
+FULL_OPTIONS = RunOptions(
+    reuse=ReuseOptions(),
+    stories="cluster",
+    summarize=SummarizeOptions(embedder="hashing", solver="greedy"),
+)
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("full") / "out"
+    report = run(LocalEngine(), [str(DEMO)], str(out), FULL_OPTIONS)
+    assert report.steps == list(STEPS)
+    return out
+
+
+def test_the_plan_finds_the_reuse_stage_s_links(full_run: Path) -> None:
+    articles, sentences, _ = read_run(full_run)
+    links = table_objects(full_run, "reuse_links", ReuseLink)
+    expected = detect_reuse(list(articles.values()), ReuseOptions(), sentences)
+    assert len(expected) >= 10
+    assert sorted(links, key=lambda k: (k.source_id, k.target_id)) == expected
+
+
+def test_the_plan_finds_the_cluster_stage_s_stories(full_run: Path) -> None:
+    # The demo corpus spans twelve days: one time window holds it whole, and the windows that
+    # hold part of it add nothing the whole did not find.
+    articles, _, _ = read_run(full_run)
+    links = table_objects(full_run, "reuse_links", ReuseLink)
+    copies = [(k.source_id, k.target_id) for k in links if k.kind is not ReuseKind.PASSAGE]
+    expected = cluster_articles(list(articles.values()), DEFAULT_CLUSTER, must_link=copies)
+    stories = table_objects(full_run, "stories", Story)
+    assert sorted(stories, key=lambda s: s.id) == sorted(expected, key=lambda s: s.id)
+    assert len(stories) >= 3
+    summaries = {s.story_id for s in table_objects(full_run, "summaries", Summary)}
+    assert summaries == {s.id for s in stories}
+
+
+def test_reuse_links_import_into_a_store(full_run: Path, tmp_path: Path) -> None:
+    from newsweave.engines.load import import_run
+
+    with SQLiteStore(tmp_path / "s.db") as store:
+        report = import_run(full_run, store)
+        links = table_objects(full_run, "reuse_links", ReuseLink)
+        assert report.tables["reuse_links"] == len(links) > 0
+        stored = store.reuse_links(among=[a.id for a in store.iter_articles()])
+        assert sorted(stored, key=lambda k: (k.source_id, k.target_id)) == sorted(
+            links, key=lambda k: (k.source_id, k.target_id)
+        )
+        assert len(store.stories()) == len(table_objects(full_run, "stories", Story))
+
+
+def _story(ids: tuple[str, ...], title: str) -> Story:
+    return Story(id=Story.make_id(ids), article_ids=ids, title=title, method="cluster")
+
+
+def test_block_stories_sharing_an_article_merge() -> None:
+    day = datetime(2025, 3, 3, 9, 0)
+    made = {
+        i: make_article(f"Text number {i} about the harbour.", published=day + timedelta(days=k))
+        for k, i in enumerate("abc")
+    }
+    ids = {k: a.id for k, a in made.items()}
+    by_id = {a.id: a for a in made.values()}
+    early = _story((ids["a"], ids["b"]), "early")
+    late = _story((ids["b"], ids["c"]), "late and longer")
+    merged = merge_stories([(1, early), (2, late)], by_id, [])
+    assert merged.article_ids == tuple(sorted(ids.values()))
+    assert merged.title == "early"  # the largest part; ties go to the earlier block
+    assert merged.first_published == day and merged.last_published == day + timedelta(days=2)
+    assert merged.n_origins == 3
+    copied = merge_stories([(1, early), (2, late)], by_id, [(ids["a"], ids["c"])])
+    assert copied.n_origins == 2
+
+
+@pytest.mark.parametrize(
+    ("published", "blocks"),
+    [
+        (None, [UNDATED]),
+        (datetime(1970, 1, 1), [-1, 0]),
+        (datetime(1970, 1, 14, 23), [-1, 0]),
+        (datetime(1970, 1, 15), [0, 1]),
+    ],
+)
+def test_each_dated_article_is_in_two_windows(
+    published: datetime | None, blocks: list[int]
+) -> None:
+    assert block_of(make_article("Some words.", published=published), days=28) == blocks

@@ -21,7 +21,7 @@ from newsweave.engines.local import LocalEngine
 from newsweave.engines.plan import RunReport, run
 from newsweave.engines.spark import is_hadoop_uri, spark_type
 from newsweave.engines.tables import TABLES, arrow_schema
-from tests.engines.test_plan import STORY_OPTIONS, read_run
+from tests.engines.test_plan import FULL_OPTIONS, read_run
 from tests.support import DEMO
 
 pytestmark = pytest.mark.spark
@@ -40,8 +40,8 @@ MISSING = "file:///no/such/folder"
 def runs(spark_engine: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("runs")
     inputs = [*URI_INPUTS, *PATH_INPUTS, MISSING]
-    spark_report = run(spark_engine, inputs, str(folder / "spark"), STORY_OPTIONS)
-    local_report = run(LocalEngine(), [str(DEMO)], str(folder / "local"), STORY_OPTIONS)
+    spark_report = run(spark_engine, inputs, str(folder / "spark"), FULL_OPTIONS)
+    local_report = run(LocalEngine(), [str(DEMO)], str(folder / "local"), FULL_OPTIONS)
     return {
         "spark": (spark_report, *read_run(folder / "spark")),
         "local": (local_report, *read_run(folder / "local")),
@@ -69,8 +69,8 @@ def test_the_same_articles_and_sentences(runs: dict[str, Any]) -> None:
     assert spark_sentences == local_sentences
 
 
-@pytest.mark.parametrize("name", ["stories", "summaries", "quotes", "entities"])
-def test_the_same_stories_summaries_and_quotes(runs: dict[str, Any], name: str) -> None:
+@pytest.mark.parametrize("name", ["reuse_links", "stories", "summaries", "quotes", "entities"])
+def test_the_same_links_stories_summaries_and_quotes(runs: dict[str, Any], name: str) -> None:
     folder = Path(runs["folder"])
     spark_rows, local_rows = (read_table(folder / engine, name) for engine in ("spark", "local"))
     assert spark_rows is not None and local_rows is not None
@@ -107,7 +107,7 @@ def test_the_same_rejections_and_counts(runs: dict[str, Any]) -> None:
 def test_spark_writes_the_tables_schema(runs: dict[str, Any]) -> None:
     import pyarrow.dataset as ds
 
-    for name in sorted(set(TABLES) - {"reuse_links"}):  # no reuse step yet
+    for name in sorted(TABLES):
         written = ds.dataset(Path(runs["folder"]) / "spark" / name, format="parquet").schema
         expected = arrow_schema(name)
         assert written.names == expected.names, name

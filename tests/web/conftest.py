@@ -33,6 +33,7 @@ from newsweave.model import (
 )
 from newsweave.segment import segment_article
 from newsweave.store import MemoryStore, SQLiteStore, Store
+from tests.web.demo_data import DemoStore, build_demo_store
 
 CET = timezone(timedelta(hours=1))
 
@@ -88,6 +89,8 @@ def quote(
         direct=direct,
         speaker=span_of(article, speaker) if speaker else None,
         speaker_text=speaker,
+        cue=None if direct else span_of(article, "said"),  # reported speech: "He said the …"
+        cue_text=None if direct else "said",
         entity_id=entity,
     )
 
@@ -291,3 +294,9 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         yield fill(store)
     finally:
         store.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
+    """examples/demo through ingest, reuse, digest and quotes: what the CLI stores (read-only)."""
+    return build_demo_store(tmp_path_factory.mktemp("demo") / "demo.db")

@@ -9,8 +9,10 @@ import pytest
 
 from newsweave.errors import ConfigError, NotFoundError
 from newsweave.model import Quote, Span
+from newsweave.segment import segment_article
 from newsweave.web import views
 from newsweave.web.views import StoryFilters
+from tests.support import make_article
 from tests.web.conftest import World
 
 # --- stories ----------------------------------------------------------------------------------
@@ -323,3 +325,87 @@ def test_remarks_match_the_quotes_stage_grouping() -> None:
         assert remark.variants == set(group.variant_ids)
         assert remark.excerpts == set(group.excerpt_ids)
         assert (remark.entity_id, remark.speaker) == (group.entity_id, group.speaker)
+
+
+def test_speakers_written_alike_are_one_speaker() -> None:
+    """Unresolved speakers that differ only by case or a leading article are one block, shown
+    in the spelling most quotes use; pronouns stay unattributed."""
+    said = [
+        ("The harbour board", "the gates stay shut until the inspection is done"),
+        ("the harbour board", "ferries will run on the old timetable next week"),
+        ("Harbour board", "the inspection should take nine days at most"),
+        ("The harbour board", "no ship has been turned away so far"),
+        ("She", "the board has known about the gates for a year"),
+        ("Edda Voss", "the pier must close before winter"),
+    ]
+    quotes = [
+        Quote(
+            f"{n:016x}",
+            Span(f"{n:016x}", 0, len(text)),
+            text,
+            direct=True,
+            speaker_text=speaker,
+        )
+        for n, (speaker, text) in enumerate(said)
+    ]
+    number = {q.article_id: n for n, q in enumerate(quotes, 1)}
+    speakers = views._speakers(quotes, [], number)
+    assert [(s.name, s.n_quotes) for s in speakers] == [
+        ("The harbour board", 4),
+        ("Edda Voss", 1),
+        ("", 1),
+    ]
+
+
+def test_who_said_what_lists_statements_only() -> None:
+    """Reported speech is listed after a verb of saying; a verb's object is not a statement."""
+
+    def reported(n: int, text: str, speaker: str, cue: str | None) -> Quote:
+        article = f"{n:016x}"
+        return Quote(
+            article, Span(article, 0, len(text)), text, False, speaker_text=speaker, cue_text=cue
+        )
+
+    quotes = [
+        reported(1, "the ferry timetable would change in spring", "The port office", "said"),
+        reported(2, "a pay rise", "The crews", "wanted"),
+        reported(3, "the tugs would stay in harbour all week", "The pilots", None),
+    ]
+    number = {q.article_id: n for n, q in enumerate(quotes, 1)}
+    assert [s.name for s in views._speakers(quotes, [], number)] == ["The port office"]
+
+
+def test_story_roles_weigh_passages_like_the_reuse_stage() -> None:
+    """A passage link that covers most of an article makes it a copy; the story page reads
+    links without passages, so it must read that one again to see it."""
+    from newsweave.model import AlignedPassage, ReuseDirection, ReuseKind, ReuseLink, Story
+    from newsweave.store import MemoryStore
+
+    borrowed = "The lock gates at Velmar will stay shut until the divers finish their survey."
+    source = make_article(borrowed + " The survey began on Monday.", title="Gates", source="A")
+    target = make_article("Update. " + borrowed, title="Gates shut", source="B")
+    store = MemoryStore()
+    store.add_articles([(a, segment_article(a)) for a in (source, target)])
+    at = target.text.index(borrowed)
+    passage = AlignedPassage(
+        Span(source.id, 0, len(borrowed)),
+        Span(target.id, at, at + len(borrowed)),
+        1.0,
+        "identical",
+    )
+    store.replace_reuse_links(
+        [
+            ReuseLink(
+                source.id,
+                target.id,
+                ReuseKind.PASSAGE,
+                ReuseDirection.DERIVED,
+                0.9,
+                passages=(passage,),
+            )
+        ]
+    )
+    story = Story(Story.make_id([source.id, target.id]), (source.id, target.id), n_origins=1)
+    store.replace_stories([story])
+    roles = {s.id: s.role for s in views.story_view(store, story.id).sources}
+    assert roles == {source.id: "origin", target.id: "copy"}

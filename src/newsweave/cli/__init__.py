@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # Each module adds its commands to `cli` when imported.
 # (Issues add their modules here: corpus, evaluate, digest, reuse, cluster, serve, engines.)
+from newsweave.cli import cluster as _cluster  # noqa: F401  (registers `cluster`, `follow`)
 from newsweave.cli import corpus as _corpus  # noqa: F401  (registers its commands)
 from newsweave.cli import digest as _digest  # noqa: F401  (registers `digest`, `stories`, `story`)
 from newsweave.cli import engines as _engines  # noqa: F401  (registers `run`, `import`)

@@ -10,7 +10,7 @@ import click
 
 from newsweave.cli.app import cli, db_option, echo_json, json_option
 from newsweave.cli.corpus import _progress_bar, day, one_line, safe
-from newsweave.digest import DigestOptions, digest
+from newsweave.digest import GROUPINGS, DigestOptions, digest
 from newsweave.digest.render import FORMATS, render
 from newsweave.digest.view import resolve_story_id, story_digest, story_digests
 from newsweave.embed import EMBEDDERS
@@ -84,6 +84,14 @@ def _emit(text: str, out: Path | None) -> None:
     help="Find copies among articles without stored reuse links, so copies count as one source.",
 )
 @click.option(
+    "--grouping",
+    type=click.Choice(GROUPINGS),
+    default=GROUPINGS[0],
+    show_default=True,
+    help="How articles form stories: story clustering, or one story per input collection "
+    "(folder, feed, WARC file, MDS cluster id).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
@@ -104,22 +112,25 @@ def digest_command(
     solver: str,
     force: bool,
     reuse: bool,
+    grouping: str,
     workers: int | None,
     progress: bool | None,
 ) -> None:
     """Turn the articles in PATHS into stories with cited summaries, and print them.
 
     Reads PATHS like `newsweave ingest` (files, folders, globs), stores the articles, finds
-    copies among them (`newsweave reuse`), groups everything in the store into stories,
-    summarizes each story whose summary is missing or was made with other settings, stores the
-    summaries, and prints every story: headline, dates, counts, the summary with numbered
-    citations, and the numbered sources.
+    copies among them (`newsweave reuse`), groups everything in the store into stories (story
+    clustering unless --grouping collection), summarizes each story whose summary is missing or
+    was made with other settings, stores the summaries, and prints every story: headline, dates,
+    counts, the summary with numbered citations, the numbered sources, who said what (quotes by
+    speaker, with the articles carrying each) and the people, organisations and places.
     """
     options = DigestOptions(
         summarize=SummarizeOptions(words=words, embedder=embedder, solver=solver),
         ingest=IngestRunOptions(workers=workers or os.cpu_count() or 1),
         force=force,
         reuse=reuse,
+        grouping=grouping,
     )
     show_bar = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:
@@ -142,7 +153,7 @@ def digest_command(
 def stories(db: str | None, as_json: bool) -> None:
     """List the stored stories, oldest first, with their summary's first sentence."""
     with open_store(db, create=False) as store:
-        digests = story_digests(store)
+        digests = story_digests(store, quotes=False)  # a listing: no who-said-what
     if as_json:
         echo_json([{**to_dict(d), "n_words": d.n_words} for d in digests])
         return
@@ -165,7 +176,8 @@ def stories(db: str | None, as_json: bool) -> None:
 @format_option
 @out_option
 def story(story_id: str, db: str | None, fmt: str, out: Path | None) -> None:
-    """Show one stored story with its summary and sources (STORY_ID: an id or a unique prefix)."""
+    """Show one stored story: summary, sources, who said what, and the people, organisations
+    and places involved (STORY_ID: an id or a unique prefix)."""
     with open_store(db, create=False) as store:
         digest_ = story_digest(store, resolve_story_id(store, story_id))
     _emit(render([digest_], fmt), out)

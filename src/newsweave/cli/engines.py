@@ -15,7 +15,7 @@ from newsweave.ingest import FORMATS, IngestOptions
 from newsweave.summarize import SummarizeOptions
 
 ENGINES = ("local", "spark")
-STORY_MODES = ("none", "collection")  # as newsweave.engines.plan.STORY_MODES (pyarrow-free)
+STORY_MODES = ("none", "collection", "cluster")  # as engines.plan.STORY_MODES (pyarrow-free)
 
 
 @cli.command()
@@ -80,12 +80,24 @@ STORY_MODES = ("none", "collection")  # as newsweave.engines.plan.STORY_MODES (p
 @click.option("--dayfirst", is_flag=True, help="Read ambiguous numeric dates day first.")
 @click.option("--keep-boilerplate", is_flag=True, help="Keep share/subscribe/related lines.")
 @click.option(
+    "--reuse/--no-reuse",
+    default=True,
+    show_default=True,
+    help="Find the text articles copied or reworded from each other (reuse_links table).",
+)
+@click.option(
     "--stories",
     type=click.Choice(STORY_MODES),
-    default="none",
+    default="cluster",
     show_default=True,
-    help="How articles become stories (then summaries and quotes): not at all, or one story "
-    "per input collection (MDS cluster, folder, JSONL cluster label).",
+    help="How articles become stories (then summaries and quotes): by the cluster stage, one "
+    "story per input collection (MDS cluster, folder, JSONL cluster label), or not at all.",
+)
+@click.option(
+    "--summaries/--no-summaries",
+    default=True,
+    show_default=True,
+    help="Summarize each story and find its quotes (--no-summaries: the stories table only).",
 )
 @click.option(
     "--embedder",
@@ -114,7 +126,9 @@ def run(
     include_hidden: bool,
     dayfirst: bool,
     keep_boilerplate: bool,
+    reuse: bool,
     stories: str,
+    summaries: bool,
     embedder: str,
     words: int,
     as_json: bool,
@@ -127,6 +141,7 @@ def run(
     try:
         from newsweave.engines.plan import RunOptions
         from newsweave.engines.plan import run as run_plan
+        from newsweave.reuse import ReuseOptions
     except ImportError as exc:
         raise MissingDependencyError("newsweave run (pyarrow)", "spark") from exc
     if engine == "local" and (master or partitions or settings):
@@ -134,7 +149,9 @@ def run(
     options = RunOptions(
         ingest=IngestOptions(encoding=encoding, format=input_format, include_hidden=include_hidden),
         clean=CleanOptions(dayfirst=dayfirst, boilerplate=not keep_boilerplate),
+        reuse=ReuseOptions() if reuse else None,
         stories=stories,
+        summaries=summaries,
         summarize=SummarizeOptions(words=words, embedder=embedder),
     )
     runner = _engine(engine, master, partitions, dict(_setting(s) for s in settings))

@@ -11,7 +11,8 @@ Copies always share a story.
   best story or starts a new one, and stories merge when an article bridges them.
 
 Both find candidates through an inverted index of salient terms, so the cost per article stays
-flat as the archive grows; nothing compares all pairs.
+flat as the archive grows; nothing compares all pairs.  :mod:`newsweave.cluster.stored` runs
+them against a store (``newsweave cluster``, ``newsweave follow``, the digest).
 """
 
 from newsweave.cluster.batch import cluster_articles

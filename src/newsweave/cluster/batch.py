@@ -67,7 +67,7 @@ def cluster_articles(
     graph = StoryGraph(
         time_tolerance_days=options.time_tolerance_days,
         time_scale_days=options.time_scale_days,
-        time_penalty=options.time_penalty_score,
+        time_penalty=options.time_penalty,
     )
     links = PairLinks()
     for i, (article, (ids, tf)) in enumerate(zip(ordered, hashed, strict=True)):

@@ -78,6 +78,20 @@ def _bucket(term: str) -> int:
     return zlib.crc32(term.encode("utf-8")) & ((1 << HASH_BITS) - 1)
 
 
+@lru_cache(maxsize=1 << 18)
+def _content(word: str) -> str | None:
+    """The term of a lower-cased word, or None for a stopword or a single character."""
+    if len(word) < 2 or word in stopwords():
+        return None
+    return _fold(word)
+
+
+def _plain_tokens(text: str) -> list[str | None]:
+    """Content tokens of ``text`` (None for a stopword, kept as a gap)."""
+    content = _content
+    return [content(w) for w in _WORD.findall(text.lower())]
+
+
 def _tokens(text: str) -> tuple[list[str | None], set[str], set[str]]:
     """Content tokens (None for a stopword, kept as a gap), names, and words seen lower-case."""
     stop = stopwords()
@@ -127,10 +141,16 @@ def article_terms(
     """Term counts of ``article``: unigrams and adjacent pairs, headline and names boosted."""
     counts: dict[str, float] = {}
     text = article.text[:max_chars]
+    title = article.title.strip()
+    has_title = bool(title) and title_boost > 0 and not article.text.startswith(title[:60])
+    if entity_boost == 1.0:  # names weigh like other words: no need to find them
+        _count(_plain_tokens(text), 1.0, counts)
+        if has_title:
+            _count(_plain_tokens(title), title_boost, counts)
+        return counts
     tokens, capitalised, lowered = _tokens(text)
     _count(tokens, 1.0, counts)
-    title = article.title.strip()
-    if title and title_boost > 0 and not article.text.startswith(title[:60]):
+    if has_title:
         title_tokens, title_caps, _ = _tokens(title)
         _count(title_tokens, title_boost, counts)
         capitalised |= title_caps

@@ -97,14 +97,15 @@ class StoryGraph:
         return (node for node, parent in enumerate(self._parent) if node == parent)
 
     def link_score(self, ra: int, rb: int) -> float:
-        """Average pair score of two stories (roots), less the time penalty."""
+        """Average pair score of two stories (roots), shrunk by their time penalty."""
         summed = self._links[ra].get(rb, 0.0)
         score = summed / (self._size[ra] * self._size[rb])
         if self._penalty:
-            score -= self.time_penalty(ra, rb)
+            score *= 1.0 - self.time_penalty(ra, rb)
         return score
 
     def time_penalty(self, ra: int, rb: int) -> float:
+        """The share of link score two stories (roots) lose to the gap between their spans."""
         first_a, last_a, first_b, last_b = (
             self._first[ra],
             self._last[ra],

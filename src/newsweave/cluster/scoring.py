@@ -30,7 +30,7 @@ from newsweave.cluster.linkage import naive_utc
 from newsweave.cluster.options import ClusterOptions
 from newsweave.model import Article
 
-__all__ = ["ArticleTable", "PairLinks"]
+__all__ = ["ArticleTable", "PairLinks", "outlet_of"]
 
 _SECONDS_PER_DAY = 86_400.0
 
@@ -45,11 +45,13 @@ class ArticleTable:
         self.article_ids: list[str] = []
         self.vectors: list[SparseVector] = []
         self.published: list[datetime | None] = []
-        self.sources: list[str | None] = []
+        self.outlets: list[str] = []  # outlet name, or the URL's host; '' when unknown
         self.titles: list[str] = []
         self.text_hashes: list[str] = []
         # Each node's best first-order partners, as (-score, node), best first.
         self.partners: list[list[tuple[float, int]]] = []
+        self._top: list[frozenset[int] | None] = []  # caches of top() and background()
+        self._background: list[float | None] = []
         self._keep = max(options.neighbours, options.background_rank)
         self._dim = dim
         self._embeddings: NDArray[np.float32] = np.zeros((0, dim or 0), dtype=np.float32)
@@ -81,10 +83,12 @@ class ArticleTable:
         self.article_ids.append(article.id)
         self.vectors.append(vector)
         self.published.append(naive_utc(article.published))
-        self.sources.append(article.source)
+        self.outlets.append(outlet_of(article))
         self.titles.append(article.title)
         self.text_hashes.append(article.text_hash)
         self.partners.append([])
+        self._top.append(None)
+        self._background.append(None)
         if self._dim is not None:
             if embedding is None:
                 raise ValueError(f"article {article.id} has no embedding")
@@ -167,28 +171,35 @@ class ArticleTable:
         """
         best = self.partners[a]
         entry = (-score, b)
-        if len(best) < self._keep:
-            bisect.insort(best, entry)
-            return True
-        if entry < best[-1]:
-            bisect.insort(best, entry)
+        if len(best) >= self._keep:
+            if entry >= best[-1]:
+                return False
             best.pop()
-            return True
-        return False
+        bisect.insort(best, entry)
+        self._top[a] = None
+        self._background[a] = None
+        return True
 
     def background(self, node: int) -> float:
         """First-order score of the ``background_rank``-th best partner (or the last one)."""
-        best = self.partners[node]
-        if not best:
-            return 0.0
-        return -best[min(self.options.background_rank, len(best)) - 1][0]
+        cached = self._background[node]
+        if cached is None:
+            best = self.partners[node]
+            rank = min(self.options.background_rank, len(best))
+            cached = self._background[node] = -best[rank - 1][0] if best else 0.0
+        return cached
+
+    def top(self, node: int) -> frozenset[int]:
+        """The ``neighbours`` best partners of ``node``."""
+        cached = self._top[node]
+        if cached is None:
+            k = self.options.neighbours
+            cached = self._top[node] = frozenset(n for _, n in self.partners[node][:k])
+        return cached
 
     def shared_share(self, a: int, b: int) -> float:
         """The share of ``neighbours`` slots the best-partner lists of ``a`` and ``b`` share."""
-        k = self.options.neighbours
-        left = {n for _, n in self.partners[a][:k]}
-        shared = sum(1 for _, n in self.partners[b][:k] if n in left)
-        return shared / k
+        return len(self.top(a) & self.top(b)) / self.options.neighbours
 
     def pair_score(self, a: int, b: int, first_order: float) -> float:
         """``(first_order - background_weight * mean background) * (1 + w * shared share)``."""
@@ -199,6 +210,37 @@ class ArticleTable:
         if options.shared_neighbour_weight:
             score *= 1.0 + options.shared_neighbour_weight * self.shared_share(a, b)
         return score
+
+    def rescore(self, node: int, links: PairLinks) -> list[tuple[int, float]]:
+        """Update the contributions of ``node``'s pairs; returns (other node, change) pairs.
+
+        The same arithmetic as :meth:`contribution`, inlined: this runs for every article whose
+        best partners an arrival changed, and is most of the incremental cost.
+        """
+        options = self.options
+        beta, weight, floor = (
+            options.background_weight,
+            options.shared_neighbour_weight,
+            options.edge_floor,
+        )
+        k = options.neighbours
+        background, top = self.background, self.top
+        own_background = background(node)
+        own_top = top(node)
+        first, contribution = links.first, links.contribution
+        changes = []
+        for other, index in links.adjacency[node].items():
+            score = first[index]
+            if beta:
+                score -= beta * (own_background + background(other)) / 2
+            if weight:
+                score *= 1.0 + weight * len(own_top & top(other)) / k
+            new = score if score >= floor else 0.0
+            old = contribution[index]
+            if new != old:
+                contribution[index] = new
+                changes.append((other, new - old))
+        return changes
 
     def contribution(self, a: int, b: int, first_order: float) -> float:
         """What the pair adds to the link of its stories: its score, or 0 below the floor."""
@@ -250,3 +292,13 @@ class PairLinks:
         for a, b, c in zip(self.left, self.right, self.contribution, strict=True):
             if c > 0:
                 yield a, b, c
+
+
+def outlet_of(article: Article) -> str:
+    """The outlet's name (case-folded), or the host of its URL when the input did not name it."""
+    if article.source:
+        return article.source.strip().casefold()
+    if article.url and "://" in article.url:
+        host = article.url.split("://", 1)[1].split("/", 1)[0].lower()
+        return host.removeprefix("www.")
+    return ""

@@ -68,7 +68,7 @@ def build_stories(
     for root, nodes in graph.members().items():
         first, last = graph.span(root)
         ids = tuple(sorted(table.article_ids[n] for n in nodes))
-        sources = {table.sources[n] for n in nodes if table.sources[n]}
+        outlets = {table.outlets[n] for n in nodes} - {""}
         head = table.medoid(nodes, degree)
         stories.append(
             Story(
@@ -77,7 +77,7 @@ def build_stories(
                 title=table.titles[head],
                 first_published=first,
                 last_published=last,
-                n_outlets=len(sources),
+                n_outlets=len(outlets),
                 n_origins=len({origin(n) for n in nodes}),
                 method=STORY_METHOD,
             )

@@ -60,11 +60,12 @@ class StoryIndex:
         self._graph = StoryGraph(
             time_tolerance_days=self.options.time_tolerance_days,
             time_scale_days=self.options.time_scale_days,
-            time_penalty=self.options.time_penalty_score,
+            time_penalty=self.options.time_penalty,
         )
         self._node_of: dict[str, int] = {}
         self._holder_of_text: dict[str, int] = {}
         self._copies: list[tuple[int, int]] = []
+        self._pinned: list[tuple[int, int]] = []  # seeded stories: held together like copies
         self._links = PairLinks()
         self._dirty: set[int] = set()  # nodes whose pairs changed since the last consolidation
         self._since_consolidation = 0
@@ -107,18 +108,68 @@ class StoryIndex:
     ) -> list[Assignment]:
         """Add ``articles`` in order (embeddings are computed for all of them at once)."""
         fresh = [a for a in dict.fromkeys(articles) if a.id not in self._node_of]
-        vectors = embed_articles(fresh, self.options, embeddings) if fresh else None
+        vectors, hashed = self._prepare(fresh, entities or {}, embeddings)
         row = {a.id: i for i, a in enumerate(fresh)}
         out = []
         for article in articles:
             if article.id in self._node_of:
                 out.append(self._existing(article.id))
                 continue
-            vector = None if vectors is None else vectors[row[article.id]]
+            i = row[article.id]
+            vector = None if vectors is None else vectors[i]
             links = (must_link or {}).get(article.id, ())
-            names = (entities or {}).get(article.id, ())
-            out.append(self._add_one(article, vector, links, names))
+            out.append(self._add_one(article, vector, hashed[i], links))
         return out
+
+    def _prepare(
+        self,
+        fresh: Sequence[Article],
+        entities: Mapping[str, Iterable[str]],
+        embeddings: Mapping[str, NDArray[np.float32]] | None,
+    ) -> tuple[NDArray[np.float32] | None, list[tuple[NDArray[np.int64], NDArray[np.float64]]]]:
+        """Embeddings and hashed terms of ``fresh``, whose terms enter the document frequencies
+        all at once: articles that arrive together are weighted as batch clustering weighs them.
+        """
+        vectors = embed_articles(fresh, self.options, embeddings) if fresh else None
+        if fresh and self._table is None:
+            self._table = ArticleTable(self.options, None if vectors is None else vectors.shape[1])
+        hashed = []
+        for article in fresh:
+            ids, tf = self._require_table().terms(article, entities.get(article.id, ()))
+            self._require_table().stats.add(ids)
+            hashed.append((ids, tf))
+        return vectors, hashed
+
+    def seed(
+        self,
+        stories: Sequence[Sequence[Article]],
+        *,
+        must_link: Mapping[str, Iterable[str]] | None = None,
+        embeddings: Mapping[str, NDArray[np.float32]] | None = None,
+    ) -> None:
+        """Load stories known already (e.g. stored by an earlier run) without regrouping them.
+
+        Their articles are indexed in time order and each story is held together as it was;
+        nothing merges while seeding.  Articles added afterwards join these stories, start new
+        ones, or bridge two of them (and only stories an arrival touched are revisited).
+        """
+        from newsweave.cluster.batch import time_order
+
+        group_of = {a.id: k for k, members in enumerate(stories) for a in members}
+        ordered = [a for a in time_order([a for m in stories for a in m]) if a.id not in self]
+        vectors, hashed = self._prepare(ordered, {}, embeddings)
+        first_of: dict[int, int] = {}
+        for i, article in enumerate(ordered):
+            vector = None if vectors is None else vectors[i]
+            node = self._index(article, vector, hashed[i])
+            self._joined(node, article, (must_link or {}).get(article.id, ()))
+            group = group_of[article.id]
+            holder = first_of.setdefault(group, node)
+            if holder != node:
+                self._pinned.append((holder, node))
+                self._graph.union(holder, node)
+        self._dirty.clear()
+        self._since_consolidation = 0
 
     def story_key(self, article_id: str) -> str:
         """The key of the story holding ``article_id``."""
@@ -142,7 +193,9 @@ class StoryIndex:
         """
         if not self._dirty:
             return 0
-        graph, links = self._graph, self._links
+        table, graph, links = self._require_table(), self._graph, self._links
+        for node in self._dirty:  # their best partners changed: so did their pairs' scores
+            table.rescore(node, links)
         nodes = graph.dissolve({graph.find(n) for n in self._dirty})
         region = set(nodes)
         for a in nodes:
@@ -150,7 +203,7 @@ class StoryIndex:
                 contribution = links.contribution[index]
                 if contribution and (b not in region or a < b):
                     graph.add_score(a, b, contribution)
-        for a, b in self._copies:
+        for a, b in (*self._copies, *self._pinned):
             if a in region or b in region:
                 graph.union(a, b)
         merges = graph.merge_from(nodes, self.options.link_threshold)
@@ -168,19 +221,17 @@ class StoryIndex:
     def _existing(self, article_id: str) -> Assignment:
         return Assignment(article_id, self.story_key(article_id), new_story=False)
 
-    def _add_one(
+    def _index(
         self,
         article: Article,
         embedding: NDArray[np.float32] | None,
-        must_link: Iterable[str],
-        entities: Iterable[str],
-    ) -> Assignment:
+        hashed: tuple[NDArray[np.int64], NDArray[np.float64]],
+    ) -> int:
+        """Score ``article`` (its terms counted in already) against its candidates and index it;
+        returns its node."""
         options = self.options
-        if self._table is None:
-            self._table = ArticleTable(options, None if embedding is None else len(embedding))
-        table, graph = self._table, self._graph
-        ids, tf = table.terms(article, entities)
-        table.stats.add(ids)
+        table, graph = self._require_table(), self._graph
+        ids, tf = hashed
         vector = table.stats.vector(ids, tf, options.max_df)
         node = table.add(article, vector, embedding)
         graph.add_node(article.published)
@@ -189,23 +240,30 @@ class StoryIndex:
         terms, weights = table.salient(vector)
         others = table.candidates(node, terms, weights)
         first = table.first_order(node, others)
-        changed = []
         for other, score in zip(others.tolist(), first.tolist(), strict=True):
             table.note_partner(node, other, score)
             if table.note_partner(other, node, score):
-                changed.append(other)
+                self._dirty.add(other)
             if table.keeps_pair(score):
                 self._links.add(other, node, score, 0.0)
         table.index.add(node, terms, weights)
-        self._rescore(node)
-        for other in changed:
-            self._rescore(other)
+        for other, change in table.rescore(node, self._links):
+            graph.add_score(node, other, change)
         self._dirty.add(node)
-        self._dirty.update(changed)
+        return node
+
+    def _add_one(
+        self,
+        article: Article,
+        embedding: NDArray[np.float32] | None,
+        hashed: tuple[NDArray[np.int64], NDArray[np.float64]],
+        must_link: Iterable[str],
+    ) -> Assignment:
+        options, graph = self.options, self._graph
+        node = self._index(article, embedding, hashed)
+        table = self._require_table()
         heads = [graph.head(n) for n in self._joined(node, article, must_link)]
         absorbed = graph.merge_around(node, options.link_threshold)
-        for other in changed:  # their links were rescored: a bridge may have formed there
-            absorbed += graph.merge_around(other, options.link_threshold)
         root = graph.find(node)
         head = graph.head(root)
         heads += [graph.head_of_root(r) for r in absorbed if graph.find(r) == root]
@@ -219,16 +277,6 @@ class StoryIndex:
             new_story=head == node,
             merged=tuple(merged),
         )
-
-    def _rescore(self, node: int) -> None:
-        """Bring the contributions of ``node``'s pairs up to date with the partner lists."""
-        table, links, graph = self._require_table(), self._links, self._graph
-        for other, index in links.adjacency[node].items():
-            new = table.contribution(node, other, links.first[index])
-            old = links.contribution[index]
-            if new != old:
-                links.contribution[index] = new
-                graph.add_score(node, other, new - old)
 
     def _joined(self, node: int, article: Article, must_link: Iterable[str]) -> list[int]:
         """Join ``node`` with the articles it must share a story with; returns their nodes."""

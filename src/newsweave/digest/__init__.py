@@ -7,9 +7,11 @@ stories, writes a cited summary of each story whose summary is missing or was ma
 settings, and stores stories and summaries.  :mod:`.view` turns a stored story into what the
 renderers of :mod:`.render` print.
 
-Stories: until story clustering is part of newsweave, articles are grouped by the collection
-they were read from (their folder, feed, WARC file or the cluster id of an MDS record; a JSONL
-file's records without one form one story per file).  The output says so.
+Stories: by default (grouping ``"stories"``) the cluster stage groups every stored article by
+the event it covers (:mod:`newsweave.cluster`; copies found by the reuse stage always share a
+story).  Grouping ``"collection"`` makes one story per input collection instead (its folder,
+feed, WARC file or the cluster id of an MDS record; a JSONL file's records without one form one
+story per file).  The output says how stories were formed.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from newsweave.cluster import ClusterOptions
+from newsweave.cluster.scoring import outlet_of
+from newsweave.cluster.stored import group_into_stories
 from newsweave.digest.view import GROUPING_NOTES, sort_time
 from newsweave.errors import ConfigError
 from newsweave.model import Article, Story
@@ -39,14 +44,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GROUPINGS = ("collection",)
+GROUPINGS = ("stories", "collection")  # the first is the default
 
 
 @dataclass(frozen=True, slots=True)
 class DigestOptions:
     summarize: SummarizeOptions = field(default_factory=SummarizeOptions)
     ingest: IngestRunOptions | None = None
-    grouping: str = "collection"
+    grouping: str = GROUPINGS[0]
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)  # for grouping "stories"
     force: bool = False  # summarize every story again, even those with an up-to-date summary
     reuse: bool = True  # find copies among articles without stored reuse links (lexical scorer)
 
@@ -64,7 +70,7 @@ class DigestReport:
     summarized: int = 0  # summaries written by this run
     kept: int = 0  # up-to-date summaries left as they were
     links: int = 0  # reuse links found and stored by this run
-    grouping: str = "collection"
+    grouping: str = GROUPINGS[0]
 
     @property
     def note(self) -> str:
@@ -100,9 +106,16 @@ def summarize_stored(store: Store, options: DigestOptions | None = None) -> Dige
     articles = list(store.iter_articles())
     links = _link_missing(store, articles) if options.reuse else 0
     origins = _origins(store, articles, known=options.reuse)
-    stories = group_by_collection(articles, origins)
-    store.replace_stories(stories)
     by_id = {a.id: a for a in articles}
+    if options.grouping == "stories":
+        clustered, _ = group_into_stories(store, articles, options.cluster)
+        stories = [  # independent origins as the collection grouping counts them
+            replace(s, n_origins=_n_origins([by_id[i] for i in s.article_ids], origins))
+            for s in clustered
+        ]
+    else:
+        stories = group_by_collection(articles, origins)
+    store.replace_stories(stories)
     report = DigestReport(stories=len(stories), links=links, grouping=options.grouping)
     method = method_name(options.summarize)
     for story in stories:
@@ -197,12 +210,8 @@ def _collection_key(article: Article) -> str:
 def _story(members: Sequence[Article], origins: Mapping[str, str] | None) -> Story:
     ordered = sorted(members, key=lambda a: (sort_time(a.published), a.id))
     dated = [a.published for a in ordered if a.published is not None]
-    n_origins = 0
-    if origins is not None:
-        origin_of = default_origins(ordered)
-        origin_of.update({k: v for k, v in origins.items() if k in origin_of})
-        n_origins = len(set(origin_of.values()))
-    outlets = {_outlet(a) for a in ordered} - {""}
+    n_origins = _n_origins(ordered, origins)
+    outlets = {outlet_of(a) for a in ordered} - {""}
     return Story(
         id=Story.make_id(a.id for a in ordered),
         article_ids=tuple(sorted(a.id for a in ordered)),
@@ -215,11 +224,10 @@ def _story(members: Sequence[Article], origins: Mapping[str, str] | None) -> Sto
     )
 
 
-def _outlet(article: Article) -> str:
-    """The outlet's name, or the host of its URL when the input did not name it."""
-    if article.source:
-        return article.source.strip().casefold()
-    if article.url and "://" in article.url:
-        host = article.url.split("://", 1)[1].split("/", 1)[0].lower()
-        return host.removeprefix("www.")
-    return ""
+def _n_origins(members: Sequence[Article], origins: Mapping[str, str] | None) -> int:
+    """Independent origins among ``members``; 0 (unknown) without reuse links."""
+    if origins is None:
+        return 0
+    origin_of = default_origins(members)
+    origin_of.update({k: v for k, v in origins.items() if k in origin_of})
+    return len(set(origin_of.values()))

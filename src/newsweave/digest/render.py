@@ -1,8 +1,9 @@
 """Print story digests as plain text, Markdown, a self-contained HTML page, or JSON.
 
-Every article-derived string (headlines, summary sentences, outlets, titles, URLs) is escaped
-for the format it goes into: control characters never reach a terminal, Markdown punctuation is
-backslash-escaped, HTML is escaped and only ``http(s)`` URLs become links.
+Every article-derived string (headlines, summary sentences, quotes, speakers, entity names,
+outlets, titles, URLs) is escaped for the format it goes into: control characters never reach
+a terminal, Markdown punctuation is backslash-escaped, HTML is escaped and only ``http(s)``
+URLs become links.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from newsweave.digest.view import StoryDigest
-from newsweave.model import to_dict
+from newsweave.digest.view import EntityLine, QuoteLine, SpeakerLine, StoryDigest
+from newsweave.model import EntityType, to_dict
 
 __all__ = ["FORMATS", "render"]
 
 FORMATS = ("text", "markdown", "html", "json")
 WIDTH = 100  # text output is wrapped to this many columns
+ALIASES_SHOWN = 3  # other names shown beside an entity's name
 
 # C0/C1 control characters other than newline and tab: article text must not drive a terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -83,6 +85,73 @@ def _markers(numbers: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+_TYPE_HEADINGS = {
+    EntityType.PER: ("People", "people", "n_people"),
+    EntityType.ORG: ("Organisations", "organisations", "n_organisations"),
+    EntityType.LOC: ("Places", "places", "n_places"),
+}
+
+
+def _speaker_name(speaker: SpeakerLine) -> str:
+    return speaker.name or "Unattributed"
+
+
+def _speaker_count(speaker: SpeakerLine) -> str:
+    shown = len(speaker.quotes)
+    more = f", {shown} shown" if shown < speaker.n_remarks else ""
+    return f"({_plural(speaker.n_remarks, 'remark')}{more})"
+
+
+def _more_speakers(digest: StoryDigest) -> str:
+    hidden = digest.n_speakers - len(digest.speakers or ())
+    return f"… and {_plural(hidden, 'more speaker')}" if hidden > 0 else ""
+
+
+def _no_quotes(digest: StoryDigest) -> str:
+    return "No quotes found in these articles."
+
+
+def _entity_groups(digest: StoryDigest) -> list[tuple[str, list[EntityLine], int]]:
+    """(heading, the entities listed, how many more) for each type with entities."""
+    out = []
+    for kind, (heading, _, total_field) in _TYPE_HEADINGS.items():
+        listed = [e for e in digest.entities or () if e.type is kind]
+        total: int = getattr(digest, total_field)
+        if listed:
+            out.append((heading, listed, total - len(listed)))
+    return out
+
+
+def _entity_rows(
+    digest: StoryDigest,
+    escape: Callable[[str | None], str],
+    aside: Callable[[str], str] = lambda note: f"({note})",
+) -> list[tuple[str, str]]:
+    """(heading, its entities in one line) per type: each name escaped, then ``aside`` of its
+    counts and other names (``aside`` gets escaped text)."""
+    rows = []
+    for heading, listed, more in _entity_groups(digest):
+        names = []
+        for e in listed:
+            aka = ", ".join(escape(a) for a in e.aliases[:ALIASES_SHOWN])
+            names.append(
+                f"{escape(e.name)} " + aside(_entity_note(e) + (f"; also {aka}" if aka else ""))
+            )
+        if more > 0:
+            names.append(aside(f"and {more} more"))
+        rows.append((heading, "; ".join(names)))
+    return rows
+
+
+def _entity_note(entity: EntityLine) -> str:
+    """ "12 mentions in 4 articles" — what follows an entity's name."""
+    return f"{_plural(entity.mentions, 'mention')} in {_plural(len(entity.sources), 'article')}"
+
+
 def _published(value: datetime | None) -> str:
     if value is None:
         return "undated"
@@ -111,8 +180,54 @@ def _text(digests: Sequence[StoryDigest]) -> str:
             outlet = _clean(s.outlet) or "unknown outlet"
             row = f"[{s.number}] {outlet}, {title}, {_published(s.published)}"
             out.append(row + (f"\n    {_clean(s.url)}" if s.url else ""))
+        out += _text_said(digest)
         blocks.append("\n".join(out))
     return ("\n\n" + "=" * 40 + "\n\n").join(blocks) + "\n"
+
+
+def _text_said(digest: StoryDigest) -> list[str]:
+    """Who said what, then the people, organisations and places (nothing when not computed)."""
+    out: list[str] = []
+    if digest.speakers is not None:
+        out += ["", "Who said what"]
+        if not digest.speakers:
+            out.append("  " + _no_quotes(digest))
+        for speaker in digest.speakers:
+            out.append(f"  {_clean(_speaker_name(speaker))} {_speaker_count(speaker)}")
+            for quote in speaker.quotes:
+                out += _text_quote(quote)
+        if _more_speakers(digest):
+            out.append("  " + _more_speakers(digest))
+    if digest.entities is not None:
+        out += ["", "People, organisations and places"]
+        if not digest.entities:
+            out.append("  No names found in these articles.")
+        for heading, names in _entity_rows(digest, _clean):
+            out.append(
+                textwrap.fill(
+                    f"{heading}: {names}", WIDTH, initial_indent="  ", subsequent_indent="    "
+                )
+            )
+    return out
+
+
+def _text_quote(quote: QuoteLine) -> list[str]:
+    def fill(text: str, first: str, rest: str) -> str:
+        return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest)
+
+    said = _clean(quote.text) if quote.direct else f"(reported) {_clean(quote.text)}"
+    out = [fill(f"{said} {_markers(quote.sources)}", "    - ", "      ")]
+    for variant in quote.variants:
+        out.append(
+            fill(
+                f"worded differently in [{variant.number}]: {_clean(variant.text)}",
+                "      ! ",
+                "        ",
+            )
+        )
+    if quote.trimmed:
+        out.append(f"      trimmed in {_markers(quote.trimmed)}")
+    return out
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -145,8 +260,41 @@ def _markdown(digests: Sequence[StoryDigest]) -> str:
                 f'{s.number}. <a id="{anchor}-{s.number}"></a>{_md(s.outlet) or "unknown outlet"}'
                 f", {title}, {_published(s.published)}"
             )
+        out += _markdown_said(digest, anchor)
         blocks.append("\n".join(out))
     return "# Stories\n\n" + "\n\n---\n\n".join(blocks) + "\n"
+
+
+def _markdown_said(digest: StoryDigest, anchor: str) -> list[str]:
+    def refs(numbers: Sequence[int]) -> str:
+        return "".join(f"[\\[{n}\\]](#{anchor}-{n})" for n in numbers)
+
+    out: list[str] = []
+    if digest.speakers is not None:
+        out += ["", "**Who said what**", ""]
+        if not digest.speakers:
+            out.append(f"*{_no_quotes(digest)}*")
+        for speaker in digest.speakers:
+            out.append(f"- **{_md(_speaker_name(speaker))}** {_speaker_count(speaker)}")
+            for quote in speaker.quotes:
+                said = _md(quote.text) if quote.direct else f"*reported:* {_md(quote.text)}"
+                out.append(f"  - {said} {refs(quote.sources)}")
+                for variant in quote.variants:
+                    out.append(
+                        f"    - *worded differently in* {refs([variant.number])}: "
+                        f"{_md(variant.text)}"
+                    )
+                if quote.trimmed:
+                    out.append(f"    - *trimmed in* {refs(quote.trimmed)}")
+        if _more_speakers(digest):
+            out.append(f"- *{_more_speakers(digest)}*")
+    if digest.entities is not None:
+        out += ["", "**People, organisations and places**", ""]
+        if not digest.entities:
+            out.append("*No names found in these articles.*")
+        for heading, names in _entity_rows(digest, _md):
+            out.append(f"- *{heading}:* {names}")
+    return out
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -163,6 +311,13 @@ h2 { font-size: 1.3rem; margin: 0 0 .3rem; line-height: 1.3; }
 sup a { font: 12px system-ui, sans-serif; text-decoration: none; color: #1a5fb4; }
 .sources ol { padding-left: 1.6rem; }
 .sources li:target { background: #fff3b0; }
+.said, .entities { font-size: 15px; margin-top: 1rem; }
+.said > ul, .entities > ul { padding-left: 1.2rem; margin: .3rem 0; }
+.said ul ul { padding-left: 1.1rem; }
+.said li { margin: .3rem 0; }
+.reported { font: 12px system-ui, sans-serif; color: #55534d; text-transform: uppercase; }
+.variant, .trimmed, .count { font: 13px/1.4 system-ui, sans-serif; color: #55534d; }
+.variant em { color: #a51d2d; font-style: normal; }
 """
 
 
@@ -205,9 +360,56 @@ def _html(digests: Sequence[StoryDigest]) -> str:
                 f'<li id="{anchor}-{s.number}" value="{s.number}">'
                 f"{_h(s.outlet) or 'unknown outlet'}, {title}, {_h(_published(s.published))}</li>"
             )
-        parts.append("</ol></div></article>")
+        parts.append("</ol></div>")
+        parts += _html_said(digest, anchor)
+        parts.append("</article>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _html_said(digest: StoryDigest, anchor: str) -> list[str]:
+    def refs(numbers: Sequence[int]) -> str:
+        return "".join(
+            f'<sup><a href="#{anchor}-{n}" title="source {n}">[{n}]</a></sup>' for n in numbers
+        )
+
+    parts: list[str] = []
+    if digest.speakers is not None:
+        parts.append('<section class="said"><strong>Who said what</strong>')
+        if not digest.speakers:
+            parts.append(f"<p><em>{_h(_no_quotes(digest))}</em></p>")
+        parts.append("<ul>")
+        for speaker in digest.speakers:
+            parts.append(
+                f"<li><strong>{_h(_speaker_name(speaker))}</strong> "
+                f'<span class="count">{_h(_speaker_count(speaker))}</span><ul>'
+            )
+            for quote in speaker.quotes:
+                kind = "" if quote.direct else '<span class="reported">reported</span> '
+                parts.append(f"<li>{kind}{_h(quote.text)} {refs(quote.sources)}")
+                for variant in quote.variants:
+                    parts.append(
+                        f'<div class="variant"><em>worded differently in</em> '
+                        f"{refs([variant.number])}: {_h(variant.text)}</div>"
+                    )
+                if quote.trimmed:
+                    parts.append(f'<div class="trimmed">trimmed in {refs(quote.trimmed)}</div>')
+                parts.append("</li>")
+            parts.append("</ul></li>")
+        if _more_speakers(digest):
+            parts.append(f'<li class="count">{_h(_more_speakers(digest))}</li>')
+        parts.append("</ul></section>")
+    if digest.entities is not None:
+        parts.append('<section class="entities"><strong>People, organisations and places</strong>')
+        if not digest.entities:
+            parts.append("<p><em>No names found in these articles.</em></p>")
+        parts.append("<ul>")
+        for heading, names in _entity_rows(
+            digest, _h, lambda note: f'<span class="count">({note})</span>'
+        ):
+            parts.append(f"<li><em>{_h(heading)}:</em> {names}</li>")
+        parts.append("</ul></section>")
+    return parts
 
 
 # --- JSON -------------------------------------------------------------------------------------

@@ -67,6 +67,11 @@ class Dataset(Protocol, Generic[T]):
         """Inner join on the key: one item per matching pair of values."""
         ...
 
+    def ranked(self, key: Callable[[T], Any]) -> Dataset[tuple[int, T]]:
+        """Each item with its rank (0, 1, ...) in the order of ``key`` (a sort: one shuffle);
+        ``key`` must tell every two items apart."""
+        ...
+
     def persist(self) -> Dataset[T]:
         """Keep the items once computed: the dataset is read more than once."""
         ...

@@ -93,6 +93,9 @@ class LocalDataset(Generic[T]):
         joined = [(key, (v, w)) for key, v in self for w in index.get(key, ())]
         return LocalDataset.of(joined)
 
+    def ranked(self, key: Callable[[T], Any]) -> LocalDataset[tuple[int, T]]:
+        return LocalDataset.of(list(enumerate(sorted(self, key=key))))
+
     def persist(self) -> LocalDataset[T]:
         kept: LocalDataset[T] = LocalDataset(self._source)
         kept._kept = list(self)

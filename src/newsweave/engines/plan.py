@@ -10,12 +10,17 @@ clean       clean pass 1 per document; count repeated lines per     2 small (lin
             outlet over all documents; clean pass 2 per document    docs per outlet) + collect
 dedupe      one article per id (the first read)                     1 (by article id)
 segment     sentences per article                                   none
+reuse       links between articles (:mod:`.links`: the reuse       ~15 (joins, groups) + small
+            stage as joins)                                         collects
+stories     the cluster stage per time window, stories sharing an   3 + 1 collect (story edges)
+            article merged (:mod:`.stories`); or input collections  (collections: 1)
+summarize,  per story: its members and links joined to it, then     3 (2 joins, 1 group)
+quotes      the summarizer and the quote stage
 ==========  =====================================================  ===========================
 
 Each step reads the datasets of the steps before it and adds its own to :class:`RunData`;
 :func:`run` writes every dataset as a Parquet table (:mod:`newsweave.engines.tables`) and a
-``run.json`` manifest.  Reuse, story clustering, summaries and quotes plug in as further steps
-once their stages offer the per-item functions the plan needs (see the README).
+``run.json`` manifest.
 """
 
 from __future__ import annotations
@@ -31,15 +36,19 @@ from typing import Any
 
 from newsweave import __version__
 from newsweave.clean import CleanOptions
+from newsweave.cluster import ClusterOptions
+from newsweave.engines import links as reuse_step
 from newsweave.engines import steps
+from newsweave.engines import stories as story_step
 from newsweave.engines.base import Dataset, Engine
 from newsweave.engines.steps import Order, Rejected, RepeatCounts, StoryWork
 from newsweave.engines.tables import SCHEMA_VERSION, arrow_schema, rejection_row, to_row
 from newsweave.entities import EntityOptions
 from newsweave.errors import ConfigError
 from newsweave.ingest import IngestOptions, Rejection
-from newsweave.model import Article, Sentence
+from newsweave.model import Article, ReuseLink, Sentence, Story
 from newsweave.quotes import QuoteOptions
+from newsweave.reuse import ReuseOptions
 from newsweave.segment import SegmentOptions
 from newsweave.summarize import SummarizeOptions
 
@@ -47,10 +56,11 @@ __all__ = ["STEPS", "RunData", "RunOptions", "RunReport", "plan", "run"]
 
 log = logging.getLogger(__name__)
 
-STEPS = ("read", "clean", "dedupe", "segment", "stories", "summarize", "quotes")
-STORY_MODES = ("none", "collection")
+STEPS = ("read", "clean", "dedupe", "segment", "reuse", "stories", "summarize", "quotes")
+STORY_MODES = ("none", "collection", "cluster")
 MANIFEST = "run.json"
 STORY_TABLES = ("stories", "summaries", "quotes", "entities")
+DEFAULT_CLUSTER = ClusterOptions(embedder="none")  # terms and neighbours: no model per task
 
 
 @dataclass(frozen=True)
@@ -60,9 +70,14 @@ class RunOptions:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
     segment: SegmentOptions | None = None
+    # Reuse links between articles (None: no reuse step).  Scored lexically (no embedder).
+    reuse: ReuseOptions | None = None
     # How articles become stories: "none" (no stories, summaries or quotes), "collection"
-    # (each input collection is a story: an MDS cluster, a folder per event, a JSONL label).
+    # (each input collection is a story: an MDS cluster, a folder per event, a JSONL label),
+    # "cluster" (the cluster stage, by blocks: newsweave.engines.stories).
     stories: str = "none"
+    cluster: ClusterOptions = DEFAULT_CLUSTER
+    summaries: bool = True  # per story, its summary and quotes (False: the stories table only)
     summarize: SummarizeOptions = field(default_factory=lambda: SummarizeOptions(embedder="static"))
     quotes: QuoteOptions = field(default_factory=QuoteOptions)
     entities: EntityOptions = field(default_factory=EntityOptions)
@@ -74,12 +89,19 @@ class RunOptions:
             ("summarize", SummarizeOptions),
             ("quotes", QuoteOptions),
             ("entities", EntityOptions),
+            ("cluster", ClusterOptions),
         )
         for name, kind in kinds:
             if not isinstance(getattr(self, name), kind):
                 raise ConfigError(f"run: {name} must be a {kind.__name__}")
         if self.segment is not None and not isinstance(self.segment, SegmentOptions):
             raise ConfigError("run: segment must be a SegmentOptions or None")
+        if self.reuse is not None and not isinstance(self.reuse, ReuseOptions):
+            raise ConfigError("run: reuse must be a ReuseOptions or None")
+        if self.reuse is not None and self.reuse.embedder is not None:
+            raise ConfigError(
+                "run: the reuse step scores sentences lexically; leave embedder unset"
+            )
         if self.stories not in STORY_MODES:
             raise ConfigError(
                 f"run: stories={self.stories!r}; choose one of {', '.join(STORY_MODES)}"
@@ -88,18 +110,32 @@ class RunOptions:
     @property
     def steps(self) -> tuple[str, ...]:
         """The steps this run takes."""
-        return STEPS if self.stories != "none" else STEPS[: STEPS.index("segment") + 1]
+        skip = set() if self.reuse is not None else {"reuse"}
+        if self.stories == "none":
+            skip |= {"stories", "summarize", "quotes"}
+        if not self.summaries:
+            skip |= {"summarize", "quotes"}
+        return tuple(s for s in STEPS if s not in skip)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ingest": asdict(self.ingest),
             "clean": asdict(self.clean),
             "segment": asdict(self.segment) if self.segment else None,
+            "reuse": _reuse_dict(self.reuse),
             "stories": self.stories,
+            "cluster": asdict(self.cluster),
+            "summaries": self.summaries,
             "summarize": asdict(self.summarize),
             "quotes": asdict(self.quotes),
             "entities": asdict(self.entities),
         }
+
+
+def _reuse_dict(options: ReuseOptions | None) -> dict[str, Any] | None:
+    if options is None:
+        return None
+    return {k: v for k, v in asdict(options).items() if k != "embedder"}
 
 
 # An item through dedupe: where it was first read, its article (or why there is none), and
@@ -118,7 +154,9 @@ class RunData:
     missing: list[Rejected] = field(default_factory=list)  # inputs that name nothing
     records: Dataset[tuple[Order, Any]] | None = None  # every record read
     outcomes: Dataset[Outcome] | None = None  # what became of each record (first copies)
+    links: Dataset[ReuseLink] | None = None  # reuse links between articles
     stories: Dataset[StoryWork] | None = None  # each story with its summary, quotes, entities
+    bare: Dataset[Story] | None = None  # the stories alone, when no summaries are made
     done_with: list[Dataset[Any]] = field(default_factory=list)  # freed once outcomes are kept
 
 
@@ -258,34 +296,97 @@ def _segment(item: Copies, options: SegmentOptions | None) -> Outcome:
     return (done, [], copies) if isinstance(done, Rejected) else (done[0], done[1], copies)
 
 
-def step_stories(data: RunData, options: RunOptions) -> None:
+def _members(item: Outcome) -> list[Member]:
+    article, sentences, _ = item
+    return [] if isinstance(article, Rejected) else [(article, sentences)]
+
+
+def step_reuse(engine: Engine, data: RunData, options: RunOptions) -> None:
+    """Reuse links among the articles (:mod:`newsweave.engines.links`)."""
+    assert data.outcomes is not None
+    if options.reuse is None:
+        return
+    data.links = reuse_step.step_reuse(engine, data.outcomes.flat_map(_members), options.reuse)
+
+
+def step_stories(engine: Engine, data: RunData, options: RunOptions) -> None:
     """Group articles into stories, then summarize each story and find who said what in it."""
     assert data.outcomes is not None
     if options.stories == "none":
         return
-    members = data.outcomes.flat_map(_by_collection).group_by_key()
+    members = data.outcomes.flat_map(_members)
+    if options.stories == "collection":
+        found = members.flat_map(_by_collection).group_by_key().map(_collection_story)
+    else:
+        no_links: Dataset[ReuseLink] = engine.parallelize([])
+        found = story_step.step_stories(
+            engine, members.map(_article), data.links or no_links, options.cluster
+        )
+    if not options.summaries:
+        data.bare = found.persist()
+        return
+    # Each story with its members (and the links among them): one join by article id.
+    story_of = found.flat_map(_story_members)
+    grouped = story_of.join(members.map(_keyed_member)).map(_member_of_story)
+    if data.links is not None:
+        linked = story_of.join(data.links.map(_keyed_link)).flat_map(_link_of_story)
+        grouped = grouped.union(linked)
     work = partial(
         _story_work, summarize=options.summarize, quotes=options.quotes, entities=options.entities
     )
-    data.stories = members.map(work).persist()
+    data.stories = grouped.group_by_key().map(work).persist()
 
 
-def _by_collection(item: Outcome) -> list[tuple[str, tuple[Article, list[Sentence]]]]:
-    article, sentences, _ = item
-    if isinstance(article, Rejected) or article.collection is None:
-        return []
-    return [(article.collection, (article, sentences))]
+Member = tuple[Article, list[Sentence]]
+
+
+def _article(member: Member) -> Article:
+    return member[0]
+
+
+def _by_collection(member: Member) -> list[tuple[str, Article]]:
+    article = member[0]
+    return [] if article.collection is None else [(article.collection, article)]
+
+
+def _collection_story(group: tuple[str, list[Article]]) -> Story:
+    return steps.collection_story(group[1])
+
+
+def _story_members(story: Story) -> list[tuple[str, Story]]:
+    return [(article_id, story) for article_id in story.article_ids]
+
+
+def _keyed_member(member: Member) -> tuple[str, Member]:
+    return member[0].id, member
+
+
+def _keyed_link(link: ReuseLink) -> tuple[str, ReuseLink]:
+    return link.source_id, link
+
+
+def _member_of_story(item: tuple[str, tuple[Story, Member]]) -> tuple[str, tuple[Story, Any]]:
+    story, member = item[1]
+    return story.id, (story, member)
+
+
+def _link_of_story(
+    item: tuple[str, tuple[Story, ReuseLink]],
+) -> list[tuple[str, tuple[Story, Any]]]:
+    story, link = item[1]
+    return [(story.id, (story, link))] if link.target_id in story.article_ids else []
 
 
 def _story_work(
-    group: tuple[str, list[tuple[Article, list[Sentence]]]],
+    group: tuple[str, list[tuple[Story, Member | ReuseLink]]],
     summarize: SummarizeOptions,
     quotes: QuoteOptions,
     entities: EntityOptions,
 ) -> StoryWork:
-    members = group[1]
-    story = steps.collection_story([a for a, _ in members])
-    return steps.story_work(story, members, summarize, quotes, entities)
+    story = group[1][0][0]
+    members = [x for _, x in group[1] if not isinstance(x, ReuseLink)]
+    found = [x for _, x in group[1] if isinstance(x, ReuseLink)]
+    return steps.story_work(story, members, summarize, quotes, entities, links=found)
 
 
 def plan(engine: Engine, inputs: Sequence[str], options: RunOptions) -> RunData:
@@ -295,7 +396,8 @@ def plan(engine: Engine, inputs: Sequence[str], options: RunOptions) -> RunData:
     cleaned = step_clean(engine, data, options)
     kept = step_dedupe(cleaned)
     step_segment(data, kept, options)
-    step_stories(data, options)
+    step_reuse(engine, data, options)
+    step_stories(engine, data, options)
     return data
 
 
@@ -345,6 +447,14 @@ def _quote_rows(work: StoryWork) -> list[dict[str, Any]]:
 
 def _entity_rows(work: StoryWork) -> list[dict[str, Any]]:
     return [{**to_row(e), "story_id": work.story.id} for e in work.entities]
+
+
+def _bare_tally(story: Story) -> tuple[str, int]:
+    return "stories", 1
+
+
+def _link_tally(link: ReuseLink) -> tuple[str, int]:
+    return "reuse_links", 1
 
 
 def _story_tally(work: StoryWork) -> list[tuple[str, int]]:
@@ -397,13 +507,19 @@ def run(
     write("rejections", rejected.map(_rejection_row))
     missing = [(f"rejected:{r.step}", 1) for r in data.missing]
     tallies = outcomes.flat_map(_tally).union(engine.parallelize(missing))
+    if data.links is not None:
+        write("reuse_links", data.links.map(to_row))
+        tallies = tallies.union(data.links.map(_link_tally))
+    if data.bare is not None:
+        write("stories", data.bare.map(to_row))
+        tallies = tallies.union(data.bare.map(_bare_tally))
     if data.stories is not None:
-        stories = data.stories
-        write("stories", stories.map(_story_row))
-        write("summaries", stories.map(_summary_row))
-        write("quotes", stories.flat_map(_quote_rows))
-        write("entities", stories.flat_map(_entity_rows))
-        tallies = tallies.union(stories.flat_map(_story_tally))
+        done = data.stories
+        write("stories", done.map(_story_row))
+        write("summaries", done.map(_summary_row))
+        write("quotes", done.flat_map(_quote_rows))
+        write("entities", done.flat_map(_entity_rows))
+        tallies = tallies.union(done.flat_map(_story_tally))
     totals = dict(tallies.reduce_by_key(operator.add).collect())
     outcomes.unpersist()
     if data.stories is not None:
@@ -422,6 +538,12 @@ def run(
         "sentences": report.sentences,
         "rejections": sum(report.rejected.values()),
     }
+    if data.links is not None:
+        report.tables["reuse_links"] = totals.get("reuse_links", 0)
+        data.links.unpersist()
+    if data.bare is not None:
+        report.tables["stories"] = totals.get("stories", 0)
+        data.bare.unpersist()
     if data.stories is not None:
         report.tables.update({k: totals.get(k, 0) for k in STORY_TABLES})
     report.seconds = time.perf_counter() - started

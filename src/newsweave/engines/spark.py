@@ -134,6 +134,10 @@ class SparkDataset(Generic[T]):
     ) -> SparkDataset[tuple[K, tuple[V, W]]]:
         return self._wrap(self.rdd.join(other.rdd, numPartitions=self._engine.partitions))
 
+    def ranked(self, key: Callable[[T], Any]) -> SparkDataset[tuple[int, T]]:
+        ordered = self.rdd.sortBy(key, numPartitions=self._engine.partitions)
+        return self._wrap(ordered.zipWithIndex().map(_rank_first))
+
     def persist(self) -> SparkDataset[T]:
         from pyspark import StorageLevel
 
@@ -321,6 +325,10 @@ class SparkEngine:
 
     def close(self) -> None:
         self.session.stop()
+
+
+def _rank_first(item: tuple[T, int]) -> tuple[int, T]:
+    return item[1], item[0]
 
 
 def _read_local(

@@ -34,8 +34,9 @@ from newsweave.clean import _prepare as prepare_draft
 from newsweave.clean import _repeated_lines as repeated_lines
 from newsweave.entities import EntityOptions
 from newsweave.ingest import IngestOptions, RawDocument, Rejection, read_file
-from newsweave.model import Article, Entity, Quote, Sentence, Story, Summary
+from newsweave.model import Article, Entity, Quote, ReuseLink, Sentence, Story, Summary
 from newsweave.quotes import QuoteOptions, quote_story
+from newsweave.reuse import origins
 from newsweave.segment import SegmentOptions, segment_article
 from newsweave.summarize import SummarizeOptions, default_origins, summarize_story
 
@@ -231,12 +232,23 @@ def story_work(
     summarize: SummarizeOptions,
     quotes: QuoteOptions,
     entities: EntityOptions,
+    links: Sequence[ReuseLink] | None = None,
 ) -> StoryWork:
     """A story's cited summary (:func:`newsweave.summarize.summarize_story`) and its quotes
-    with speakers resolved to the story's entities (:func:`newsweave.quotes.quote_story`)."""
+    with speakers resolved to the story's entities (:func:`newsweave.quotes.quote_story`).
+
+    With ``links`` (the reuse links among the story's articles, possibly none) the summary
+    counts independent origins as :func:`newsweave.reuse.origins` finds them; without (no reuse
+    step), the summarizer folds verbatim copies itself."""
     by_id = {a.id: (a, s) for a, s in members}
     articles = [by_id[i][0] for i in story.article_ids]
     sentences = {i: by_id[i][1] for i in story.article_ids}
-    summary = summarize_story(articles, summarize, story_id=story.id, sentences=sentences)
+    origin_of = None
+    if links is not None:
+        ordered = sorted(links, key=lambda k: (k.source_id, k.target_id))
+        origin_of = origins(articles, ordered)
+    summary = summarize_story(
+        articles, summarize, story_id=story.id, sentences=sentences, origins=origin_of
+    )
     said = quote_story(articles, quotes, entities)
     return StoryWork(story, summary, said.quotes, said.entities)

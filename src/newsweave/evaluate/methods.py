@@ -11,11 +11,15 @@ from newsweave.model import Article, Quote
 from newsweave.quotes import QuoteOptions, find_quotes
 
 __all__ = [
+    "cluster_newsweave",
+    "cluster_newsweave_fast",
+    "cluster_newsweave_static",
     "extract_newsweave",
     "extract_page_only",
     "ner_newsweave",
     "pairs_newsweave",
     "pairs_newsweave_lexical",
+    "pairs_newsweave_static",
     "quotes_newsweave",
     "summarize_newsweave",
     "summarize_newsweave_fast",
@@ -147,6 +151,19 @@ def pairs_newsweave(pairs: Sequence[tuple[str, str]]) -> list[float]:
 
 @register(
     "pairs",
+    "newsweave-static",
+    description="reuse sentence scorer, fast path: static (model2vec) cosine + coverage - gap",
+    params={"embedder": "static"},
+)
+def pairs_newsweave_static(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    from newsweave.embed import get_embedder
+    from newsweave.reuse import score_pairs
+
+    return [float(x) for x in score_pairs(pairs, get_embedder("static"))]
+
+
+@register(
+    "pairs",
     "newsweave-lexical",
     description="reuse sentence scorer without embeddings: lexical cosine + coverage - gap",
     params={"embedder": "none"},
@@ -155,3 +172,47 @@ def pairs_newsweave_lexical(pairs: Sequence[tuple[str, str]]) -> list[float]:
     from newsweave.reuse import score_pairs
 
     return [float(x) for x in score_pairs(pairs, None)]
+
+
+# --- cluster ----------------------------------------------------------------------------------
+
+
+def _cluster(articles: Sequence[Article], embedder: str) -> list[str]:
+    from newsweave.cluster import ClusterOptions, cluster_articles
+
+    story_of = {}
+    for story in cluster_articles(articles, ClusterOptions(embedder=embedder)):
+        for article_id in story.article_ids:
+            story_of[article_id] = story.id
+    return [story_of[a.id] for a in articles]
+
+
+@register(
+    "cluster",
+    "newsweave",
+    description="salient-term candidates, tf-idf + MiniLM cosines (when installed) sharpened by "
+    "shared nearest neighbours, sparse average link with a time penalty",
+    params={"embedder": "auto"},
+)
+def cluster_newsweave(articles: Sequence[Article]) -> list[str]:
+    return _cluster(articles, "auto")
+
+
+@register(
+    "cluster",
+    "newsweave-fast",
+    description="the same with no embedder: terms and shared neighbours only",
+    params={"embedder": "none"},
+)
+def cluster_newsweave_fast(articles: Sequence[Article]) -> list[str]:
+    return _cluster(articles, "none")
+
+
+@register(
+    "cluster",
+    "newsweave-static",
+    description="the same with the static model distilled from MiniLM",
+    params={"embedder": "static"},
+)
+def cluster_newsweave_static(articles: Sequence[Article]) -> list[str]:
+    return _cluster(articles, "static")

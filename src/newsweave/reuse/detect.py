@@ -95,6 +95,11 @@ TRIM_UNMATCHED = 0.15  # shorter side at most this unmatched, longer side ≥ 3 
 EXACT_FANOUT = 50  # exact copies of an article that get its other links verified too
 FRAGMENT_TOKENS = 5  # shared words that link two articles when one credits the other...
 FRAGMENT_CONTENT = 2  # ...of which this many content words
+# An article credits what it took from the credited outlet's recent output: pairs further
+# apart in time than this are not verified for credit alone (shared text still links them).
+# A week, generous for wire copy; calibrated on nothing but that reading (newsgen's credited
+# outlets' stories of other months shared only stock sentences with the crediting article).
+CITED_WINDOW_HOURS = 7 * 24.0
 MIN_WIRE_CITATIONS = 2  # articles crediting an outlet that make it a wire source
 
 # Reporters write in the third person: outside quotation marks, "I", "we", "my" mean a quote
@@ -413,12 +418,20 @@ def _attribution_pairs(
     representative = {m: rep for rep, group in members.items() for m in group}
     out: set[tuple[int, int]] = set()
     for t, sources in credits.items():
-        ranked = sorted(sources, key=lambda s: (s > t, abs(_hours(articles[s], articles[t])), s))
+        ranked = sorted(
+            (s for s in sources if _within_window(articles[s], articles[t])),
+            key=lambda s: (s > t, _hours(articles[s], articles[t]), s),
+        )
         for s in ranked[: options.max_candidates]:
             a, b = representative.get(s, s), representative.get(t, t)
             if a != b:
                 out.add((min(a, b), max(a, b)))
     return out
+
+
+def _within_window(a: Article, b: Article) -> bool:
+    """Whether two articles are close enough in time for a credit to pair them (or undated)."""
+    return a.published is None or b.published is None or _hours(a, b) <= CITED_WINDOW_HOURS
 
 
 def _hours(a: Article, b: Article) -> float:
@@ -630,7 +643,9 @@ def _verify(
     cov_b = _coverage(pb, [p.target_sentence for p in passages], corpus.idf)
     kind = _decide(pa, pb, passages, jaccard, cov_a, cov_b, options)
     if kind is None and cited:
-        # One credits the other: any shared sentence, or a shared run of words, is reuse.
+        # One credits the other: any shared sentence, or a shared run of words, is reuse;
+        # not a stock sentence told of another event (a number or name traded).
+        passages = [p for p in passages if not _substituted(pa, pb, p)]
         if not passages:
             passages = shared_fragments(pa, pb, corpus.idf)
         if passages:
@@ -769,7 +784,32 @@ def _counts(a: Prepared, b: Prepared, p: Passage) -> bool:
         text = prepared.sentences[k].text
         if _FIRST_PERSON_RE.search(_QUOTED_RE.sub(" ", text)) or _URL_RE.search(text):
             return False
-    return _length(a, b, p) >= MIN_PASSAGE_CONTENT
+    return _length(a, b, p) >= MIN_PASSAGE_CONTENT and not _substituted(a, b, p)
+
+
+def _substituted(a: Prepared, b: Prepared, p: Passage) -> bool:
+    """Whether the two sentences trade a number or a name for another one ("closed in Aford on
+    Sunday, adding 50 minutes" / "closed in Bton on Monday, adding 40 minutes"): the same
+    stock sentence told of another event.  Copies, spun or not, keep their numbers and names
+    (formats and country variants are normalized away); trims drop them on one side only."""
+    norms_a, norms_b = a.norms[p.source_sentence], b.norms[p.target_sentence]
+    numbers_a = {t for t in norms_a if t[0] == "#"}
+    numbers_b = {t for t in norms_b if t[0] == "#"}
+    if numbers_a - numbers_b and numbers_b - numbers_a:
+        return True
+    return bool(
+        _names(a, p.source_sentence) - set(norms_b) and _names(b, p.target_sentence) - set(norms_a)
+    )
+
+
+def _names(prepared: Prepared, k: int) -> set[str]:
+    """Capitalized content words of sentence ``k`` past its first word: names, mostly."""
+    text = prepared.article.text
+    return {
+        t.norm
+        for t in prepared.tokens[k][1:]
+        if t.content and t.norm[0].isalpha() and text[t.start].isupper()
+    }
 
 
 def align_sentences(

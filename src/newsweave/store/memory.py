@@ -38,7 +38,7 @@ from newsweave.store.base import (
     SearchHit,
     StorySlice,
 )
-from newsweave.store.rows import check_quote_spans
+from newsweave.store.checks import check_batch, check_entities, check_quotes, check_stories
 
 __all__ = ["MemoryStore"]
 
@@ -94,13 +94,7 @@ class MemoryStore:
 
     def add_articles(self, batch: Sequence[tuple[Article, Sequence[Sentence]]]) -> AddResult:
         self._version += 1
-        for article, sentences in batch:
-            for sentence in sentences:
-                if sentence.article_id != article.id:
-                    raise StoreError(
-                        f"sentence {sentence.index} of article {article.id} names "
-                        f"article {sentence.article_id}"
-                    )
+        check_batch(batch)
         new: list[str] = []
         existing: list[str] = []
         for article, sentences in batch:
@@ -284,13 +278,7 @@ class MemoryStore:
 
     def replace_stories(self, stories: Iterable[Story]) -> None:
         self._version += 1
-        new = list(stories)
-        ids = [s.id for s in new]
-        if len(set(ids)) != len(ids):
-            raise StoreError("replace_stories: a story id is given twice")
-        for story in new:
-            if len(set(story.article_ids)) != len(story.article_ids):
-                raise StoreError(f"story {story.id} lists an article twice")
+        new = check_stories(stories)
         self._require_articles((a for s in new for a in s.article_ids), "stories")
         self._stories = {s.id: s for s in new}
         self._summaries = {k: v for k, v in self._summaries.items() if k in self._stories}
@@ -339,18 +327,7 @@ class MemoryStore:
     def replace_quotes(self, article_ids: Iterable[str], quotes: Iterable[Quote]) -> None:
         self._version += 1
         scope = set(article_ids)
-        new = {q.id: q for q in quotes}
-        try:
-            for quote in new.values():
-                check_quote_spans(quote)
-        except ValueError as exc:
-            raise StoreError(str(exc)) from exc
-        outside = sorted({q.article_id for q in new.values()} - scope)
-        if outside:
-            raise StoreError(
-                "replace_quotes: quotes of articles outside the articles being replaced: "
-                + ", ".join(outside[:5])
-            )
+        new = check_quotes(scope, quotes)
         self._require_articles({q.article_id for q in new.values()}, "quotes")
         self._quotes = {k: q for k, q in self._quotes.items() if q.article_id not in scope}
         self._quotes.update(new)
@@ -379,16 +356,8 @@ class MemoryStore:
     def replace_entities(self, article_ids: Iterable[str], entities: Iterable[Entity]) -> None:
         self._version += 1
         scope = set(article_ids)
-        new = list(entities)
-        if len({e.id for e in new}) != len(new):
-            raise StoreError("replace_entities: an entity id is given twice")
+        new = check_entities(scope, entities)
         mention_articles = {m.span.article_id for e in new for m in e.mentions}
-        outside = sorted(mention_articles - scope)
-        if outside:
-            raise StoreError(
-                "replace_entities: mentions in articles outside the articles being replaced: "
-                + ", ".join(outside[:5])
-            )
         self._require_articles(mention_articles, "entity mentions")
         affected = {owner for (owner, article, _, _) in self._mentions if article in scope}
         self._mentions = {k: v for k, v in self._mentions.items() if k[1] not in scope}

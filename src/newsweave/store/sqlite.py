@@ -45,6 +45,13 @@ from newsweave.store.base import (
     SearchHit,
     StorySlice,
 )
+from newsweave.store.checks import (
+    check_batch,
+    check_entities,
+    check_quotes,
+    check_stories,
+)
+from newsweave.store.checks import named as _named
 from newsweave.store.sqlite_schema import MIGRATIONS
 
 __all__ = ["SQLiteStore"]
@@ -93,12 +100,6 @@ def _insert_sql(table: str, columns: Iterable[str], suffix: str = "") -> str:
 def _upsert_sql(table: str, columns: Sequence[str], key: str) -> str:
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
     return _insert_sql(table, columns, f"ON CONFLICT ({key}) DO UPDATE SET {updates}")
-
-
-def _named(ids: Iterable[str], limit: int = AMBIGUOUS_SHOWN) -> str:
-    ids = list(ids)
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 class SQLiteStore:
@@ -261,6 +262,7 @@ class SQLiteStore:
     def add_articles(self, batch: Sequence[tuple[Article, Sequence[Sentence]]]) -> AddResult:
         if not batch:
             return AddResult()
+        check_batch(batch)
         new: list[str] = []
         existing: list[str] = []
         with self._write() as conn:
@@ -278,13 +280,7 @@ class SQLiteStore:
                 seen.add(article.id)
                 new.append(article.id)
                 article_rows.append(rows.article_to_row(article))
-                for sentence in sentences:
-                    if sentence.article_id != article.id:
-                        raise StoreError(
-                            f"sentence {sentence.index} of article {article.id} names "
-                            f"article {sentence.article_id}"
-                        )
-                    sentence_rows.append(rows.sentence_to_row(sentence))
+                sentence_rows.extend(rows.sentence_to_row(s) for s in sentences)
             if article_rows:
                 last = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
                 conn.executemany(_insert_sql("articles", article_rows[0]), article_rows)
@@ -494,14 +490,8 @@ class SQLiteStore:
     # --- stories and summaries ----------------------------------------------------------------
 
     def replace_stories(self, stories: Iterable[Story]) -> None:
-        new = list(stories)
+        new = check_stories(stories)
         ids = [s.id for s in new]
-        if len(set(ids)) != len(ids):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            raise StoreError(f"replace_stories: story ids given twice: {_named(dupes)}")
-        for story in new:
-            if len(set(story.article_ids)) != len(story.article_ids):
-                raise StoreError(f"story {story.id} lists an article twice")
         with self._write() as conn:
             self._require_articles((a for s in new for a in s.article_ids), "stories")
             self._fill("_scope", ids)
@@ -590,16 +580,8 @@ class SQLiteStore:
 
     def replace_quotes(self, article_ids: Iterable[str], quotes: Iterable[Quote]) -> None:
         scope = set(article_ids)
-        try:
-            quote_rows = {q.id: rows.quote_to_row(q) for q in quotes}
-        except ValueError as exc:
-            raise StoreError(str(exc)) from exc
-        outside = sorted({r["article_id"] for r in quote_rows.values()} - scope)
-        if outside:
-            raise StoreError(
-                f"replace_quotes: quotes of articles outside the articles being replaced: "
-                f"{_named(outside)}"
-            )
+        checked = check_quotes(scope, quotes)
+        quote_rows = {i: rows.quote_to_row(q) for i, q in checked.items()}
         with self._write() as conn:
             self._require_articles({r["article_id"] for r in quote_rows.values()}, "quotes")
             self._fill("_scope", scope)
@@ -642,17 +624,8 @@ class SQLiteStore:
 
     def replace_entities(self, article_ids: Iterable[str], entities: Iterable[Entity]) -> None:
         scope = set(article_ids)
-        new = list(entities)
-        ids = [e.id for e in new]
-        if len(set(ids)) != len(ids):
-            raise StoreError("replace_entities: an entity id is given twice")
+        new = check_entities(scope, entities)
         mention_rows = [rows.mention_to_row(m, e.id) for e in new for m in e.mentions]
-        outside = sorted({m["article_id"] for m in mention_rows} - scope)
-        if outside:
-            raise StoreError(
-                "replace_entities: mentions in articles outside the articles being replaced: "
-                f"{_named(outside)}"
-            )
         with self._write() as conn:
             self._require_articles({m["article_id"] for m in mention_rows}, "entity mentions")
             self._fill("_scope", scope)

@@ -57,6 +57,7 @@ ENTITY_REF = r"^[^\x00-\x1f\x7f]{1,200}$"  # an entity id, or a name typed in th
 MAX_TEXT_PARAM = 200
 CARRIERS_SHOWN = 12  # articles linked under a statement on a page (the JSON lists them all)
 STATEMENTS_OPEN = 3  # statements shown per speaker; the rest sit in a <details> under them
+SPEAKERS_OPEN = 8  # speakers shown on a story page; the less quoted sit in a <details> below
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -280,6 +281,7 @@ def _templates() -> Environment:
         reuse_kinds=REUSE_KINDS,
         carriers_shown=CARRIERS_SHOWN,
         statements_open=STATEMENTS_OPEN,
+        speakers_open=SPEAKERS_OPEN,
     )
     return env
 

@@ -45,7 +45,7 @@ MAX_ROWS = 16  # nodes per column before a layer wraps into another column
 MAX_GRAPH_NODES = 80  # beyond this a graph is unreadable: whole components are kept, largest first
 
 # Timeline geometry.
-TIMELINE_WIDTH = 760
+TIMELINE_WIDTH = 1150
 TIMELINE_PAD = 44  # room for half a tick label at either end
 DOT_STEP = 13  # horizontal slot per dot: dots closer than this stack
 LANE_HEIGHT = 13

@@ -16,10 +16,11 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from newsweave.digest.view import GROUPING_NOTES
 from newsweave.errors import ConfigError, NotFoundError
 from newsweave.model import (
     Article,
@@ -33,7 +34,8 @@ from newsweave.model import (
     Story,
     Summary,
 )
-from newsweave.quotes import group_quotes
+from newsweave.quotes import group_quotes, is_statement
+from newsweave.reuse import origins
 from newsweave.segment import words
 from newsweave.store import ArticleHeader, EntityCount, Store, StorySlice
 from newsweave.web.layout import (
@@ -100,6 +102,7 @@ PRONOUNS = frozenset(
     ]
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+")  # a leading article, in a speaker written as words
 
 
 # --- small records shared by the pages --------------------------------------------------------
@@ -442,6 +445,7 @@ class StoryView:
     n_outlets: int
     n_origins: int
     method: str
+    grouping_note: str  # how the story's articles were grouped, in words ("" needs no saying)
     provenance_known: bool  # reuse links exist for the story, or the stored story counts origins
     summary: SummaryView | None
     sources: tuple[SourceRow, ...]
@@ -456,8 +460,13 @@ class StoryView:
 
 
 def _roles(
-    headers: Sequence[ArticleHeader], links: Sequence[ReuseLink], known: bool
+    headers: Sequence[ArticleHeader],
+    links: Sequence[ReuseLink],
+    origin_of: Mapping[str, str] | None,
 ) -> dict[str, tuple[str, list[str], list[str], list[str], int]]:
+    """Each article's role and its relations: (role, copy of, reuses, shares text with, copied
+    by).  The role comes from the reuse stage's origins (``origin_of``), so the sources table
+    counts origins the way the story does; None: reuse not computed, every role "unknown"."""
     copy_of: dict[str, list[str]] = {h.id: [] for h in headers}
     reuses: dict[str, list[str]] = {h.id: [] for h in headers}
     shares: dict[str, list[str]] = {h.id: [] for h in headers}
@@ -469,16 +478,51 @@ def _roles(
         else:
             shares[link.source_id].append(link.target_id)
             shares[link.target_id].append(link.source_id)
-    return {
-        i: (
-            ("copy" if copy_of[i] else "origin") if known else "unknown",
-            copy_of[i],
-            reuses[i],
-            shares[i],
-            copied_by[i],
-        )
-        for i in copy_of
+    roles = {}
+    for i in copy_of:
+        role = "unknown"
+        if origin_of is not None:
+            origin = origin_of.get(i, i)
+            role = "origin" if origin == i else "copy"
+            if role == "copy" and not copy_of[i]:  # folded into its origin by shared text
+                copy_of[i].append(origin)
+        roles[i] = (role, copy_of[i], reuses[i], shares[i], copied_by[i])
+    return roles
+
+
+def _origins(
+    store: Store, story: Story, links: Sequence[ReuseLink], known: bool
+) -> dict[str, str] | None:
+    """The reuse stage's origin of each article of ``story`` (None when reuse has not run).
+
+    Without links among them every article is its own origin; with links, the stage decides
+    from the aligned passages and the articles' lengths and dates.  ``links`` come without
+    their passages (a 500-article story has thousands); the stage reads passages only to
+    measure how much of an article a link covers, which matters for links that do not carry
+    a whole article and for an article copied from more than one source, so only those links
+    are read again with their passages.
+    """
+    if not known:
+        return None
+    if not links:
+        return {i: i for i in story.article_ids}
+    copied_from = Counter(
+        link.target_id
+        for link in links
+        if link.direction is ReuseDirection.DERIVED and link.kind in COPY_KINDS
+    )
+    measured = {
+        link.id for link in links if link.kind not in COPY_KINDS or copied_from[link.target_id] > 1
     }
+    if measured:
+        ends = sorted(
+            {i for link in links if link.id in measured for i in (link.source_id, link.target_id)}
+        )
+        full = {link.id: link for link in store.reuse_links(among=ends) if link.id in measured}
+        links = [full.get(link.id, link) for link in links]
+    linked = sorted({i for link in links for i in (link.source_id, link.target_id)})
+    found = origins(store.get_articles(linked), links)
+    return {i: found.get(i, i) for i in story.article_ids}
 
 
 def _summary(store: Store, summary: Summary, number: dict[str, int]) -> SummaryView:
@@ -549,6 +593,7 @@ class _Remark:
     """One remark across a story: its quotes, wording, speaker (see :func:`_remarks`)."""
 
     quotes: tuple[Quote, ...]
+    ids: tuple[str, ...]  # the quotes' ids, in the same order
     text: str
     variants: frozenset[str]  # quote ids worded otherwise
     excerpts: frozenset[str]  # quote ids printing only part of it
@@ -567,38 +612,44 @@ def _remarks(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[_Remar
     them (the most carried wording; a member that trims it is an excerpt, one that words it
     otherwise a variant; the speaker most members name).
     """
-    copies: dict[tuple[str, bool], list[Quote]] = {}
-    for q in sorted(quotes, key=lambda q: (q.article_id, q.content.start, q.content.end)):
-        copies.setdefault((_wording(q), q.direct), []).append(q)
-    first = {group[0].id: key for key, group in copies.items()}
+    ordered = sorted(quotes, key=lambda q: (q.article_id, q.content.start, q.content.end))
+    ids = [q.id for q in ordered]  # a quote's id is a hash: computed once here
+    wordings = [_wording(q) for q in ordered]
+    copies: dict[tuple[str, bool], list[int]] = {}
+    for i, q in enumerate(ordered):
+        copies.setdefault((wordings[i], q.direct), []).append(i)
+    first = {ids[group[0]]: key for key, group in copies.items()}
     names = {e.id: e.name for e in entities}
     remarks = []
-    for group in group_quotes([g[0] for g in copies.values()], entities):
-        members = sorted(
-            (q for rep in group.quotes for q in copies[first[rep.id]]),
-            key=lambda q: (q.article_id, q.content.start, q.content.end),
-        )
-        texts = [_wording(q) for q in members]
+    for group in group_quotes([ordered[g[0]] for g in copies.values()], entities):
+        members = sorted(i for rep in group.quotes for i in copies[first[rep.id]])
+        texts = [wordings[i] for i in members]
         counts = Counter(texts)
         usual = max(counts, key=lambda t: (counts[t], len(t), t))
-        shown = members[texts.index(usual)]
+        shown = ordered[members[texts.index(usual)]]
         trims = {t for t in counts if t != usual and (t in usual or usual in t)}
-        ids = Counter(q.entity_id for q in members if q.entity_id)
-        entity_id = max(ids, key=lambda k: (ids[k], k)) if ids else None
+        said = [ordered[i] for i in members]
+        entities_named = Counter(q.entity_id for q in said if q.entity_id)
+        entity_id = (
+            max(entities_named, key=lambda k: (entities_named[k], k)) if entities_named else None
+        )
         speaker = names.get(entity_id) if entity_id else None
         if speaker is None:
-            spoken = Counter(q.speaker_text for q in members if q.speaker_text)
+            spoken = Counter(q.speaker_text for q in said if q.speaker_text)
             speaker = max(spoken, key=lambda k: (spoken[k], k)) if spoken else None
         remarks.append(
             _Remark(
-                quotes=tuple(members),
+                quotes=tuple(said),
+                ids=tuple(ids[i] for i in members),
                 text=shown.text,
                 variants=frozenset(
-                    q.id
-                    for q, t in zip(members, texts, strict=True)
+                    ids[i]
+                    for i, t in zip(members, texts, strict=True)
                     if t != usual and t not in trims
                 ),
-                excerpts=frozenset(q.id for q, t in zip(members, texts, strict=True) if t in trims),
+                excerpts=frozenset(
+                    ids[i] for i, t in zip(members, texts, strict=True) if t in trims
+                ),
                 entity_id=entity_id,
                 speaker=speaker,
             )
@@ -611,14 +662,17 @@ def _statement(remark: _Remark, number: dict[str, int]) -> Statement:
         QuoteCarrier(
             q.article_id,
             number.get(q.article_id, 0),
-            q.id,
+            quote_id,
             q.text,
             q.direct,
             q.content.start,
-            variant=q.id in remark.variants,
-            excerpt=q.id in remark.excerpts,
+            variant=quote_id in remark.variants,
+            excerpt=quote_id in remark.excerpts,
         )
-        for q in sorted(remark.quotes, key=lambda q: (number.get(q.article_id, 0), q.content.start))
+        for q, quote_id in sorted(
+            zip(remark.quotes, remark.ids, strict=True),
+            key=lambda pair: (number.get(pair[0].article_id, 0), pair[0].content.start),
+        )
     )
     return Statement(
         text=remark.text,
@@ -632,20 +686,30 @@ def _statement(remark: _Remark, number: dict[str, int]) -> Statement:
 def _speakers(
     quotes: Sequence[Quote], entities: Sequence[EntityRef], number: dict[str, int]
 ) -> list[Speaker]:
-    """Who said what: one statement per remark (across outlets), by speaker."""
+    """Who said what: one statement per remark (across outlets), by speaker.  Only remarks
+    with a statement among their quotes (:func:`newsweave.quotes.is_statement`: quoted words,
+    or reported speech after a verb of saying) are listed, as in ``newsweave story``."""
     names = {e.id: e.name for e in entities}
     by_speaker: dict[tuple[str, str | None], list[_Remark]] = {}
+    written: dict[tuple[str, str | None], Counter[str]] = {}
     for remark in _remarks(quotes, [Entity(e.id, e.name, e.type) for e in entities]):
+        if not any(is_statement(q) for q in remark.quotes):
+            continue  # a verb's object or a fragment, not something said (as digest lists)
         name = " ".join((remark.speaker or "").split())
         if remark.entity_id is not None and remark.entity_id in names:
             key: tuple[str, str | None] = (names[remark.entity_id], remark.entity_id)
+            name = names[remark.entity_id]
         elif not name or name.casefold() in PRONOUNS:
-            key = ("", None)  # names nobody until the quotes stage resolves it
-        else:
-            key = (name, None)
+            key, name = ("", None), ""  # names nobody until the quotes stage resolves it
+        else:  # "The union" and "the union" are one speaker until the stage resolves it
+            key = (_ARTICLE.sub("", name.casefold()), None)
         by_speaker.setdefault(key, []).append(remark)
+        written.setdefault(key, Counter())[name] += len(remark.quotes)
     speakers = []
-    for (name, entity_id), remarks in by_speaker.items():
+    for key, remarks in by_speaker.items():
+        entity_id = key[1]
+        forms = written[key]  # the most used spelling, capitalised before lower case on a tie
+        name = max(forms, key=lambda form: (forms[form], form[:1].isupper(), form))
         statements = sorted(
             (_statement(r, number) for r in remarks),
             key=lambda s: (-s.n_articles, min(c.number for c in s.carriers)),
@@ -675,7 +739,7 @@ def story_view(store: Store, story_id: str) -> StoryView:
     number = {h.id: n for n, h in enumerate(headers, start=1)}
     links = store.reuse_links(among=story.article_ids, passages=False)
     known = bool(links) or story.n_origins > 0
-    roles = _roles(headers, links, known)
+    roles = _roles(headers, links, _origins(store, story, links, known))
     sources = tuple(
         SourceRow(
             number=number[h.id],
@@ -724,13 +788,14 @@ def story_view(store: Store, story_id: str) -> StoryView:
         n_outlets=story.n_outlets,
         n_origins=story.n_origins,
         method=story.method,
+        grouping_note=GROUPING_NOTES.get(story.method, ""),
         provenance_known=known,
         summary=_summary(store, summary, number) if summary is not None else None,
         sources=sources,
         graph=graph,
         speakers=tuple(speakers[:MAX_SPEAKERS]),
         n_speakers=len(speakers),
-        n_quotes=len(quotes),
+        n_quotes=sum(s.n_quotes for s in speakers),
         entities=tuple(counts[:STORY_ENTITIES]),
         n_entities=len(counts),
         timeline=layout_timeline(specs),

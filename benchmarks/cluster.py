@@ -1,0 +1,195 @@
+"""Story clustering benchmark: batch and stream articles/s, peak memory, quality, growth.
+
+Corpora:
+
+* ``multinews``: the 15,317 Multi-News validation articles
+  (``../shared/data/clustering/multinews_val_articles.jsonl``; skipped when absent), gold =
+  their Multi-News cluster.  Stream mode takes them in a shuffled order (seeded).
+* ``newsgen-15k`` and ``newsgen-100k``: invented news from ``benchmarks/newsgen.py`` (stories
+  with planted copies), gold = the generated story.  Stream mode takes them in publication
+  order, as a feed delivers them.
+
+Each (corpus, mode) runs in a fresh process so its peak resident memory is its own.  Batch is
+:func:`~newsweave.cluster.cluster_articles`; stream adds the articles one at a time to a
+:class:`~newsweave.cluster.StoryIndex` and then lists the stories (a last consolidation).  Both
+use the fast path (no embedder).  Reported: wall and CPU seconds, articles/s, peak RSS, B-cubed
+P/R/F1 against the gold, B-cubed F1 of stream against batch (agreement), and for stream the CPU
+cost per arriving article in each tenth of the run: roughly flat means the candidate index keeps
+the cost per article independent of the archive's size.
+
+    python benchmarks/cluster.py                         # every corpus
+    python benchmarks/cluster.py --corpora newsgen-15k   # one of them
+
+Timings on a shared machine are provisional.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from newsweave.cluster import ClusterOptions, StoryIndex, cluster_articles
+from newsweave.cluster.batch import time_order
+from newsweave.evaluate.metrics import cluster_scores
+from newsweave.model import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "cluster.json"
+MULTINEWS = ROOT.parent / "shared" / "data" / "clustering" / "multinews_val_articles.jsonl"
+CORPORA = ("multinews", "newsgen-15k", "newsgen-100k")
+SHUFFLE_SEED = 7
+TENTHS = 10
+
+
+def load(corpus: str) -> tuple[list[Article], list[str], bool]:
+    """Articles, their gold labels, and whether stream mode shuffles them."""
+    if corpus == "multinews":
+        from newsweave.evaluate.datasets import read_clustering
+
+        _, data = read_clustering(MULTINEWS)
+        return list(data.articles), [str(x) for x in data.labels], True
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from newsgen import generate
+
+    size = {"newsgen-15k": 15_000, "newsgen-100k": 100_000}[corpus]
+    generated = generate(size)
+    articles = []
+    labels = []
+    for record in generated.records:
+        articles.append(
+            Article.build(
+                record["text"],
+                title=record["title"],
+                source=record["source"],
+                url=record["url"],
+                published=datetime.fromisoformat(record["date"]),
+                external_id=record["id"],
+            )
+        )
+        labels.append(str(generated.story_of[record["id"]]))
+    return articles, labels, False
+
+
+def _labels(articles: list[Article], stories: list[Any]) -> list[str]:
+    story_of = {a: s.id for s in stories for a in s.article_ids}
+    return [story_of[a.id] for a in articles]
+
+
+def child(corpus: str, mode: str, out: Path) -> None:
+    """One measurement in this process; writes its report and labels to ``out``."""
+    articles, gold, shuffle = load(corpus)
+    options = ClusterOptions()
+    report: dict[str, Any] = {"corpus": corpus, "mode": mode, "articles": len(articles)}
+    wall, cpu = time.perf_counter(), time.process_time()
+    if mode == "batch":
+        stories = cluster_articles(articles, options)
+    else:
+        order = list(articles) if shuffle else time_order(articles)
+        if shuffle:
+            random.Random(SHUFFLE_SEED).shuffle(order)
+        index = StoryIndex(options)
+        step = max(1, len(order) // TENTHS)
+        per_article = []
+        for start in range(0, len(order), step):
+            tick = time.process_time()
+            for article in order[start : start + step]:
+                index.add(article)
+            done = len(order[start : start + step])
+            per_article.append(round(1000 * (time.process_time() - tick) / done, 3))
+        add_wall, add_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        tick = time.process_time()
+        stories = index.stories()
+        report["consolidate_cpu_s"] = round(time.process_time() - tick, 2)
+        report["add_cpu_s"] = round(add_cpu, 2)
+        report["add_articles_per_s_cpu"] = round(len(order) / add_cpu, 1)
+        report["add_articles_per_s_wall"] = round(len(order) / add_wall, 1)
+        report["cpu_ms_per_article_by_tenth"] = per_article
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    labels = _labels(articles, stories)
+    scores = cluster_scores(gold, labels)
+    report.update(
+        wall_s=round(wall, 2),
+        cpu_s=round(cpu, 2),
+        articles_per_s_wall=round(len(articles) / wall, 1),
+        articles_per_s_cpu=round(len(articles) / cpu, 1),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        stories=len(stories),
+        gold_stories=len(set(gold)),
+        bcubed_p=round(scores.bcubed_p, 4),
+        bcubed_r=round(scores.bcubed_r, 4),
+        bcubed_f1=round(scores.bcubed_f1, 4),
+    )
+    out.write_text(json.dumps({"report": report, "labels": labels}), encoding="utf-8")
+
+
+def measure(corpus: str, mode: str) -> tuple[dict[str, Any], list[str]]:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out.json"
+        command = [sys.executable, __file__, "--child", corpus, mode, str(out)]
+        subprocess.run(command, check=True)
+        data = json.loads(out.read_text(encoding="utf-8"))
+    return data["report"], data["labels"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", nargs="+", choices=CORPORA, default=list(CORPORA))
+    parser.add_argument("--child", nargs=3, metavar=("CORPUS", "MODE", "OUT"), help="internal")
+    args = parser.parse_args(argv)
+    if args.child:
+        corpus, mode, out = args.child
+        child(corpus, mode, Path(out))
+        return
+    runs = []
+    for corpus in args.corpora:
+        if corpus == "multinews" and not MULTINEWS.exists():
+            print(f"skipped {corpus}: {MULTINEWS} is absent")
+            continue
+        batch, batch_labels = measure(corpus, "batch")
+        stream, stream_labels = measure(corpus, "stream")
+        agreement = cluster_scores(batch_labels, stream_labels).bcubed_f1
+        stream["bcubed_f1_vs_batch"] = round(agreement, 4)
+        stream["f1_minus_batch"] = round(stream["bcubed_f1"] - batch["bcubed_f1"], 4)
+        for run in (batch, stream):
+            _print(run)
+            runs.append(run)
+    result = {
+        "benchmark": "cluster",
+        "embedder": "none (the fast path)",
+        "machine": f"{platform.machine()}, {platform.python_version()}, shared: provisional",
+        "runs": runs,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS}")
+
+
+def _print(run: dict[str, Any]) -> None:
+    line = (
+        f"{run['corpus']:<13} {run['mode']:<6} {run['articles']:>7} art  "
+        f"{run['articles_per_s_cpu']:>8.1f} art/s cpu  {run['articles_per_s_wall']:>8.1f} wall  "
+        f"peak {run['peak_rss_mb']:>5} MB  B3 F1 {run['bcubed_f1']:.4f} "
+        f"(P {run['bcubed_p']:.4f} R {run['bcubed_r']:.4f})  {run['stories']} stories"
+    )
+    if run["mode"] == "stream":
+        line += (
+            f"\n{'':<21}add {run['add_articles_per_s_cpu']:.1f} art/s cpu, "
+            f"consolidate {run['consolidate_cpu_s']} s; vs batch F1 {run['bcubed_f1_vs_batch']}"
+            f" ({run['f1_minus_batch']:+.4f}); ms/article by tenth "
+            f"{run['cpu_ms_per_article_by_tenth']}"
+        )
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
