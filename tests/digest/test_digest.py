@@ -205,6 +205,7 @@ def test_markdown_escapes_article_text(hostile: list[StoryDigest]) -> None:
 def test_text_drops_control_characters(hostile: list[StoryDigest]) -> None:
     text = render(hostile, "text")
     assert "\x1b" not in text
+    assert "1 article, outlets unknown" in text  # a .txt file names no outlet: not "0 outlets"
     assert "Sources" in text and "[1]" in text
 
 
