@@ -384,6 +384,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 row = measured_run(engine, [str(folder)], out, args.partitions)
                 row.update(quality(out, gold, copies))
                 row.pop("report")
+                if engine == "local":  # dated text: the plan's time windows beside one call
+                    row["against_the_stages"] = against_the_stages(out)
                 scale.setdefault(str(n), {})[engine] = row
                 print(f"{n} articles, {engine}: {row}", flush=True)
                 results["scale"] = scale
