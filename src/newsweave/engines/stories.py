@@ -55,10 +55,13 @@ __all__ = ["BLOCK_DAYS", "Block", "agreed", "block_of", "merge_stories", "step_s
 
 log = logging.getLogger(__name__)
 
-# Days per time window (windows overlap by half).  Stories of the generated benchmark corpus
-# (benchmarks/newsgen.py) and of DUC 2003 run for days, rarely a week; the cluster stage's own
-# time tolerance is 7 days, so a window of 28 keeps every story of up to 14 days whole.
-BLOCK_DAYS = 28
+# Days per time window (windows overlap by half).  A window is a block of the cluster stage,
+# whose term weights come from the block: short windows hold too few articles to tell an
+# event's words from a beat's.  On the generated benchmark corpus (benchmarks/newsgen.py, 2,000
+# articles over a year) story B-cubed F1 is 0.79 with 28-day windows, 0.88 with 56, 0.92 with
+# 120 and 0.95 with 240, against 0.98 for one call over everything.  120 days is the cluster
+# stage's own horizon (articles further apart are never candidates of each other).
+BLOCK_DAYS = 120
 UNDATED = -1  # the block of undated articles
 _EPOCH = datetime(1970, 1, 1)
 
