@@ -23,7 +23,7 @@ bands           MinHash band keys exploded, grouped: pairs of representatives   
 candidates      each representative keeps its ``max_candidates`` partners        1
                 sharing the most; credited pairs added
 verify          each candidate pair joined with both prepared articles,         2 per round
-                aligned (``_verify``); then the same for the exact copies of     (2 rounds)
+                aligned (``verify_pair``); then the same for the exact copies of     (2 rounds)
                 linked articles (``EXACT_FANOUT``)
 siblings        pairs grouped by connected component (edges collected to the    collect, 2
                 driver): ``prune_siblings`` per component
@@ -43,7 +43,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache, partial
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -55,18 +55,18 @@ from newsweave.reuse.attribution import OutletIndex
 from newsweave.reuse.detect import (
     EXACT_FANOUT,
     MIN_WIRE_CITATIONS,
+    Corpus,
     Pair,
     Prepared,
     ReuseOptions,
-    _Corpus,
-    _hours,
-    _identical_passages,
-    _low32,
-    _TokenHasher,
-    _verify,
+    TokenHasher,
+    hours_apart,
+    identical_passages,
+    minhash_of,
     prepare,
     prune_siblings,
     time_key,
+    verify_pair,
 )
 from newsweave.reuse.provenance import (
     DirectionContext,
@@ -117,7 +117,7 @@ def _prepare(item: tuple[int, Member], options: ReuseOptions) -> tuple[int, Read
     rank, (article, sentences) = item
     prepared = prepare(article, sentences, options)
     flat = [t for content in prepared.content for t in content]
-    return rank, (prepared, _TokenHasher().shingles(flat, options.shingle_size))
+    return rank, (prepared, TokenHasher().shingles(flat, options.shingle_size))
 
 
 def _sentence_df(item: tuple[int, Ready]) -> Iterator[tuple[str, int]]:
@@ -165,7 +165,7 @@ def _attribution(
     t, sources = item
     known = lookups.value
     times = known.published
-    ranked = sorted(sources, key=lambda s: (s > t, abs(_hours(times[s], times[t])), s))
+    ranked = sorted(sources, key=lambda s: (s > t, abs(hours_apart(times[s], times[t])), s))
     out = []
     for s in ranked[: options.max_candidates]:
         a, b = known.representative.get(s, s), known.representative.get(t, t)
@@ -193,31 +193,12 @@ def _shared_pairs(group: tuple[int, list[int]], max_df: int) -> list[tuple[PairK
 
 def _bands(item: tuple[int, Ready], options: ReuseOptions, rows: int) -> list[tuple[Any, int]]:
     """The MinHash band keys of a representative, as the reuse stage's LSH hashes it."""
-    from datasketch import MinHash
-
     rank, (_, shingles) = item
     if len(shingles) == 0:
         return []
-    template = _template(options.num_perm)
-    minhash = MinHash(
-        num_perm=options.num_perm,
-        seed=1,
-        hashfunc=_low32,
-        permutations=template.permutations,
-        scheme="affine32",
-    )
-    minhash.update_batch(shingles.tolist())
-    values = minhash.hashvalues
+    values = minhash_of(shingles, options.num_perm).hashvalues
     bands = options.num_perm // rows if rows else 0
     return [((k, values[k * rows : (k + 1) * rows].tobytes()), rank) for k in range(bands)]
-
-
-@cache
-def _template(num_perm: int) -> Any:
-    """The MinHash whose permutations every article's MinHash takes (drawn once per process)."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=num_perm, seed=1)
 
 
 def _band_pairs(group: tuple[Any, list[int]], limit: int) -> list[tuple[int, int]]:
@@ -262,10 +243,10 @@ def _verify_pair(
     _, (((key, how), (pa, sa)), (pb, sb)) = item
     a, b = key
     if how == "exact":
-        passages = _identical_passages(pa, pb)
+        passages = identical_passages(pa, pb)
         return [Pair(a, b, ReuseKind.EXACT, 1.0, 1.0, 1.0, 1.0, 1.0, passages)]
-    corpus = _Corpus([pa.article, pb.article], [sa, sb], idf.value, [pa, pb].__getitem__, _no_cos)
-    found = _verify(corpus, 0, 1, options, cited=how == "cited")
+    corpus = Corpus([pa.article, pb.article], [sa, sb], idf.value, [pa, pb].__getitem__, _no_cos)
+    found = verify_pair(corpus, 0, 1, options, cited=how == "cited")
     return [] if found is None else [replace(found, a=a, b=b)]
 
 

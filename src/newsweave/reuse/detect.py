@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -51,17 +52,24 @@ from newsweave.reuse.similarity import (
 from newsweave.segment import SegmentOptions, segment_article
 
 __all__ = [
+    "Corpus",
     "Found",
     "Pair",
     "Passage",
     "Prepared",
     "ReuseOptions",
+    "TokenHasher",
     "align_sentences",
     "candidate_pairs",
     "find_pairs",
+    "hours_apart",
+    "identical_passages",
+    "low32",
+    "minhash_of",
     "prepare",
     "prune_siblings",
     "shared_fragments",
+    "verify_pair",
 ]
 
 log = logging.getLogger(__name__)
@@ -211,7 +219,7 @@ def _quote_shares(text: str, sentences: Sequence[Sentence]) -> list[float]:
     return shares
 
 
-class _TokenHasher:
+class TokenHasher:
     """Stable 64-bit hashes of tokens and shingles (blake2b; Python's ``hash`` is salted)."""
 
     def __init__(self) -> None:
@@ -268,7 +276,7 @@ class Pair:
 
 
 @dataclass
-class _Corpus:
+class Corpus:
     """What the verifier needs of the whole corpus, built in one pass."""
 
     articles: list[Article]
@@ -317,7 +325,7 @@ def find_pairs(
     """Candidates, verification and sibling pruning over ``articles`` (see the module docstring)."""
     ordered = [articles[i] for i in corpus_order(articles)]
     sentences = sentences or {}
-    hasher = _TokenHasher()
+    hasher = TokenHasher()
     cache: dict[int, Prepared] = {}
 
     def get(i: int) -> Prepared:
@@ -354,7 +362,7 @@ def find_pairs(
         matrix: NDArray[np.float32] = vectors[0] @ vectors[1].T
         return matrix
 
-    corpus = _Corpus(ordered, shingle_sets, idf, get, cosine)
+    corpus = Corpus(ordered, shingle_sets, idf, get, cosine)
     outlets = OutletIndex(ordered)
     credits = _credit_map(ordered, outlets)
     exact_pairs, members = _exact_groups(ordered)
@@ -362,11 +370,11 @@ def find_pairs(
     candidates = set(candidate_pairs(shingle_sets, representatives, options))
     cited = _attribution_pairs(ordered, credits, members, options)
     pairs: list[Pair] = [
-        Pair(a, b, ReuseKind.EXACT, 1.0, 1.0, 1.0, 1.0, 1.0, _identical_passages(get(a), get(b)))
+        Pair(a, b, ReuseKind.EXACT, 1.0, 1.0, 1.0, 1.0, 1.0, identical_passages(get(a), get(b)))
         for a, b in exact_pairs
     ]
     for a, b in sorted(candidates | cited):
-        verified = _verify(corpus, a, b, options, cited=(a, b) in cited)
+        verified = verify_pair(corpus, a, b, options, cited=(a, b) in cited)
         if verified is None:
             continue
         pairs.append(verified)
@@ -374,7 +382,7 @@ def find_pairs(
         for rep, other in ((a, b), (b, a)):
             for member in members.get(rep, [])[1 : EXACT_FANOUT + 1]:
                 x, y = min(member, other), max(member, other)
-                copied = _verify(corpus, x, y, options, cited=(x, y) in cited)
+                copied = verify_pair(corpus, x, y, options, cited=(x, y) in cited)
                 if copied is not None:
                     pairs.append(copied)
     pairs = sorted({(p.a, p.b): p for p in pairs}.values(), key=lambda p: (p.a, p.b))
@@ -420,7 +428,7 @@ def _attribution_pairs(
     for t, sources in credits.items():
         ranked = sorted(
             (s for s in sources if _within_window(articles[s], articles[t])),
-            key=lambda s: (s > t, _hours(articles[s], articles[t]), s),
+            key=lambda s: (s > t, hours_apart(articles[s], articles[t]), s),
         )
         for s in ranked[: options.max_candidates]:
             a, b = representative.get(s, s), representative.get(t, t)
@@ -431,10 +439,10 @@ def _attribution_pairs(
 
 def _within_window(a: Article, b: Article) -> bool:
     """Whether two articles are close enough in time for a credit to pair them (or undated)."""
-    return a.published is None or b.published is None or _hours(a, b) <= CITED_WINDOW_HOURS
+    return a.published is None or b.published is None or hours_apart(a, b) <= CITED_WINDOW_HOURS
 
 
-def _hours(a: Article, b: Article) -> float:
+def hours_apart(a: Article, b: Article) -> float:
     if a.published is None or b.published is None:
         return 1e9
     return abs((_naive(a.published) - _naive(b.published)).total_seconds()) / 3600.0
@@ -585,23 +593,15 @@ def _lsh_pairs(
     shingles: Sequence[NDArray[np.uint64]], indices: Sequence[int], options: ReuseOptions
 ) -> Counter[tuple[int, int]]:
     """Near-duplicate pairs from MinHash LSH: each article queries the ones before it."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
     found: Counter[tuple[int, int]] = Counter()
-    template = MinHash(num_perm=options.num_perm, seed=1)
     for i in indices:
         values = shingles[i]
         if len(values) == 0:
             continue
-        minhash = MinHash(
-            num_perm=options.num_perm,
-            seed=1,
-            hashfunc=_low32,
-            permutations=template.permutations,
-            scheme="affine32",
-        )
-        minhash.update_batch(values.tolist())
+        minhash = minhash_of(values, options.num_perm)
         neighbours = sorted(lsh.query(minhash))
         for other in neighbours[: options.max_candidates]:
             shared = len(np.intersect1d(shingles[other], values, assume_unique=True))
@@ -610,11 +610,35 @@ def _lsh_pairs(
     return found
 
 
-def _low32(value: int) -> int:
+def low32(value: int) -> int:
     return value & 0xFFFFFFFF
 
 
-def _identical_passages(a: Prepared, b: Prepared) -> tuple[Passage, ...]:
+@cache
+def _minhash_template(num_perm: int) -> Any:
+    """The MinHash whose permutations every article's MinHash takes (drawn once per process)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=1)
+
+
+def minhash_of(shingles: NDArray[np.uint64], num_perm: int) -> Any:
+    """An article's MinHash as the LSH index hashes it: shingle hashes folded to 32 bits and
+    the shared permutations, so every process (or Spark task) computes the same values."""
+    from datasketch import MinHash
+
+    minhash = MinHash(
+        num_perm=num_perm,
+        seed=1,
+        hashfunc=low32,
+        permutations=_minhash_template(num_perm).permutations,
+        scheme="affine32",
+    )
+    minhash.update_batch(shingles.tolist())
+    return minhash
+
+
+def identical_passages(a: Prepared, b: Prepared) -> tuple[Passage, ...]:
     return tuple(
         Passage(
             source=Span(a.article.id, sa.start, sa.end),
@@ -628,8 +652,8 @@ def _identical_passages(a: Prepared, b: Prepared) -> tuple[Passage, ...]:
     )
 
 
-def _verify(
-    corpus: _Corpus, a: int, b: int, options: ReuseOptions, *, cited: bool = False
+def verify_pair(
+    corpus: Corpus, a: int, b: int, options: ReuseOptions, *, cited: bool = False
 ) -> Pair | None:
     sa, sb = corpus.shingles[a], corpus.shingles[b]
     inter = len(np.intersect1d(sa, sb, assume_unique=True))
