@@ -296,14 +296,14 @@ def equivalence(
     """Both engines on the demo corpus and the first ``multinews`` Multi-News articles."""
     inputs = {"demo": [str(DEMO)]}
     out: dict[str, Any] = {}
-    if MULTINEWS.exists():
+    if multinews and MULTINEWS.exists():
         sample = work / "multinews" / "multinews_val_sample.jsonl"
         sample.parent.mkdir()
         with MULTINEWS.open(encoding="utf-8") as src, sample.open("w", encoding="utf-8") as dst:
             for _, line in zip(range(multinews), src, strict=False):
                 dst.write(line)
         inputs[f"multinews_{multinews}"] = [str(sample)]
-    else:
+    elif multinews:
         out["note"] = f"{MULTINEWS} absent: Multi-News check skipped"
     for name, paths in inputs.items():
         local_out, spark_out = work / f"eq-local-{name}", work / f"eq-spark-{name}"
@@ -384,6 +384,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 row = measured_run(engine, [str(folder)], out, args.partitions)
                 row.update(quality(out, gold, copies))
                 row.pop("report")
+                if engine == "local":  # dated text: the plan's time windows beside one call
+                    row["against_the_stages"] = against_the_stages(out)
                 scale.setdefault(str(n), {})[engine] = row
                 print(f"{n} articles, {engine}: {row}", flush=True)
                 results["scale"] = scale

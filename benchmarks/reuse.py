@@ -83,9 +83,10 @@ def measure(n: int) -> dict[str, Any]:
     started = time.perf_counter()
     articles, sentences, corpus = build(n)
     generated = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     links = detect_reuse(articles, ReuseOptions(), sentences)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started  # what a shared machine cannot inflate
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     by_external = {a.external_id: a for a in articles}
     external = {a.id: a.external_id for a in articles}
@@ -118,7 +119,9 @@ def measure(n: int) -> dict[str, Any]:
         "sentences": sum(len(v) for v in sentences.values()),
         "generate_seconds": round(generated, 1),
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu_seconds, 1),
         "articles_per_second": round(n / seconds, 1),
+        "articles_per_cpu_second": round(n / cpu_seconds, 1),
         "peak_rss_gb": round(peak_kb / 1024 / 1024, 2),
         "links": len(links),
         "planted_recall": round(sum(sum(v) for v in hits.values()) / total, 4) if total else 0.0,
@@ -157,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         row = json.loads(done.stdout.strip().splitlines()[-1])
         rows.append(row)
         print(
-            f"{n:>7} articles: {row['seconds']:8.1f} s  {row['articles_per_second']:7.1f} art/s  "
+            f"{n:>7} articles: {row['seconds']:8.1f} s ({row['cpu_seconds']:.1f} s CPU)  "
+            f"{row['articles_per_second']:7.1f} art/s  "
             f"peak {row['peak_rss_gb']:.2f} GB  planted recall {row['planted_recall']:.3f} "
             f"{row['recall_by_kind']}  links across stories {row['links_across_stories']}  "
             f"unplanted within a story {row['unplanted_links_within_story']}",
@@ -167,9 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for small, large in itertools.pairwise(rows):
         size_ratio = large["articles"] / small["articles"]
         time_ratio = large["seconds"] / small["seconds"] if small["seconds"] else float("nan")
+        cpu_small, cpu_large = small.get("cpu_seconds", 0.0), large.get("cpu_seconds", 0.0)
+        cpu_ratio = cpu_large / cpu_small if cpu_small else float("nan")
         print(
             f"{small['articles']} → {large['articles']}: size x{size_ratio:.1f}, "
-            f"time x{time_ratio:.2f} (linear would be x{size_ratio:.1f}, quadratic "
+            f"time x{time_ratio:.2f}, CPU x{cpu_ratio:.2f} (linear would be x{size_ratio:.1f}, "
+            f"quadratic "
             f"x{size_ratio**2:.0f})"
         )
     print(f"wrote {out}")

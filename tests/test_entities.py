@@ -62,6 +62,40 @@ NAMES = [
     ("The Toronto-based lender cut rates.", [("Toronto-based", "MISC")]),
     ("President Bashar al-Assad spoke.", [("Bashar al-Assad", "PER")]),
     ("Rain is expected in the north of Scotland.", [("Scotland", "LOC")]),
+    # A plural possessive inside an organisation's name, in either apostrophe.
+    (
+        "The Ostland Ferrymen's Guild and the Varnish Growers' Association met in Tallow.",
+        [
+            ("Ostland Ferrymen's Guild", "ORG"),
+            ("Varnish Growers' Association", "ORG"),
+            ("Tallow", "LOC"),
+        ],
+    ),
+    (
+        "Members of the Brisk Valley Beekeepers’ Union voted on Sunday.",
+        [("Brisk Valley Beekeepers’ Union", "ORG")],
+    ),
+    ("The players' coach Sami Rask was fined.", [("Sami Rask", "PER")]),
+    # A name of the form "<organisation word> of <something>" is an organisation.
+    (
+        "The Tallow Chamber of Commerce said the ferries must keep running.",
+        [("Tallow Chamber of Commerce", "ORG")],
+    ),
+    ("Boats were diverted to Gannet Point overnight.", [("Gannet Point", "LOC")]),
+    (
+        "Trawlers left Port Orvel after Gannet & Finch warned of storms. "
+        "Northwind Container Line said it would wait.",
+        [("Port Orvel", "LOC"), ("Gannet & Finch", "ORG"), ("Northwind Container Line", "ORG")],
+    ),
+    ("The skipper lived in Strand with his wife.", [("Strand", "LOC")]),
+    (
+        "The River Sull burst its banks near Mill Lane on Tuesday.",
+        [("River Sull", "LOC"), ("Mill Lane", "LOC")],
+    ),
+    # A capitalised plural noun opening a sentence is nobody.
+    ("Importers said the new tariff would raise prices.", []),
+    ("Beekeepers have warned of a poor harvest.", []),
+    ("Peters said the harbour would reopen.", [("Peters", "PER")]),
 ]
 
 
@@ -249,3 +283,56 @@ def test_a_name_typed_differently_across_articles_is_one_entity() -> None:
     assert entity.type is EntityType.LOC and len(entity.mentions) == 3
     assert all(m.type is EntityType.LOC for m in entity.mentions)
     assert set(remap.values()) == {entity.id}
+
+
+# (text, the description, the organisation it stands for)
+ORG_DESCRIPTIONS = [
+    (  # the nearest organisation named before that fits the noun
+        "The Ostland Ferrymen's Union and the Tallow Port Authority met on Monday. "
+        "The union later said it would strike.",
+        "The union",
+        "Ostland Ferrymen's Union",
+    ),
+    (
+        "The Ostland Ferrymen's Union and the Tallow Port Authority met on Monday. "
+        "The authority later said it would not move.",
+        "The authority",
+        "Tallow Port Authority",
+    ),
+    (  # named only after the description
+        "Ferry crews will stop work on Friday, their union said.\n\n"
+        "The Ostland Ferrymen's Union called the stoppage after talks failed.",
+        "their union",
+        "Ostland Ferrymen's Union",
+    ),
+    (
+        "Shares in Gannet Holdings rose. The company said profits doubled.",
+        "The company",
+        "Gannet Holdings",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "description", "name"), ORG_DESCRIPTIONS)
+def test_descriptions_of_organisations_link_to_them(text: str, description: str, name: str) -> None:
+    entities = article_entities(make_article(text))
+    (entity,) = [
+        e
+        for e in entities
+        if any(m.text == description and m.kind == "description" for m in e.mentions)
+    ]
+    assert entity.name == name and entity.type is EntityType.ORG
+
+
+def test_an_organisation_description_with_nothing_that_fits_is_left_alone() -> None:
+    text = "The Tallow Port Authority met on Monday. The union said nothing."
+    entities = article_entities(make_article(text))
+    assert not any(m.text == "The union" for e in entities for m in e.mentions)
+
+
+def test_spellings_of_one_organisation_merge_across_articles() -> None:
+    first = article_entities(make_article("The Ostland Ferry Men's Union met.", source="A"))
+    second = article_entities(make_article("The Ostland Ferrymen's Union met.", source="B"))
+    merged, _ = merge_entities([first, second])
+    (union,) = [e for e in merged if e.type is EntityType.ORG]
+    assert len(union.mentions) == 2

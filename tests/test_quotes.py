@@ -346,6 +346,17 @@ def test_speakers_resolve_to_people(text: str, written: str, resolved: str) -> N
     assert entity.name == resolved == story.speaker_of(quote)
 
 
+def test_an_organisation_described_as_the_union_is_the_speaker() -> None:
+    text = (
+        "The Brisk Valley Beekeepers' Union met the Tallow Port Authority on Monday. "
+        "“We will not move the hives,” the union said."
+    )
+    story = quote_story([make_article(text)])
+    (quote,) = [q for q in story.quotes if q.direct]
+    assert quote.speaker_text == "the union"
+    assert story.speaker_of(quote) == "Brisk Valley Beekeepers' Union"
+
+
 def test_an_anonymous_official_stays_unresolved() -> None:
     text = "Tomas Brandt arrived. “It is complicated,” a senior Danish official said."
     story = quote_story([make_article(text)])

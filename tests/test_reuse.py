@@ -296,6 +296,29 @@ def test_a_credit_months_away_does_not_pair_articles_on_a_stock_phrase() -> None
     assert link_between(detect_reuse([interview, later]), interview, later) is None
 
 
+def test_a_lifted_run_of_short_sentences_is_a_copy() -> None:
+    run = (
+        "Firemen from Kessly fought the blaze until dawn. Smoke hung over the orchard district. "
+        "Nine families near the mill spent the night in the school gym."
+    )
+    source = article(
+        "A grain mill burned down in Kessly overnight, the county said.\n\n"
+        + run
+        + "\n\nInvestigators will visit the site on Friday.",
+        source="Kessly Echo",
+        published=datetime(2024, 9, 3, 7),
+    )
+    borrower = article(
+        run + "\n\nThe mill had stood empty since the cooperative moved its drying plant to the "
+        "coast two winters ago, and local councillors had asked for it to be demolished.",
+        source="Coastline Daily",
+        published=datetime(2024, 9, 3, 12),
+    )
+    link = link_between(detect_reuse([source, borrower]), source, borrower)
+    assert link is not None
+    assert sum(p.kind == "identical" for p in link.passages) == 3
+
+
 # Three stock sentences told of two different events: names and numbers traded.
 STOCK = (
     "The old bridge across the river in {town} was closed on {day} after engineers found "

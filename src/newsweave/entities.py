@@ -453,14 +453,16 @@ _ORG_SUFFIXES = _wordset(
     investments insurance financial resources mining steel electric chemical chemicals
     airport hospital institute review magazine agency nations bureau unit herald tribune
     gazette brothers associates newsroom studios media publishing publishers laboratories
-    labs tribunal"""
+    labs tribunal chamber guild line lines marine shipping logistics"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
     ocean gulf valley peninsula strait straits canal desert province county state region
     district coast beach heights hills park stadium arena bridge cape port harbour harbor
-    plain plains forest falls"""
+    plain plains forest falls point lane"""
 )
+# Words that open a place's name ("River Sull", "Mount Elbrus").
+_LOC_PREFIXES = _wordset("river lake mount mt. cape isle port")
 _MISC_SUFFIXES = _wordset(
     """cup open championship championships games olympics olympiad prize award awards war
     festival series trophy marathon grand prix tournament classic derby rally masters league
@@ -682,10 +684,21 @@ class RuleRecognizer:
             )
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             positional = (
-                sentence.all_caps or i == first or (i > 0 and tokens[i - 1].text in _OPENERS)
+                sentence.all_caps
+                or i == first
+                or (
+                    i > 0
+                    and tokens[i - 1].text in _OPENERS
+                    and not (current and current[-1] == i - 1)
+                )
             )
             if is_cap and positional:
-                is_cap = self._name_like(tok, nxt, sentence.all_caps)
+                is_cap = self._name_like(tok, nxt, sentence.all_caps) and not (
+                    not sentence.all_caps
+                    and (nxt is None or not nxt.text[0].isupper())
+                    and self._plural_noun(tok.lower)
+                    and not sentence.sports  # "Rangers beat Celtic"
+                )
             if i < skip:
                 continue  # inside a title
             bare = tok.lower.rstrip(".")
@@ -706,6 +719,9 @@ class RuleRecognizer:
                 continue
             if current and tok.lower in _JOINERS and nxt is not None and nxt.text[0].isupper():
                 current.append(i)
+                continue
+            if current and tok.lower in _POSSESSIVE_MARKS and _plural_possessor(tokens, i):
+                current.append(i)  # "the Keldoran Dockworkers' Union", "Women's Institute"
                 continue
             if current:
                 close()
@@ -764,6 +780,19 @@ class RuleRecognizer:
             return True
         return count < COMMON_WORD_COUNT and nxt is not None and nxt.text[0].isupper()
 
+    def _plural_noun(self, low: str) -> bool:
+        """Whether a capitalised word is the plural of a common noun and no known name
+        ("Exporters", "Forwarders", unlike "Rogers", "Serbs" or "Democrats")."""
+        g = self.gazetteer
+        if len(low) < 5 or not low.endswith("s") or low.endswith(("ss", "us", "is")):
+            return False
+        if low in g.surnames or low in g.first_names or low in g.places or low in g.demonyms:
+            return False
+        if low in _MISC_WORDS:
+            return False
+        singular = (low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else "")
+        return any(w in g.common for w in singular if w)
+
     def _title_end(self, tokens: list[_Token], i: int) -> int:
         """Where a title (with its role words) that stands before a name ends: the index of the
         name in "Foreign Minister Lavrov", "Secretary of State John Kerry"; 0 if none."""
@@ -819,6 +848,12 @@ class RuleRecognizer:
             return EntityType.MISC
         if len(words) > 1 and last.rstrip(".") in _ORG_SUFFIXES:
             return EntityType.ORG
+        if len(words) > 2 and "&" in words[1:-1]:
+            return EntityType.ORG  # "Osei & Marsh": a firm, never one person
+        if "of" in words[1:-1] and words[words.index("of") - 1] in _ORG_SUFFIXES:
+            return EntityType.ORG  # "Chamber of Commerce", "Ministry of Defence"
+        if len(words) == 2 and first in _LOC_PREFIXES and not sentence.sports:
+            return EntityType.LOC  # "River Sull", "Lake Orne"
         if len(words) > 1 and last in _LOC_SUFFIXES:
             return EntityType.LOC
         if len(words) > 1 and last in _MISC_SUFFIXES:
@@ -850,6 +885,8 @@ class RuleRecognizer:
         if len(words) == 1:
             if run.before == "the" and first.endswith("s"):
                 return EntityType.ORG  # "the Yankees"
+            if run.before in ("in", "near") and run.after not in _PERSON_VERBS:
+                return EntityType.LOC  # "lived in Strand": a place, whatever its surnames
             if first in g.surnames and not g.is_common(first, 20_000):
                 return EntityType.PER
             if first.endswith(_SURNAME_ENDINGS) and not g.is_common(first, 200):
@@ -917,6 +954,27 @@ def _named_after_place(g: Gazetteer, words: list[str]) -> bool:
             return not _is_first_name(g, words[cut])
         if g.places.get(tail) == "city" and head not in g.places and cut == len(words) - 1:
             return not _is_first_name(g, words[0]) and words[0] not in g.demonyms
+    return False
+
+
+_POSSESSIVE_MARKS = frozenset(["'", "’", "'s", "’s"])
+_IRREGULAR_PLURALS = ("men", "children", "people")  # plurals whose possessive is "'s"
+
+
+def _plural_possessor(tokens: list[_Token], i: int) -> bool:
+    """Whether the apostrophe at ``tokens[i]`` makes a plural possessive inside an
+    organisation's name: glued to a plural ("Dockworkers'", "Women's") and followed by
+    capitalised words of which one names an organisation ("Dockworkers' Union", "Workers'
+    Party of Ireland", "Women's Institute")."""
+    prev, mark = tokens[i - 1], tokens[i].lower
+    plural = prev.lower.endswith(_IRREGULAR_PLURALS if len(mark) == 2 else ("s",))
+    if prev.end != tokens[i].start or not plural:
+        return False
+    j = i + 1
+    while j < len(tokens) and (tokens[j].text[0].isupper() or tokens[j].lower in _JOINERS):
+        if tokens[j].lower in _ORG_SUFFIXES and tokens[j].text[0].isupper():
+            return True
+        j += 1
     return False
 
 
@@ -1173,6 +1231,22 @@ _DESCRIPTION_RE = re.compile(
     r"strongman|emir|cleric|head of state|head of government|head of [A-Z]\w+ diplomacy)\b"
 )
 
+# Nouns a definite description of an organisation ends in ("the union", "their ministry"): it
+# stands for the nearest organisation of its article whose name holds the noun, or, for
+# "company" and "firm", whose name ends like a company's.  Read off news wording (the demo).
+_ORG_HEADS = _wordset(
+    """union party ministry agency association federation council committee commission
+    authority bank company firm board alliance coalition"""
+)
+_COMPANY_HEADS = _wordset("company firm")
+_COMPANY_ENDINGS = _wordset(
+    """inc inc. corp corp. co co. ltd ltd. llc plc ag sa nv bv gmbh spa group holdings
+    industries corporation company companies"""
+)
+_ORG_DESCRIPTION_RE = re.compile(
+    r"\b(?:[Tt]he|[Tt]heir|[Ii]ts)\s+(" + "|".join(sorted(_ORG_HEADS)) + r")\b(?!-)"
+)
+
 
 @dataclass(slots=True)
 class _Cluster:
@@ -1221,6 +1295,7 @@ def article_entities(
     clusters = _name_clusters(article, recognizer.recognize(text))
     if options.descriptions:
         _link_descriptions(article, clusters, inside)
+        _link_org_descriptions(article, clusters, inside)
     if options.pronouns:
         _link_pronouns(article, clusters, inside, options.pronoun_window)
     return [_to_entity(c) for c in clusters]
@@ -1558,6 +1633,39 @@ def _link_descriptions(article: Article, clusters: list[_Cluster], quoted: SpanS
         best.aliases[alias] = best.aliases.get(alias, 0) + 1
 
 
+def _link_org_descriptions(article: Article, clusters: list[_Cluster], quoted: SpanSet) -> None:
+    """Link "the union", "their union" to the organisation they stand for: the nearest one
+    named before that fits the noun, or, when none was named yet ("…, their union said. The
+    Dockworkers' Union …"), the nearest named after it."""
+    organisations = [c for c in clusters if c.type is EntityType.ORG and c.mentions]
+    if not organisations:
+        return
+    words = {id(c): set(re.findall(r"\w+\.?", c.name.lower())) for c in organisations}
+    for m in _ORG_DESCRIPTION_RE.finditer(article.text):
+        if _inside_any(quoted, m.start()):
+            continue
+        head = m.group(1)
+        fits = [c for c in organisations if _org_fits(head, words[id(c)])]
+        before = [(x.span.start, c) for c in fits for x in c.mentions if x.span.end <= m.start()]
+        after = [(x.span.start, c) for c in fits for x in c.mentions if x.span.start >= m.end()]
+        if before:
+            best = max(before, key=lambda pc: pc[0])[1]
+        elif after:
+            best = min(after, key=lambda pc: pc[0])[1]
+        else:
+            continue
+        span = Span(article.id, m.start(), m.end())
+        best.mentions.append(Mention(span, m.group(), EntityType.ORG, kind="description"))
+        alias = f"the {head}"
+        best.aliases[alias] = best.aliases.get(alias, 0) + 1
+
+
+def _org_fits(head: str, name_words: set[str]) -> bool:
+    if head in _COMPANY_HEADS:
+        return not name_words.isdisjoint(_COMPANY_ENDINGS)
+    return head in name_words
+
+
 def _link_pronouns(
     article: Article, clusters: list[_Cluster], quoted: SpanSet, window: int
 ) -> None:
@@ -1650,7 +1758,8 @@ def merge_entities(
         if c.type in (EntityType.ORG, EntityType.LOC):
             # "Velmar" read as a place in one article and an organisation in another is one
             # name of the story: it takes the type most of its mentions have.
-            union(named.setdefault(c.key, i), i)
+            # Spacing and punctuation aside: "Dock Workers' Union" is "Dockworkers Union".
+            union(named.setdefault(re.sub(r"[\W_]+", "", c.key), i), i)
         if c.type is EntityType.PER:
             by_surname[c.surname].append(i)
     # People sharing a surname: compared once per distinct spelling and gender (the copies of a

@@ -205,6 +205,7 @@ def test_markdown_escapes_article_text(hostile: list[StoryDigest]) -> None:
 def test_text_drops_control_characters(hostile: list[StoryDigest]) -> None:
     text = render(hostile, "text")
     assert "\x1b" not in text
+    assert "1 article, outlets unknown" in text  # a .txt file names no outlet: not "0 outlets"
     assert "Sources" in text and "[1]" in text
 
 
@@ -231,3 +232,19 @@ def test_a_story_with_nothing_that_fits_says_so(tmp_path: Path) -> None:
         digests = story_digests(store)
     assert digests[0].lines == ()
     assert "fits the summary's word budget" in render(digests, "text")
+
+
+def test_json_citations_point_at_the_carrying_sentences(corpus: Path, tmp_path: Path) -> None:
+    with open_store(tmp_path / "n.db") as store:
+        digest(store, [str(corpus)], LEXICAL)
+        bridge = next(d for d in story_digests(store) if len(d.sources) == 2)
+        data = json.loads(render([bridge], "json"))["stories"][0]
+        number = {s["article_id"]: s["number"] for s in data["sources"]}
+        cracked = next(line for line in data["lines"] if "cracks in two" in line["text"])
+        assert sorted(number[c["article_id"]] for c in cracked["citations"]) == cracked["sources"]
+        for citation in cracked["citations"]:
+            text = store.get_article(citation["article_id"]).text
+            carried = text[citation["start"] : citation["end"]]
+            assert "cracks in two of its piers" in carried
+            sentence = store.get_sentences(citation["article_id"])[citation["sentence_index"]]
+            assert (sentence.start, sentence.end) == (citation["start"], citation["end"])

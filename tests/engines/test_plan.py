@@ -16,7 +16,7 @@ from newsweave.engines import steps
 from newsweave.engines.load import read_table
 from newsweave.engines.local import LocalEngine
 from newsweave.engines.plan import DEFAULT_CLUSTER, STEPS, RunOptions, run
-from newsweave.engines.stories import UNDATED, block_of, merge_stories
+from newsweave.engines.stories import UNDATED, agreed, block_of, merge_stories
 from newsweave.engines.tables import from_row
 from newsweave.errors import ConfigError
 from newsweave.model import Article, Quote, ReuseKind, ReuseLink, Sentence, Story, Summary
@@ -367,7 +367,15 @@ def _story(ids: tuple[str, ...], title: str) -> Story:
     return Story(id=Story.make_id(ids), article_ids=ids, title=title, method="cluster")
 
 
-def test_block_stories_sharing_an_article_merge() -> None:
+def test_stories_of_two_windows_merge_when_they_agree_on_the_shared_half() -> None:
+    early, late = (0, "s"), (1, "t")
+    # s holds 3 articles of the shared half, t 4: they share 3 of them.
+    assert agreed({(early, late): 3, (early, (1, "u")): 0, ((0, "v"), late): 1}) == [(early, late)]
+    # s is split between t and u in the next window: neither holds most of it.
+    assert agreed({(early, late): 2, (early, (1, "u")): 2}) == []
+
+
+def test_block_stories_merge_into_one() -> None:
     day = datetime(2025, 3, 3, 9, 0)
     made = {
         i: make_article(f"Text number {i} about the harbour.", published=day + timedelta(days=k))
@@ -377,12 +385,12 @@ def test_block_stories_sharing_an_article_merge() -> None:
     by_id = {a.id: a for a in made.values()}
     early = _story((ids["a"], ids["b"]), "early")
     late = _story((ids["b"], ids["c"]), "late and longer")
-    merged = merge_stories([(1, early), (2, late)], by_id, [])
+    merged = merge_stories([(1, early), (2, late)], list(by_id.values()), [])
     assert merged.article_ids == tuple(sorted(ids.values()))
     assert merged.title == "early"  # the largest part; ties go to the earlier block
     assert merged.first_published == day and merged.last_published == day + timedelta(days=2)
     assert merged.n_origins == 3
-    copied = merge_stories([(1, early), (2, late)], by_id, [(ids["a"], ids["c"])])
+    copied = merge_stories([(1, early), (2, late)], list(by_id.values()), [(ids["a"], ids["c"])])
     assert copied.n_origins == 2
 
 

@@ -60,9 +60,12 @@ def build_demo_store(path: Path, stages: tuple[str, ...] = STAGES) -> DemoStore:
             sentences = {a.id: store.get_sentences(a.id) for a in articles}
             store.replace_reuse_links(detect_reuse(articles, ReuseOptions(), sentences))
         if "digest" in stages:
-            # digest finds missing links itself; without the reuse stage it must not
+            # digest finds missing links itself; without the reuse stage it must not.  It also
+            # stores quotes and entities: the "quotes" stage below does that, and only it.
             options = DigestOptions(
-                summarize=SummarizeOptions(embedder="hashing"), reuse="reuse" in stages
+                summarize=SummarizeOptions(embedder="hashing"),
+                reuse="reuse" in stages,
+                quotes=False,
             )
             summarize_stored(store, options)
         stories = tuple(store.stories())

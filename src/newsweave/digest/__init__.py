@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from newsweave.cluster import ClusterOptions
 from newsweave.cluster.scoring import outlet_of
 from newsweave.cluster.stored import group_into_stories
+from newsweave.digest.quoting import QuoteCounts, store_quotes
 from newsweave.digest.view import GROUPING_NOTES, sort_time
 from newsweave.errors import ConfigError
 from newsweave.model import Article, Story
@@ -56,6 +57,7 @@ class DigestOptions:
     cluster: ClusterOptions = field(default_factory=lambda: ClusterOptions(granularity="event"))
     force: bool = False  # summarize every story again, even those with an up-to-date summary
     reuse: bool = True  # find copies among articles without stored reuse links (lexical scorer)
+    quotes: bool = True  # find and store the quotes and entities of stories that lack them
 
     def __post_init__(self) -> None:
         if self.grouping not in GROUPINGS:
@@ -72,6 +74,7 @@ class DigestReport:
     kept: int = 0  # up-to-date summaries left as they were
     links: int = 0  # reuse links found and stored by this run
     grouping: str = GROUPINGS[0]
+    quotes: QuoteCounts | None = None  # who said what, stored for the story pages
 
     @property
     def note(self) -> str:
@@ -81,9 +84,10 @@ class DigestReport:
         read = f"{self.ingest.summary()}; " if self.ingest else ""
         if self.links:
             read += f"{self.links} reuse links found; "
+        quoted = f"; {self.quotes.summary()}" if self.quotes else ""
         return (
             f"{read}{self.stories} stories: {self.summarized} summarized, "
-            f"{self.kept} already up to date"
+            f"{self.kept} already up to date{quoted}"
         )
 
 
@@ -141,6 +145,7 @@ def summarize_stored(store: Store, options: DigestOptions | None = None) -> Dige
         )
         store.save_summary(summary)
         report.summarized += 1
+    report.quotes = store_quotes(store, stories, by_id) if options.quotes else None
     return report
 
 

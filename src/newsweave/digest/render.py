@@ -68,7 +68,8 @@ def _counts(digest: StoryDigest) -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    parts = [plural(digest.n_articles, "article"), plural(digest.n_outlets, "outlet")]
+    outlets = plural(digest.n_outlets, "outlet") if digest.n_outlets else "outlets unknown"
+    parts = [plural(digest.n_articles, "article"), outlets]
     if digest.n_origins:
         parts.append(plural(digest.n_origins, "independent origin"))
     return ", ".join(parts)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from newsweave.entities import EntityOptions
 from newsweave.errors import NotFoundError
-from newsweave.model import EntityType, Story
+from newsweave.model import Citation, EntityType, Story
 from newsweave.quotes import QuoteGroup, QuoteOptions, StoryQuotes, is_statement, quote_story
 from newsweave.store import Store
 
@@ -77,6 +77,7 @@ class SummaryLine:
     text: str
     sources: tuple[int, ...]  # numbers of the articles that carry this sentence
     n_origins: int  # independent origins among them
+    citations: tuple[Citation, ...] = ()  # each carrying sentence: article, index, offsets
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -194,6 +195,7 @@ def _digest(store: Store, story: Story, quotes: bool) -> StoryDigest:
                 s.text,
                 tuple(sorted(number[a] for a in s.article_ids if a in number)),
                 s.n_origins,
+                tuple(c for c in s.citations if c.article_id in number),
             )
             for s in summary.sentences
         )

@@ -728,7 +728,8 @@ def _decide(
     either side count (:func:`_counts`): independent reports share quotes, datelines and
     "Obama said." too.  A link
     needs ``min_passages`` of them, or two with one near-verbatim (``STRONG_PASSAGE``), or one
-    near-verbatim passage that is long or most of both articles.
+    near-verbatim passage that is long or most of both articles, or near-verbatim passages in
+    adjacent sentences that are long together (:func:`_strong_run`).
     """
     # In-order passages below the threshold (align_sentences' second pass) add detail, not
     # evidence.
@@ -738,6 +739,7 @@ def _decide(
         len(counted) >= options.min_passages
         or (strong and len(counted) >= 2)
         or any(_length(a, b, p) >= STRONG_PASSAGE_TOKENS for p in strong)
+        or _strong_run(a, b, passages)
         or (strong and min(cov_a, cov_b) >= options.near_duplicate_coverage)
         # Two short articles aligned whole, each passage keeping the word order of a copy.
         or (
@@ -753,6 +755,34 @@ def _decide(
     ):
         return ReuseKind.NEAR_DUPLICATE
     return ReuseKind.PASSAGE
+
+
+def _strong_run(a: Prepared, b: Prepared, passages: Sequence[Passage]) -> bool:
+    """Whether near-verbatim passages in adjacent sentences on both sides hold
+    ``STRONG_PASSAGE_TOKENS`` content words together: a copied run of short sentences ("Roads
+    stayed shut. Smoke could be seen across town. …") is as telling as one long sentence."""
+    run = sentences = 0
+    previous: Passage | None = None
+    for p in sorted(passages, key=lambda p: (p.source_sentence, p.target_sentence)):
+        if (
+            p.score < STRONG_PASSAGE
+            or a.quote_share[p.source_sentence] >= QUOTE_SHARE
+            or b.quote_share[p.target_sentence] >= QUOTE_SHARE
+            or _substituted(a, b, p)
+        ):
+            previous = None
+            continue
+        adjacent = previous is not None and (p.source_sentence, p.target_sentence) == (
+            previous.source_sentence + 1,
+            previous.target_sentence + 1,
+        )
+        run, sentences = (run, sentences) if adjacent else (0, 0)
+        run += _length(a, b, p)
+        sentences += 1
+        if sentences >= 2 and run >= STRONG_PASSAGE_TOKENS:
+            return True
+        previous = p
+    return False
 
 
 def _ordered_overlap(a: Prepared, b: Prepared, p: Passage) -> float:

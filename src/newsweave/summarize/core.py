@@ -222,6 +222,7 @@ def summarize_story(
     vectors = _Vectors(embedder)
     aligned = _aligned(pool, articles, links or ())
     chosen = _choose(pool, candidates, weights, vectors, threshold, options, aligned)
+    vectors.add([pool[j].text for i in chosen for j in _near(pool, i)])  # one batch to embed
     built = [_cite(pool, i, articles, origin_of, vectors, threshold, aligned) for i in chosen]
     built.sort(key=lambda item: item[0])
     return Summary(
@@ -461,6 +462,17 @@ def _same_content(cosine: float, a: frozenset[str], b: frozenset[str], threshold
     )
 
 
+def _near(pool: Sequence[_Sentence], chosen: int) -> list[int]:
+    """Sentences whose words leave them a chance of carrying ``pool[chosen]``, and itself."""
+    stems = pool[chosen].stems
+    need = max(1, math.ceil(CITE_PREFILTER * len(stems)))
+    return [
+        i
+        for i, other in enumerate(pool)
+        if i == chosen or (len(stems & other.stems) >= need and _may_carry(stems, other.stems))
+    ]
+
+
 def _may_carry(a: frozenset[str], b: frozenset[str]) -> bool:
     """Whether the words alone leave :func:`_same_content` a chance: only then is ``b`` embedded."""
     shared = len(a & b)
@@ -616,12 +628,7 @@ def _cite(
     """
     item = pool[chosen]
     stems = item.stems
-    need = max(1, math.ceil(CITE_PREFILTER * len(stems)))
-    near = [
-        i
-        for i, other in enumerate(pool)
-        if i == chosen or (len(stems & other.stems) >= need and _may_carry(stems, other.stems))
-    ]
+    near = _near(pool, chosen)
     matrix = vectors.matrix([item.text, *(pool[i].text for i in near)])
     cosines = matrix[1:] @ matrix[0]
     cited: list[tuple[int, float]] = []
