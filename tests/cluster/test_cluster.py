@@ -292,6 +292,9 @@ def test_hashing_embedder_runs() -> None:
         ({"embedding_floor": 1.0}, "embedding_floor must be in [0, 1)"),
         ({"time_penalty": 1.5}, "time_penalty must be in [0, 1]"),
         ({"consolidate_every": -1}, "consolidate_every must be at least 0"),
+        ({"granularity": "day"}, "unknown granularity 'day'; choose one of topic, event"),
+        ({"bulk_penalty": -0.1}, "bulk_penalty must be in [0, 1]"),
+        ({"bulk_scale_days": 0.0}, "bulk_scale_days must be more than 0"),
     ],
 )
 def test_options_are_validated(changes: dict[str, object], message: str) -> None:
@@ -304,6 +307,16 @@ def test_calibration_follows_the_embedder() -> None:
     assert ClusterOptions(embedder="minilm").threshold == pytest.approx(0.2)
     assert ClusterOptions(embedder="minilm", threshold=0.3).threshold == pytest.approx(0.3)
     assert ClusterOptions(embedder="static").embedding_floor == pytest.approx(0.6)
+
+
+def test_granularity_sets_the_resolved_bulk_penalty() -> None:
+    assert ClusterOptions().resolved_bulk_penalty == 0.0
+    event = ClusterOptions(granularity="event")
+    assert event.resolved_bulk_penalty == pytest.approx(0.7)
+    assert ClusterOptions().but(granularity="event").resolved_bulk_penalty == pytest.approx(0.7)
+    assert event.but(granularity="topic").resolved_bulk_penalty == 0.0
+    given = event.but(granularity="topic", bulk_penalty=0.4)
+    assert given.resolved_bulk_penalty == pytest.approx(0.4)
 
 
 # --- incremental ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import click
 from newsweave.cli.app import cli, db_option, echo_json, json_option
 from newsweave.cli.corpus import safe
 from newsweave.cluster import ClusterOptions
-from newsweave.cluster.options import EMBEDDER_CHOICES
+from newsweave.cluster.options import EMBEDDER_CHOICES, GRANULARITIES
 from newsweave.cluster.stored import ClusterReport, StoredStories, cluster_stored
 from newsweave.errors import NewsweaveError
 from newsweave.pipeline import IngestReport, IngestRunOptions, ingest_paths
@@ -26,24 +26,36 @@ embedder_option = click.option(
     "ECB+ and DUC 2003), static, minilm, auto (MiniLM when installed), hashing.",
 )
 
+granularity_option = click.option(
+    "--granularity",
+    type=click.Choice(GRANULARITIES),
+    default="event",
+    show_default=True,
+    help="What one story is: event (two bursts of coverage days apart stay two stories, as "
+    "the digest groups them) or topic (follow-ups weeks apart stay together).",
+)
+
 
 @cli.command("cluster")
 @db_option
 @embedder_option
+@granularity_option
 @click.option(
     "--incremental",
     is_flag=True,
     help="Keep the stored stories and assign only the articles that are in none of them yet.",
 )
 @json_option
-def cluster_command(db: str | None, embedder: str, incremental: bool, as_json: bool) -> None:
+def cluster_command(
+    db: str | None, embedder: str, granularity: str, incremental: bool, as_json: bool
+) -> None:
     """Group the stored articles into stories and store them.
 
     Articles about one event share a story; copies found by `newsweave reuse` always do.  The
     stories replace the stored ones (a story whose articles did not change keeps its summary);
     list them with `newsweave stories`.
     """
-    options = ClusterOptions(embedder=embedder)
+    options = ClusterOptions(embedder=embedder, granularity=granularity)
     with open_store(db, create=False) as store:
         if store.count_articles() == 0:
             raise NewsweaveError("the store holds no article: run `newsweave ingest PATH...` first")
@@ -59,6 +71,7 @@ def cluster_command(db: str | None, embedder: str, incremental: bool, as_json: b
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @embedder_option
+@granularity_option
 @click.option(
     "--interval",
     type=click.FloatRange(min=0),
@@ -84,6 +97,7 @@ def follow(
     paths: tuple[str, ...],
     db: str | None,
     embedder: str,
+    granularity: str,
     interval: float,
     rounds: int,
     workers: int | None,
@@ -96,7 +110,7 @@ def follow(
     stories incrementally (stories merge when a new article bridges them), and the stories are
     stored after each read.  One line per read (one JSON object per line with --json).
     """
-    options = ClusterOptions(embedder=embedder)
+    options = ClusterOptions(embedder=embedder, granularity=granularity)
     ingest_options = IngestRunOptions(workers=workers or os.cpu_count() or 1)
     with open_store(db) as store:
         stories = StoredStories(store, options)

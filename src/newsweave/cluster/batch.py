@@ -64,11 +64,7 @@ def cluster_articles(
     hashed = [table.terms(a, entities.get(a.id, ())) for a in ordered]
     for ids, _ in hashed:
         table.stats.add(ids)
-    graph = StoryGraph(
-        time_tolerance_days=options.time_tolerance_days,
-        time_scale_days=options.time_scale_days,
-        time_penalty=options.time_penalty,
-    )
+    graph = StoryGraph.from_options(options)
     links = PairLinks()
     for i, (article, (ids, tf)) in enumerate(zip(ordered, hashed, strict=True)):
         vector = table.stats.vector(ids, tf, options.max_df)

@@ -2,10 +2,13 @@
 
 Articles are nodes; a scored pair of articles adds its score to the link between the stories
 holding them.  The link score of two stories is the summed score of their scored pairs divided
-by the number of all their pairs (unscored pairs count as 0: they were never candidates), minus
-a penalty when the stories' date spans lie far apart.  Batch clustering merges the best pair of
-stories first, again and again, while one scores at least the threshold; incremental updates
-merge around the story an arriving article joined, with the same rule.  Either way no two
+by the number of all their pairs (unscored pairs count as 0: they were never candidates), less
+a share when the stories' date spans lie far apart (weeks), and at the event granularity a share
+when their mean dates lie days apart (two bursts of coverage: the gap between their bulk, not
+between their closest members, which a late article of one burst can bring next to the other).
+Batch clustering merges the best pair of stories first, again and again, while one scores at
+least the threshold; incremental updates merge around the story an arriving article joined,
+with the same rule.  Either way no two
 linked stories are left scoring at least the threshold.
 """
 
@@ -15,9 +18,12 @@ import heapq
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
+from newsweave.cluster.options import ClusterOptions
+
 __all__ = ["StoryGraph", "naive_utc"]
 
 _SECONDS_PER_DAY = 86_400.0
+_EPOCH = datetime(1970, 1, 1)
 
 
 class StoryGraph:
@@ -29,6 +35,9 @@ class StoryGraph:
         time_tolerance_days: float,
         time_scale_days: float,
         time_penalty: float,
+        bulk_tolerance_days: float = 0.0,
+        bulk_scale_days: float = 1.0,
+        bulk_penalty: float = 0.0,
     ) -> None:
         self._parent: list[int] = []
         self._size: list[int] = []
@@ -39,9 +48,25 @@ class StoryGraph:
         self._head: list[int] = []  # root -> its earliest-added node
         self._members: list[list[int]] = []  # root -> its nodes (empty for other nodes)
         self._published: list[datetime | None] = []  # node -> its date
+        self._moment_sum: list[float] = []  # root -> summed dates (days since 1970) of members
+        self._dated: list[int] = []  # root -> its dated members
         self._tolerance = time_tolerance_days
         self._scale = time_scale_days
         self._penalty = time_penalty
+        self._bulk_tolerance = bulk_tolerance_days
+        self._bulk_scale = bulk_scale_days
+        self._bulk_penalty = bulk_penalty
+
+    @classmethod
+    def from_options(cls, options: ClusterOptions) -> StoryGraph:
+        return cls(
+            time_tolerance_days=options.time_tolerance_days,
+            time_scale_days=options.time_scale_days,
+            time_penalty=options.time_penalty,
+            bulk_tolerance_days=options.bulk_tolerance_days,
+            bulk_scale_days=options.bulk_scale_days,
+            bulk_penalty=options.resolved_bulk_penalty,
+        )
 
     def __len__(self) -> int:
         return len(self._parent)
@@ -58,6 +83,8 @@ class StoryGraph:
         self._head.append(node)
         self._members.append([node])
         self._published.append(published)
+        self._moment_sum.append(_day_number(published) if published is not None else 0.0)
+        self._dated.append(int(published is not None))
         return node
 
     def find(self, node: int) -> int:
@@ -102,6 +129,8 @@ class StoryGraph:
         score = summed / (self._size[ra] * self._size[rb])
         if self._penalty:
             score *= 1.0 - self.time_penalty(ra, rb)
+        if self._bulk_penalty:
+            score *= 1.0 - self.bulk_penalty(ra, rb)
         return score
 
     def time_penalty(self, ra: int, rb: int) -> float:
@@ -120,6 +149,27 @@ class StoryGraph:
         if gap_days <= self._tolerance:
             return 0.0
         return self._penalty * min(1.0, (gap_days - self._tolerance) / self._scale)
+
+    def bulk_penalty(self, ra: int, rb: int) -> float:
+        """The share of link score two stories (roots) lose to the gap between their mean dates.
+
+        Two bursts of coverage some days apart — an interview and the vote it announced — stay
+        two stories even when an article of one falls next to the other.
+        """
+        gap_days = self.bulk_gap(ra, rb)
+        if gap_days is None:
+            return 0.0
+        if gap_days <= self._bulk_tolerance:
+            return 0.0
+        share = (gap_days - self._bulk_tolerance) / self._bulk_scale
+        return self._bulk_penalty * min(1.0, share)
+
+    def bulk_gap(self, ra: int, rb: int) -> float | None:
+        """Days between the mean dates of two stories (roots); None when one is undated."""
+        dated_a, dated_b = self._dated[ra], self._dated[rb]
+        if not dated_a or not dated_b:
+            return None
+        return abs(self._moment_sum[ra] / dated_a - self._moment_sum[rb] / dated_b)
 
     def union(self, a: int, b: int) -> int:
         """Merge the stories of ``a`` and ``b``; returns the root of the merged story."""
@@ -147,6 +197,8 @@ class StoryGraph:
         members_a.extend(members_b)
         self._members[ra], self._members[rb] = members_a, []
         self._head[ra] = min(self._head[ra], self._head[rb])
+        self._moment_sum[ra] += self._moment_sum[rb]
+        self._dated[ra] += self._dated[rb]
         self._first[ra] = _earliest(self._first[ra], self._first[rb])
         self._last[ra] = _latest(self._last[ra], self._last[rb])
         self._version[ra] += 1
@@ -233,7 +285,9 @@ class StoryGraph:
                 self._size[node] = 1
                 self._members[node] = [node]
                 self._head[node] = node
-                self._first[node] = self._last[node] = self._published[node]
+                self._first[node] = self._last[node] = published = self._published[node]
+                self._moment_sum[node] = _day_number(published) if published is not None else 0.0
+                self._dated[node] = int(published is not None)
                 self._version[node] += 1
                 freed.append(node)
         freed.sort()
@@ -264,6 +318,11 @@ def naive_utc(moment: datetime | None) -> datetime | None:
 
 def _days(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / _SECONDS_PER_DAY
+
+
+def _day_number(moment: datetime) -> float:
+    """Days since 1970-01-01 of a naive UTC ``moment``."""
+    return _days(moment, _EPOCH)
 
 
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:

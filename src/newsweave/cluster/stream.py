@@ -57,11 +57,7 @@ class StoryIndex:
     def __init__(self, options: ClusterOptions | None = None) -> None:
         self.options = options or ClusterOptions()
         self._table: ArticleTable | None = None  # made on the first article: needs the dim
-        self._graph = StoryGraph(
-            time_tolerance_days=self.options.time_tolerance_days,
-            time_scale_days=self.options.time_scale_days,
-            time_penalty=self.options.time_penalty,
-        )
+        self._graph = StoryGraph.from_options(self.options)
         self._node_of: dict[str, int] = {}
         self._holder_of_text: dict[str, int] = {}
         self._copies: list[tuple[int, int]] = []

@@ -53,7 +53,8 @@ class DigestOptions:
     summarize: SummarizeOptions = field(default_factory=SummarizeOptions)
     ingest: IngestRunOptions | None = None
     grouping: str = GROUPINGS[0]
-    cluster: ClusterOptions = field(default_factory=ClusterOptions)  # for grouping "stories"
+    # for grouping "stories": one story per event, two bursts of coverage days apart kept apart
+    cluster: ClusterOptions = field(default_factory=lambda: ClusterOptions(granularity="event"))
     force: bool = False  # summarize every story again, even those with an up-to-date summary
     reuse: bool = True  # find copies among articles without stored reuse links (lexical scorer)
     quotes: bool = True  # find and store the quotes and entities of stories that lack them

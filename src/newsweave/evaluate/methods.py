@@ -177,11 +177,12 @@ def pairs_newsweave_lexical(pairs: Sequence[tuple[str, str]]) -> list[float]:
 # --- cluster ----------------------------------------------------------------------------------
 
 
-def _cluster(articles: Sequence[Article], embedder: str) -> list[str]:
+def _cluster(articles: Sequence[Article], embedder: str, granularity: str = "topic") -> list[str]:
     from newsweave.cluster import ClusterOptions, cluster_articles
 
     story_of = {}
-    for story in cluster_articles(articles, ClusterOptions(embedder=embedder)):
+    options = ClusterOptions(embedder=embedder, granularity=granularity)
+    for story in cluster_articles(articles, options):
         for article_id in story.article_ids:
             story_of[article_id] = story.id
     return [story_of[a.id] for a in articles]
@@ -216,3 +217,14 @@ def cluster_newsweave_fast(articles: Sequence[Article]) -> list[str]:
 )
 def cluster_newsweave_static(articles: Sequence[Article]) -> list[str]:
     return _cluster(articles, "static")
+
+
+@register(
+    "cluster",
+    "newsweave-event",
+    description="the fast path at the granularity the digest uses: bursts of coverage days "
+    "apart stay apart (changes only dated sets)",
+    params={"embedder": "none", "granularity": "event"},
+)
+def cluster_newsweave_event(articles: Sequence[Article]) -> list[str]:
+    return _cluster(articles, "none", "event")
