@@ -60,7 +60,8 @@ STEPS = ("read", "clean", "dedupe", "segment", "reuse", "stories", "summarize", 
 STORY_MODES = ("none", "collection", "cluster")
 MANIFEST = "run.json"
 STORY_TABLES = ("stories", "summaries", "quotes", "entities")
-DEFAULT_CLUSTER = ClusterOptions(embedder="none")  # terms and neighbours: no model per task
+# terms and neighbours (no model per task), events kept apart by their dates as digest does
+DEFAULT_CLUSTER = ClusterOptions(embedder="none", granularity="event")
 
 
 @dataclass(frozen=True)
