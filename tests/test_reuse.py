@@ -158,13 +158,13 @@ def test_tokens_keep_offsets() -> None:
 
 
 def test_scorer_ranks_copies_above_rewordings_above_other_sentences() -> None:
-    original = "The United States has a $500mn programme to train and equip vetted moderates."
+    original = "The United States has set aside $300mn to rebuild flooded schools."
     scores = score_pairs(
         [
             (original, original),
-            (original, "The USA has a $500-million programme to train and equip vetted moderates."),
-            (original, "To train and equip vetted moderates, the United States has a $500mn plan."),
-            (original, "Washington spends half a billion dollars preparing rebel fighters."),
+            (original, "The USA has set aside $300-million to rebuild flooded schools."),
+            (original, "To rebuild flooded schools, the United States set aside $300mn."),
+            (original, "Washington pays a third of a billion dollars for repairs to classrooms."),
             (original, "Shares in the shipping firm fell sharply on Tuesday after the warning."),
         ]
     )

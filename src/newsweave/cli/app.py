@@ -48,6 +48,17 @@ db_option = click.option(
     "or a postgresql://user@host/dbname URL.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes splitting sentences while ingesting [default: one per CPU core].",
+)
+progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show an ingest progress bar on stderr [default: when stderr is a terminal].",
+)
 
 
 def echo_json(data: Any) -> None:

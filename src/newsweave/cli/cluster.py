@@ -8,7 +8,7 @@ import time
 
 import click
 
-from newsweave.cli.app import cli, db_option, echo_json, json_option
+from newsweave.cli.app import cli, db_option, echo_json, json_option, workers_option
 from newsweave.cli.corpus import safe
 from newsweave.cluster import ClusterOptions
 from newsweave.cluster.options import EMBEDDER_CHOICES, GRANULARITIES
@@ -86,12 +86,7 @@ def cluster_command(
     show_default=True,
     help="Stop after this many reads (0: run until interrupted).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes splitting sentences while ingesting [default: one per CPU core].",
-)
+@workers_option
 @json_option
 def follow(
     paths: tuple[str, ...],

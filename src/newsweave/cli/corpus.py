@@ -13,7 +13,14 @@ from typing import Any
 import click
 
 from newsweave.clean import CleanOptions
-from newsweave.cli.app import cli, db_option, echo_json, json_option
+from newsweave.cli.app import (
+    cli,
+    db_option,
+    echo_json,
+    json_option,
+    progress_option,
+    workers_option,
+)
 from newsweave.errors import NewsweaveError
 from newsweave.ingest import FORMATS, IngestOptions
 from newsweave.model import Article, ReuseLink, Sentence, to_dict
@@ -43,7 +50,7 @@ def day(value: datetime | None) -> str:
 
 
 @contextmanager
-def _progress_bar(enabled: bool) -> Iterator[Any]:
+def progress_bar(enabled: bool) -> Iterator[Any]:
     """A tqdm bar on stderr fed by the ingest report, or a no-op callback when disabled."""
     if not enabled:
         yield None
@@ -73,17 +80,8 @@ def _progress_bar(enabled: bool) -> Iterator[Any]:
     show_default=True,
     help="Articles stored per transaction (an interrupted run keeps every finished batch).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes splitting sentences [default: one per CPU core].",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Show a progress bar on stderr [default: when stderr is a terminal].",
-)
+@workers_option
+@progress_option
 @click.option(
     "--format",
     "input_format",
@@ -131,7 +129,7 @@ def ingest(
     )
     show_bar = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:
-        with _progress_bar(show_bar) as update:
+        with progress_bar(show_bar) as update:
             report = ingest_paths(store, list(paths), options, progress=update)
         location = store.location
     if as_json:

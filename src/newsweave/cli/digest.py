@@ -8,8 +8,15 @@ from pathlib import Path
 
 import click
 
-from newsweave.cli.app import cli, db_option, echo_json, json_option
-from newsweave.cli.corpus import _progress_bar, day, one_line, safe
+from newsweave.cli.app import (
+    cli,
+    db_option,
+    echo_json,
+    json_option,
+    progress_option,
+    workers_option,
+)
+from newsweave.cli.corpus import day, one_line, progress_bar, safe
 from newsweave.digest import GROUPINGS, DigestOptions, digest
 from newsweave.digest.render import FORMATS, render
 from newsweave.digest.view import resolve_story_id, story_digest, story_digests
@@ -91,17 +98,8 @@ def _emit(text: str, out: Path | None) -> None:
     help="How articles form stories: story clustering, or one story per input collection "
     "(folder, feed, WARC file, MDS cluster id).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes splitting sentences while ingesting [default: one per CPU core].",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Show an ingest progress bar on stderr [default: when stderr is a terminal].",
-)
+@workers_option
+@progress_option
 def digest_command(
     paths: tuple[str, ...],
     db: str | None,
@@ -134,7 +132,7 @@ def digest_command(
     )
     show_bar = sys.stderr.isatty() if progress is None else progress
     with open_store(db) as store:
-        with _progress_bar(show_bar) as update:
+        with progress_bar(show_bar) as update:
             report = digest(store, list(paths), options, progress=update)
         if report.ingest is not None and report.ingest.stored == 0:
             raise NewsweaveError("no article could be read from " + ", ".join(paths))

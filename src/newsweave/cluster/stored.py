@@ -33,6 +33,7 @@ __all__ = [
     "cluster_stored",
     "copy_pairs_of",
     "group_into_stories",
+    "stories_with_copies",
 ]
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,14 @@ def group_into_stories(
     Nothing is written: the caller stores the stories.
     """
     links = store.reuse_links(among=[a.id for a in articles], passages=False) if articles else []
+    return stories_with_copies(articles, links, options)
+
+
+def stories_with_copies(
+    articles: Sequence[Article], links: Sequence[ReuseLink], options: ClusterOptions | None = None
+) -> tuple[list[Story], int]:
+    """Stories of ``articles`` in which the copies among ``links`` share a story; and the copy
+    count (for a caller that has already read the links)."""
     copies = copy_pairs_of(links)
     return cluster_articles(articles, options, must_link=copies), len(copies)
 

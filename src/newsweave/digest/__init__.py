@@ -23,11 +23,11 @@ from dataclasses import dataclass, field, replace
 
 from newsweave.cluster import ClusterOptions
 from newsweave.cluster.scoring import outlet_of
-from newsweave.cluster.stored import group_into_stories
+from newsweave.cluster.stored import stories_with_copies
 from newsweave.digest.quoting import QuoteCounts, store_quotes
 from newsweave.digest.view import GROUPING_NOTES, sort_time
 from newsweave.errors import ConfigError
-from newsweave.model import Article, Story
+from newsweave.model import Article, ReuseLink, Story
 from newsweave.pipeline import IngestReport, IngestRunOptions, ingest_paths
 from newsweave.reuse import ReuseOptions, detect_reuse
 from newsweave.reuse import origins as origins_of
@@ -110,10 +110,11 @@ def summarize_stored(store: Store, options: DigestOptions | None = None) -> Dige
     options = options or DigestOptions()
     articles = list(store.iter_articles())
     links = _link_missing(store, articles) if options.reuse else 0
-    origins = _origins(store, articles, known=options.reuse)
+    stored = store.reuse_links(among=[a.id for a in articles], passages=False)
+    origins = _origins(articles, stored, known=options.reuse)
     by_id = {a.id: a for a in articles}
     if options.grouping == "stories":
-        clustered, _ = group_into_stories(store, articles, options.cluster)
+        clustered, _ = stories_with_copies(articles, stored, options.cluster)
         stories = [  # independent origins as the collection grouping counts them
             replace(s, n_origins=_n_origins([by_id[i] for i in s.article_ids], origins))
             for s in clustered
@@ -176,15 +177,14 @@ def _link_missing(store: Store, articles: Sequence[Article]) -> int:
 
 
 def _origins(
-    store: Store, articles: Sequence[Article], *, known: bool = False
+    articles: Sequence[Article], links: Sequence[ReuseLink], *, known: bool = False
 ) -> dict[str, str] | None:
-    """Each article's independent origin, from the stored reuse links.
+    """Each article's independent origin, from the stored reuse links among them.
 
     ``known``: reuse detection has run over ``articles``, so an article without links is its
     own origin.  Otherwise, without links nothing is known about who copied whom: None, and
     stories say so (their ``n_origins`` is 0) instead of counting every article as independent.
     """
-    links = store.reuse_links(among=[a.id for a in articles], passages=False)
     if not links and not known:
         return None
     return origins_of(articles, links)
