@@ -19,6 +19,13 @@ the cost per article independent of the archive's size.
 
     python benchmarks/cluster.py                         # every corpus
     python benchmarks/cluster.py --corpora newsgen-15k   # one of them
+    python benchmarks/cluster.py --calibrate             # the fast path's grid on ECB+ train
+
+``--calibrate`` scores the fast path's shared-neighbour weight and threshold on ECB+ train two
+ways: as it is (topics of two events, 3-22 articles per event) and in a small-story view (2-3
+articles per event drawn with ``CALIBRATION_SEEDS`` seeds, lower-cased and cut to
+``SMALL_VIEW_CHARS`` characters: short-lived stories, as most of a news feed is).  Both are
+training data; the grid shows what one setting costs in each regime.
 
 Timings on a shared machine are provisional.
 """
@@ -47,6 +54,12 @@ from newsweave.model import Article
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "cluster.json"
 MULTINEWS = ROOT.parent / "shared" / "data" / "clustering" / "multinews_val_articles.jsonl"
+ECB_TRAIN = ROOT.parent / "shared" / "data" / "clustering" / "ecbplus_train.jsonl"
+CALIBRATION = ROOT / "benchmarks" / "results" / "cluster_calibration.json"
+CALIBRATION_SEEDS = 10
+SMALL_VIEW_CHARS = 1_300  # about a Multi-News article's length (~500 words per story of 2-3)
+SHARED_NEIGHBOUR_GRID = (0.0, 0.5, 1.5, 3.0)
+THRESHOLD_GRID = (0.06, 0.08, 0.1, 0.12, 0.15)
 CORPORA = ("multinews", "newsgen-15k", "newsgen-100k")
 SHUFFLE_SEED = 7
 TENTHS = 10
@@ -145,11 +158,90 @@ def measure(corpus: str, mode: str) -> tuple[dict[str, Any], list[str]]:
     return report, data["labels"]
 
 
+def small_story_view(
+    articles: list[Article], gold: list[str], seed: int
+) -> tuple[list[Article], list[str]]:
+    """2-3 articles of each gold story (seeded), lower-cased and cut to SMALL_VIEW_CHARS."""
+    chooser = random.Random(seed)
+    by_story: dict[str, list[Article]] = {}
+    for article, label in zip(articles, gold, strict=True):
+        by_story.setdefault(label, []).append(article)
+    view, labels = [], []
+    for label in sorted(by_story):
+        members = sorted(by_story[label], key=lambda a: a.id)
+        chooser.shuffle(members)
+        for article in members[: chooser.choice((2, 3))]:
+            view.append(
+                Article.build(
+                    article.text.lower()[:SMALL_VIEW_CHARS],
+                    title=article.title.lower(),
+                    external_id=article.external_id,
+                )
+            )
+            labels.append(label)
+    return view, labels
+
+
+def calibrate() -> None:
+    """B-cubed F1 of the fast path's grid on ECB+ train: as it is and in small-story views."""
+    from newsweave.evaluate.datasets import read_clustering
+
+    _, data = read_clustering(ECB_TRAIN)
+    articles, gold = list(data.articles), [str(x) for x in data.labels]
+    views = [small_story_view(articles, gold, seed) for seed in range(CALIBRATION_SEEDS)]
+
+    def f1(items: list[Article], labels: list[str], options: ClusterOptions) -> float:
+        predicted = _labels(items, cluster_articles(items, options))
+        return cluster_scores(labels, predicted).bcubed_f1
+
+    grid = []
+    for weight in SHARED_NEIGHBOUR_GRID:
+        for threshold in THRESHOLD_GRID:
+            options = ClusterOptions(shared_neighbour_weight=weight, threshold=threshold)
+            full = f1(articles, gold, options)
+            small = sum(f1(items, labels, options) for items, labels in views) / len(views)
+            row = {
+                "shared_neighbour_weight": weight,
+                "threshold": threshold,
+                "full_bcubed_f1": round(full, 4),
+                "small_story_bcubed_f1": round(small, 4),
+                "mean": round((full + small) / 2, 4),
+            }
+            grid.append(row)
+            print(
+                f"shared-neighbour weight {weight:<4} threshold {threshold:<5} "
+                f"ECB+ train {full:.4f}  small-story view {small:.4f}  mean {row['mean']:.4f}",
+                flush=True,
+            )
+    default = ClusterOptions()
+    result = {
+        "data": "clustering/ecbplus_train.jsonl",
+        "small_story_views": {"seeds": CALIBRATION_SEEDS, "chars": SMALL_VIEW_CHARS},
+        "default": {
+            "shared_neighbour_weight": default.shared_neighbour_weight,
+            "threshold": default.link_threshold,
+        },
+        "grid": grid,
+    }
+    CALIBRATION.parent.mkdir(parents=True, exist_ok=True)
+    CALIBRATION.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {CALIBRATION}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", nargs="+", choices=CORPORA, default=list(CORPORA))
     parser.add_argument("--child", nargs=3, metavar=("CORPUS", "MODE", "OUT"), help="internal")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="The fast path's grid on ECB+ train."
+    )
     args = parser.parse_args(argv)
+    if args.calibrate:
+        if not ECB_TRAIN.exists():
+            print(f"skipped calibration: {ECB_TRAIN} is absent")
+            return
+        calibrate()
+        return
     if args.child:
         corpus, mode, out = args.child
         child(corpus, mode, Path(out))

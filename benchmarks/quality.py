@@ -51,6 +51,7 @@ DEV_SETS: tuple[tuple[str, str, bool], ...] = (
     ("summarize", "mds/multiling2011_english.jsonl", False),
     ("cluster", "clustering/ecbplus_dev.jsonl", False),
     ("cluster", "clustering/multinews_val_articles.jsonl", True),
+    ("cluster", "clustering/duc2003_articles.jsonl", False),
     ("pairs", "reuse/msrp_train.jsonl", False),
     ("quotes", "quotes/polnear_dev.jsonl", False),
     ("ner", "ner/conll2003_dev.jsonl", False),
