@@ -2,7 +2,9 @@
 
 Steps, each linear in the story's sentences except where a fixed cap bounds the work:
 
-1. segment every article and trim each sentence (:mod:`newsweave.summarize.trim`);
+1. segment every article and trim each sentence (:mod:`newsweave.summarize.trim`); leave out
+   articles that are pages of web furniture (and, when asked, origins whose words are far from
+   the rest of the story);
 2. weigh concepts (stemmed bigrams) by the *independent origins* carrying them: ten copies of
    one wire story count once, and an early mention in an article counts a little more;
 3. keep the best-scoring eligible sentences (at most ``max_candidates``);
@@ -14,7 +16,10 @@ Steps, each linear in the story's sentences except where a fixed cap bounds the 
 5. cite, for each chosen sentence, every sentence of the story that carries the same content
    (its unit, weighed by the independent origins among its articles), and every sentence the
    reuse stage aligned with a cited one (its links' passages: copies, trims and spins);
-6. order the sentences by time, then by position in their source.
+6. order the sentences by time, then by position in their source;
+7. with ``fill``, spend the words whole sentences left unused: sentences refused only for
+   their shape (short, cut off by the source), then the start of one more sentence, last,
+   ended with "…" (what ROUGE's word cut does to every summary; off for readers by default).
 """
 
 from __future__ import annotations
