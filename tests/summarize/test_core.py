@@ -334,6 +334,7 @@ def test_an_embedder_can_be_passed_in() -> None:
         ({"max_candidates": 0}, "max_candidates"),
         ({"concept_min_share": 1.5}, "concept_min_share"),
         ({"position_scale": 0}, "position_scale"),
+        ({"offtopic_similarity": 1.0}, "offtopic_similarity"),
     ],
 )
 def test_bad_options_are_refused_with_a_clear_message(
@@ -357,3 +358,95 @@ def test_an_article_given_twice_is_cited_once() -> None:
     for sentence in summary.sentences:
         keys = [(c.article_id, c.sentence_index) for c in sentence.citations]
         assert len(keys) == len(set(keys))
+
+
+# --- filling the budget, furniture pages, off-topic origins ----------------------------------
+
+
+def test_fill_uses_the_words_whole_sentences_leave_and_cites_the_cut_sentence() -> None:
+    articles = _flood()
+    strict = summarize_story(articles, SummarizeOptions(words=50, embedder="hashing"))
+    filled = summarize_story(articles, SummarizeOptions(words=50, embedder="hashing", fill=True))
+    assert _words(strict) < 50 - 4  # whole sentences leave room here
+    assert 50 - 4 <= _words(filled) <= 50
+    last = filled.sentences[-1]
+    assert last.text.endswith("…")
+    by_id = {a.id: a for a in articles}
+    source = [by_id[c.article_id].text[c.start : c.end] for c in last.citations]
+    # the cut sentence is the start of a whole source sentence, which the citation points at
+    assert any(text.startswith(last.text[:-1].rstrip()) for text in source)
+    assert [s.text for s in filled.sentences[: len(strict.sentences)]] != [] and all(
+        s.text in {f.text for f in filled.sentences} for s in strict.sentences
+    )
+
+
+TRUNCATED = [
+    "The museum reopened its east wing on Saturday.",  # seven words: below min_words
+    "Curators moved four hundred paintings back from storage over the winter months and",
+]
+
+
+def test_fill_takes_short_and_cut_off_sentences_when_well_formed_ones_run_out() -> None:
+    articles = [
+        _article("Arts Wire", TRUNCATED, hours=0),
+        _article("Gallery News", [TRUNCATED[0]], hours=1),
+    ]
+    options = SummarizeOptions(words=40, embedder="hashing", fill=True)
+    summary = summarize_story(articles, options)
+    texts = [s.text for s in summary.sentences]
+    assert TRUNCATED[0] in texts
+    # the sentence the source cut off is shown as cut off
+    assert any(t.startswith("Curators moved") and t.endswith("and…") for t in texts)
+    assert _words(summary) <= 40
+
+
+FURNITURE_PAGE = [
+    "Tweet with a location you can add location information to your tweets from the web.",
+    "You always have the option to delete your tweet location history. Learn more.",
+    "This feature is not available right now. Please try again later.",
+]
+
+
+def test_a_page_of_web_furniture_is_never_summarized() -> None:
+    page = _article("Video Host", FURNITURE_PAGE, hours=1)
+    articles = [*_flood(), page]
+    summary = summarize_story(articles, SummarizeOptions(words=200, embedder="hashing", fill=True))
+    assert summary.sentences
+    assert all(page.id not in s.article_ids for s in summary.sentences)
+
+
+RECIPE = [
+    "Whisk the eggs with a pinch of salt before folding in the grated cheese slowly.",
+    "Bake the tart for forty minutes until the crust turns a deep golden brown colour.",
+]
+
+
+def test_an_off_topic_origin_is_left_out_only_when_asked() -> None:
+    recipe = _article("Kitchen Blog", RECIPE, hours=1)
+    articles = [*_flood(), recipe]
+    kept = summarize_story(articles, SummarizeOptions(words=200, embedder="hashing"))
+    assert any(recipe.id in s.article_ids for s in kept.sentences)  # off by default
+    options = SummarizeOptions(words=200, embedder="hashing", offtopic_similarity=0.1)
+    summary = summarize_story(articles, options)
+    assert summary.sentences
+    assert all(recipe.id not in s.article_ids for s in summary.sentences)
+
+
+def test_two_articles_on_two_subjects_are_both_kept() -> None:
+    # nothing says which of the two is the story: neither is dropped
+    articles = [_article("Kitchen Blog", RECIPE), _article("Harbor Times", FLOOD_A, hours=1)]
+    options = SummarizeOptions(words=200, embedder="hashing", offtopic_similarity=0.1)
+    summary = summarize_story(articles, options)
+    cited = {a for s in summary.sentences for a in s.article_ids}
+    assert cited == {articles[0].id, articles[1].id}
+
+
+def test_an_article_a_reuse_link_ties_to_the_story_is_never_off_topic() -> None:
+    recipe = _article("Kitchen Blog", RECIPE, hours=1)
+    articles = [*_flood(), recipe]
+    link = ReuseLink(
+        articles[0].id, recipe.id, ReuseKind.PASSAGE, ReuseDirection.DERIVED, 0.5, passages=()
+    )
+    options = SummarizeOptions(words=200, embedder="hashing", offtopic_similarity=0.1)
+    summary = summarize_story(articles, options, links=[link])
+    assert any(recipe.id in s.article_ids for s in summary.sentences)

@@ -97,7 +97,9 @@ def extract_page_only(html: str, url: str | None) -> str:
 def _summarize(docs: Sequence[Article], words: int, embedder: str, solver: str) -> list[str]:
     from newsweave.summarize import SummarizeOptions, summarize_story
 
-    options = SummarizeOptions(words=words, embedder=embedder, solver=solver)
+    # fill: the words whole sentences leave unused take the start of one more sentence, as the
+    # baselines' last sentence is cut to the budget (the protocols' ROUGE -l cut)
+    options = SummarizeOptions(words=words, embedder=embedder, solver=solver, fill=True)
     return [s.text for s in summarize_story(docs, options).sentences]
 
 
@@ -106,7 +108,7 @@ def _summarize(docs: Sequence[Article], words: int, embedder: str, solver: str) 
     "newsweave",
     description="concept-coverage ILP over independent origins, position-weighted, trimmed "
     "sentences; MiniLM (when installed) groups equivalent sentences",
-    params={"embedder": "auto", "solver": "ilp"},
+    params={"embedder": "auto", "solver": "ilp", "fill": True},
 )
 def summarize_newsweave(docs: Sequence[Article], words: int) -> list[str]:
     return _summarize(docs, words, "auto", "ilp")
@@ -116,7 +118,7 @@ def summarize_newsweave(docs: Sequence[Article], words: int) -> list[str]:
     "summarize",
     "newsweave-fast",
     description="the same, with the static model distilled from MiniLM (no torch at run time)",
-    params={"embedder": "static", "solver": "ilp"},
+    params={"embedder": "static", "solver": "ilp", "fill": True},
 )
 def summarize_newsweave_fast(docs: Sequence[Article], words: int) -> list[str]:
     return _summarize(docs, words, "static", "ilp")
@@ -126,7 +128,7 @@ def summarize_newsweave_fast(docs: Sequence[Article], words: int) -> list[str]:
     "summarize",
     "newsweave-lexical",
     description="the same, with no model at all: hashed word features, ILP",
-    params={"embedder": "hashing", "solver": "ilp"},
+    params={"embedder": "hashing", "solver": "ilp", "fill": True},
 )
 def summarize_newsweave_lexical(docs: Sequence[Article], words: int) -> list[str]:
     return _summarize(docs, words, "hashing", "ilp")
