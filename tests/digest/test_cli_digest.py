@@ -81,3 +81,18 @@ def test_errors_are_one_line_and_exit_1(tmp_path: Path) -> None:
     assert code == 1 and "no story" in err
     code, _, err = _run("stories", "--db", str(tmp_path / "missing.db"))
     assert code == 1 and err.startswith("error:")
+
+
+def test_fill_spends_the_words_whole_sentences_leave(tmp_path: Path) -> None:
+    corpus = str(_corpus(tmp_path))
+    words = {}
+    for flag in ("", "--fill"):
+        db = str(tmp_path / f"n{flag}.db")
+        args = ["digest", corpus, "--db", db, "--embedder", "hashing", "--words", "30"]
+        code, _, err = _run(*args, *([flag] if flag else []))
+        assert code == 0, err
+        _, out, _ = _run("stories", "--db", db, "--json")
+        bridge = next(s for s in json.loads(out) if len(s["sources"]) == 2)
+        words[flag] = (bridge["n_words"], bridge["lines"][-1]["text"])
+    assert words[""][0] < words["--fill"][0] <= 30
+    assert not words[""][1].endswith("…") and words["--fill"][1].endswith("…")

@@ -83,6 +83,12 @@ def _emit(text: str, out: Path | None) -> None:
     show_default=True,
     help="Sentence choice: exact ILP, or greedy (faster on very large stories).",
 )
+@click.option(
+    "--fill",
+    is_flag=True,
+    help="Use the whole word budget: after whole sentences, add the start of one more, ended "
+    "with '…' (how ROUGE evaluations cut every system's summary; `newsweave eval` runs this).",
+)
 @click.option("--force", is_flag=True, help="Summarize every story again, even unchanged ones.")
 @click.option(
     "--reuse/--no-reuse",
@@ -108,6 +114,7 @@ def digest_command(
     out: Path | None,
     embedder: str,
     solver: str,
+    fill: bool,
     force: bool,
     reuse: bool,
     grouping: str,
@@ -124,7 +131,7 @@ def digest_command(
     speaker, with the articles carrying each) and the people, organisations and places.
     """
     options = DigestOptions(
-        summarize=SummarizeOptions(words=words, embedder=embedder, solver=solver),
+        summarize=SummarizeOptions(words=words, embedder=embedder, solver=solver, fill=fill),
         ingest=IngestRunOptions(workers=workers or os.cpu_count() or 1),
         force=force,
         reuse=reuse,
