@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from newsweave.errors import ConfigError
-from newsweave.model import Article, ReuseDirection, ReuseKind, ReuseLink
+from newsweave.model import Article, ReuseDirection, ReuseKind, ReuseLink, Sentence
 from newsweave.reuse import (
     ReuseOptions,
     copy_groups,
@@ -317,6 +317,47 @@ def test_a_lifted_run_of_short_sentences_is_a_copy() -> None:
     link = link_between(detect_reuse([source, borrower]), source, borrower)
     assert link is not None
     assert sum(p.kind == "identical" for p in link.passages) == 3
+
+
+# A short statement in the first person, lower-cased by a crawler and run together into one
+# paragraph, and a content farm's rewrite of it: synonyms swapped, sentence order kept.
+STATEMENT = (
+    "we are deeply sorry for the delays our riders faced on the northern line this week. "
+    "a signal fault near the depot stopped every train for most of tuesday morning. "
+    "our engineers replaced the failed cables overnight and services have run normally since. "
+    "we will refund every season ticket holder for two days of travel."
+)
+STATEMENT_SPUN = (
+    "we are truly sorry for the holdups our passengers endured on the northern line this week. "
+    "a signal failure close to the depot halted every train for much of tuesday morning. "
+    "our technicians swapped the broken cables overnight and services have operated normally "
+    "since. we will reimburse every season ticket holder for two days of travel."
+)
+
+
+def test_a_rewritten_short_first_person_text_is_a_copy() -> None:
+    """Each passage is first-person (ignored one by one as a possible quotation), but the whole
+    text is aligned in order: a rewrite of the statement, not an independent report."""
+    original = article(STATEMENT, source="Metro Rail", published=datetime(2024, 3, 7, 9))
+    spun = article(STATEMENT_SPUN, source="Rail Buzz", published=datetime(2024, 3, 8, 9))
+    link = link_between(detect_reuse([original, spun]), original, spun)
+    assert link is not None
+    covered = sum(len(p.target) for p in link.passages)
+    assert covered >= 0.9 * len(spun.text)
+
+
+def test_a_capital_after_a_sentence_end_is_not_a_name() -> None:
+    """A sentence the splitter missed ("... morning. Engineers ...") starts with a capital:
+    a synonym swapped there is not a name traded (which would veto the passage)."""
+    from newsweave.reuse.detect import prepare
+
+    text = "the line closed on tuesday morning. Engineers fixed it. the Tessin depot reopened."
+    one = article(text)
+    whole = Sentence(one.id, 0, 0, len(text), text)  # as a splitter that missed both ends
+    prepared = prepare(one, [whole], ReuseOptions())
+    names = set().union(*prepared.names or [])
+    assert "tessin" in names
+    assert not names & {"engin", "engineer", "engineers"}
 
 
 # Three stock sentences told of two different events: names and numbers traded.
