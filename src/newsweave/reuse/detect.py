@@ -842,7 +842,8 @@ def _decide(
     "Obama said." too.  A link
     needs ``min_passages`` of them, or two with one near-verbatim (``STRONG_PASSAGE``), or one
     near-verbatim passage that is long or most of both articles, or near-verbatim passages in
-    adjacent sentences that are long together (:func:`_strong_run`).
+    adjacent sentences that are long together (:func:`_strong_run`), or an in-order alignment
+    of most of both articles (:func:`_whole_alignment`).
     """
     # In-order passages below the threshold (align_sentences' second pass) add detail, not
     # evidence.
