@@ -18,6 +18,7 @@ __all__ = [
     "extract_page_only",
     "ner_newsweave",
     "pairs_newsweave",
+    "pairs_newsweave_fitted",
     "pairs_newsweave_lexical",
     "pairs_newsweave_static",
     "quotes_newsweave",
@@ -149,6 +150,20 @@ def pairs_newsweave(pairs: Sequence[tuple[str, str]]) -> list[float]:
     from newsweave.reuse import score_pairs
 
     return [float(x) for x in score_pairs(pairs, get_embedder("auto"))]
+
+
+@register(
+    "pairs",
+    "newsweave-fitted",
+    description="reuse paraphrase score: logistic regression over MiniLM cosine, coverage, gap, "
+    "unmatched and gap counts, number mismatches (weights fitted on MSRP train)",
+    params={"embedder": "minilm", "fitted_on": "reuse/msrp_train.jsonl"},
+)
+def pairs_newsweave_fitted(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    from newsweave.embed import get_embedder
+    from newsweave.reuse.similarity import paraphrase_scores
+
+    return [float(x) for x in paraphrase_scores(pairs, get_embedder("minilm"))]
 
 
 @register(

@@ -91,6 +91,7 @@ MIN_PASSAGE_CONTENT = 6  # content words (not numbers) a passage needs to count
 STRONG_PASSAGE = 1.6  # pair_score of a near-verbatim passage
 STRONG_PASSAGE_TOKENS = 12  # a near-verbatim passage this long links on its own
 ORDERED_OVERLAP = 0.3  # word 4-gram Dice of a spun copy's sentence (ECB+ train: 90% above)
+WHOLE_TOKENS = 20  # content words of a whole-text alignment (_whole_alignment)
 NEAR_DUPLICATE_COVERAGE = 0.8  # both articles this much aligned: NEAR_DUPLICATE
 NEAR_DUPLICATE_JACCARD = 0.5  # or shingle Jaccard this high
 # Sentence pairs are scored only if they share this share of the smaller one's content IDF
@@ -280,12 +281,7 @@ def prepare(
         row = [intern(t.norm) for t in tokens]
         norms.append(row)
         content.append([n for n, t in zip(row, tokens, strict=True) if t.content])
-        capitalized = frozenset(
-            n
-            for n, t in zip(row[1:], tokens[1:], strict=True)
-            if t.content and n[0].isalpha() and text[t.start].isupper()
-        )
-        names.append(capitalized or _NO_NAMES)
+        names.append(_capitalized(text, tokens) or _NO_NAMES)
     return Prepared(
         article=article,
         sentences=sents,
@@ -846,7 +842,8 @@ def _decide(
     "Obama said." too.  A link
     needs ``min_passages`` of them, or two with one near-verbatim (``STRONG_PASSAGE``), or one
     near-verbatim passage that is long or most of both articles, or near-verbatim passages in
-    adjacent sentences that are long together (:func:`_strong_run`).
+    adjacent sentences that are long together (:func:`_strong_run`), or an in-order alignment
+    of most of both articles (:func:`_whole_alignment`).
     """
     # In-order passages below the threshold (align_sentences' second pass) add detail, not
     # evidence.
@@ -858,6 +855,7 @@ def _decide(
         or any(_length(a, b, p) >= STRONG_PASSAGE_TOKENS for p in strong)
         or _strong_run(a, b, passages)
         or (strong and min(cov_a, cov_b) >= options.near_duplicate_coverage)
+        or _whole_alignment(a, b, passages, cov_a, cov_b, options)
         # Two short articles aligned whole, each passage keeping the word order of a copy.
         or (
             counted
@@ -872,6 +870,32 @@ def _decide(
     ):
         return ReuseKind.NEAR_DUPLICATE
     return ReuseKind.PASSAGE
+
+
+def _whole_alignment(
+    a: Prepared,
+    b: Prepared,
+    passages: Sequence[Passage],
+    cov_a: float,
+    cov_b: float,
+    options: ReuseOptions,
+) -> bool:
+    """Whether two articles align sentence by sentence, in one order, over most of both: a
+    rewrite of the whole text.  Independent reports of one event do not keep each other's
+    sentence order from start to end; short or first-person texts (a statement, a blog post),
+    whose passages :func:`_counts` ignores one by one, are copied this way too, and so are
+    lower-cased texts the splitter left in one long "sentence".  The aligned passages must
+    score ``passage_threshold``, trade no number or name, and hold ``WHOLE_TOKENS`` content
+    words together."""
+    if min(cov_a, cov_b) < options.near_duplicate_coverage:
+        return False
+    kept = [
+        p for p in passages if p.score >= options.passage_threshold and not _substituted(a, b, p)
+    ]
+    if not kept:
+        return False
+    targets = [p.target_sentence for p in sorted(kept, key=lambda p: p.source_sentence)]
+    return targets == sorted(targets) and sum(_length(a, b, p) for p in kept) >= WHOLE_TOKENS
 
 
 def _strong_run(a: Prepared, b: Prepared, passages: Sequence[Passage]) -> bool:
@@ -953,12 +977,23 @@ def _names(prepared: Prepared, k: int) -> frozenset[str]:
     """Capitalized content words of sentence ``k`` past its first word: names, mostly."""
     if prepared.names is not None:
         return prepared.names[k]
-    text = prepared.article.text
-    return frozenset(
-        t.norm
-        for t in prepared.tokens[k][1:]
-        if t.content and t.norm[0].isalpha() and text[t.start].isupper()
-    )
+    return _capitalized(prepared.article.text, prepared.tokens[k])
+
+
+def _capitalized(text: str, tokens: Sequence[Token]) -> frozenset[str]:
+    """Content words of a sentence written with a capital that is not owed to a sentence start:
+    names, mostly.  The first word is skipped, and so is a word right after ``.``, ``!``, ``?``
+    or ``:`` (opening quotes or brackets between): in lower-cased text, or where the sentence
+    splitter missed a boundary, such a word is the start of the next sentence, not a name."""
+    out = set()
+    for t in tokens[1:]:
+        if not (t.content and t.norm[0].isalpha() and text[t.start].isupper()):
+            continue
+        before = text[max(0, t.start - 4) : t.start].rstrip(" \t\"“‘'(")
+        if before and before[-1] in ".!?:\n":
+            continue
+        out.add(t.norm)
+    return frozenset(out)
 
 
 def align_sentences(
