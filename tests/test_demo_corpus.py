@@ -69,6 +69,7 @@ class Raw:
     page: str | None = None  # the html, when the article is a page
     lines: list[str] = field(default_factory=list)  # visible lines: text lines or element texts
     crawled: str | None = None  # WARC-Date
+    outlet: str | None = None  # a .txt file's front-matter outlet
 
 
 @functools.cache
@@ -111,8 +112,13 @@ def _read_page(page: str, fmt: str, file: str) -> Raw:
 
 def _read_txt(path: Path) -> Raw:
     text = path.read_text(encoding="utf-8")
+    # Each .txt file opens with a front-matter block naming its outlet (plain text has no
+    # other place for it); the article starts after the closing "---".
+    fence, outlet_line, close, text = text.split("\n", 3)
+    assert (fence, close) == ("---", "---"), path.name
     lines = _text_lines(text)
-    return Raw(path.stem, "txt", path.name, text, lines[0], lines[1], lines=lines)
+    outlet = outlet_line.removeprefix("outlet: ")
+    return Raw(path.stem, "txt", path.name, text, lines[0], lines[1], lines=lines, outlet=outlet)
 
 
 def _read_jsonl(path: Path) -> list[Raw]:
@@ -303,6 +309,7 @@ def test_txt_layout_headline_date_byline_and_repeated_headline() -> None:
         raw = corpus()[external_id]
         if raw.format != "txt":
             continue
+        assert raw.outlet == entry["outlet"]
         assert raw.lines[0] == entry["headline"]
         assert raw.lines[1] == entry["date_line"]
         if "byline_line" in entry:

@@ -54,6 +54,57 @@ def test_txt_first_line_is_the_headline(tmp_path: Path) -> None:
     assert doc.origin == str(path)
 
 
+def test_txt_front_matter_gives_the_metadata_plain_text_cannot(tmp_path: Path) -> None:
+    front = (
+        "---\n"
+        "outlet: Elling Evening Star\n"
+        "url: https://star.example/2025/strike-ends\n"
+        "Date: 2025-03-04 18:10\n"
+        "author: Jo Marsh\n"
+        "\n"
+        "---\n"
+    )
+    [doc] = read([write(tmp_path / "wire" / "strike-02.txt", front + ARTICLE)])
+    assert isinstance(doc, RawDocument)
+    assert doc.source == "Elling Evening Star"
+    assert doc.url == "https://star.example/2025/strike-ends"
+    assert doc.published == "2025-03-04 18:10"
+    assert doc.byline == "Jo Marsh"
+    assert doc.title == "Harbour strike ends after nine days"
+    assert doc.text is not None and doc.text.lstrip().startswith("Dock workers")
+    assert (doc.external_id, doc.collection) == ("strike-02", "wire")
+    # A title or id in the front matter wins over the headline line and the file stem.
+    [doc] = read([write(tmp_path / "b.txt", "---\ntitle: Strike over\nid: s-9\n---\n" + ARTICLE)])
+    assert isinstance(doc, RawDocument)
+    assert (doc.title, doc.external_id) == ("Strike over", "s-9")
+    # A "---" rule above an ordinary headline is not front matter.
+    [doc] = read([write(tmp_path / "c.txt", "---\n" + ARTICLE)])
+    assert isinstance(doc, RawDocument)
+    assert (doc.title, doc.source) == ("Harbour strike ends after nine days", None)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("---\noutlet: Star\nurl: x\n", "does not close it"),
+        ("---\noutlet: Star\n" + ARTICLE, "line 3: expected 'field: value' or the closing"),
+        ("---\noutet: Star\n---\n" + ARTICLE, "line 2: unknown field 'outet'"),
+        ("---\nurl: a\nlink: b\nurl: c\n---\n" + ARTICLE, "line 4: field 'url' given twice"),
+        ("---\noutlet: Star\n---\n\n", "front matter but no article"),
+    ],
+)
+def test_bad_txt_front_matter_rejects_the_file_only(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    bad = write(tmp_path / "a-bad.txt", content)
+    good = write(tmp_path / "b-good.txt", ARTICLE)
+    items = list(read([tmp_path]))
+    [rejection] = rejections(items)
+    assert rejection.origin == str(bad)
+    assert reason in rejection.reason
+    assert [d.origin for d in docs(items)] == [str(good)]
+
+
 def test_folders_are_walked_recursively_in_sorted_order(tmp_path: Path) -> None:
     write(tmp_path / "b" / "2.txt", ARTICLE)
     write(tmp_path / "a" / "9.txt", ARTICLE)

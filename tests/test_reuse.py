@@ -278,6 +278,18 @@ def test_attribution_with_a_shared_quote_fragment_is_a_link() -> None:
     assert "rebate was meant to be temporary" in link.passages[0].target.text(citing)
 
 
+def test_a_lone_word_names_a_longer_outlet_only_as_an_acronym() -> None:
+    from newsweave.reuse.attribution import OutletIndex
+
+    post = article(WIRE, source="Marlow Evening Post")
+    radio = article(WIRE, source="KBN Radio Marlow")
+    index = OutletIndex([post, radio])
+    assert index.articles_of("Marlow") == set()  # "for Marlow": the town, not the paper
+    assert index.articles_of("Marlow Evening Post") == {0}
+    assert index.articles_of("KBN") == {1}  # an acronym names "KBN Radio Marlow"
+    assert index.articles_of("KBN Radio Marlow's") == {1}
+
+
 def test_a_credit_months_away_does_not_pair_articles_on_a_stock_phrase() -> None:
     interview = article(
         "Prime Minister Ilsa Varenne said the fuel rebate was meant to be temporary.\n\n"

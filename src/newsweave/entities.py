@@ -461,6 +461,12 @@ _LOC_SUFFIXES = _wordset(
     district coast beach heights hills park stadium arena bridge cape port harbour harbor
     plain plains forest falls point lane"""
 )
+# Place-name endings that are also common surnames: weaker than a known first name.
+_WEAK_LOC_SUFFIXES = _wordset("hill green wood field")
+# "the village of X": X is a place.
+_SETTLEMENT_WORDS = _wordset(
+    "village town city suburb hamlet borough district county province region island port"
+)
 # Words that open a place's name ("River Sull", "Mount Elbrus").
 _LOC_PREFIXES = _wordset("river lake mount mt. cape isle port")
 _MISC_SUFFIXES = _wordset(
@@ -524,6 +530,7 @@ class _Run:
     after: str = ""  # the word after the run
     index: int = 0
     following: tuple[_Token, ...] = ()  # the next few tokens
+    preceding: str = ""  # the word before ``before`` ("village" in "the village of Strand")
     _key: str = ""
 
     @property
@@ -670,6 +677,7 @@ class RuleRecognizer:
                     run = _Run([tokens[k] for k in part], i == first, title, before, after)
                     run.index = len(runs)
                     run.following = tuple(tokens[j + 1 : j + 4])
+                    run.preceding = tokens[i - 2].lower if i > 1 else ""
                     runs.append(run)
                     title = None
             current = []
@@ -840,6 +848,8 @@ class RuleRecognizer:
             return EntityType.LOC
         if run.after == "," and self._dateline(run, sentence):
             return EntityType.LOC  # "SKHIRAT , Morocco 1996-08-29", "Lockhart , Calif."
+        if run.before == "of" and run.preceding in _SETTLEMENT_WORDS:
+            return EntityType.LOC  # "the village of Strand", whatever its surnames say
         if key in memory.types:
             return memory.types[key]
         if key in g.demonyms or key in _MISC_WORDS or _misc_compound(g, run):
@@ -862,6 +872,8 @@ class RuleRecognizer:
             return EntityType.PER
         if len(words) > 1 and _is_first_name(g, first):
             return EntityType.PER
+        if len(words) > 1 and last in _WEAK_LOC_SUFFIXES:
+            return EntityType.LOC  # "Chapel Hill"; "Damon Hill" went to the first-name rule
         if len(words) > 1 and re.fullmatch(r"[a-z]\.", first):
             return EntityType.PER
         if len(words) > 1 and _named_after_place(g, words):
@@ -1845,9 +1857,15 @@ def _merge_group(entities: Sequence[Entity], clusters: Sequence[_Cluster]) -> En
     kinds: Counter[EntityType] = Counter()
     for e in entities:
         kinds[e.type] += len(e.mentions) or 1
+    # A full name typed as a person in any article makes the group a person ("Emil Roskova",
+    # shortened to a surname elsewhere); a lone word ("Strand") goes by the majority of mentions.
+    named_person = any(
+        e.type is EntityType.PER and any(len(_person_tokens(n)) > 1 for n in (e.name, *e.aliases))
+        for e in entities
+    )
     kind = (
         EntityType.PER
-        if EntityType.PER in kinds
+        if named_person
         else max(kinds, key=lambda t: (kinds[t], t is entities[0].type, t.value))
     )
     counts: dict[str, int] = defaultdict(int)

@@ -22,7 +22,13 @@ from newsweave.errors import InputError
 from newsweave.ingest.files import GZIP_ERRORS, decode, iter_lines, read_text, stem
 from newsweave.ingest.records import IngestOptions, RawDocument, Rejection
 
-__all__ = ["read_json_file", "read_jsonl_file", "records_from_object"]
+__all__ = [
+    "METADATA_FIELDS",
+    "metadata",
+    "read_json_file",
+    "read_jsonl_file",
+    "records_from_object",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +43,20 @@ _BYLINE_FIELDS = ("author", "byline", "authors")
 _ID_FIELDS = ("id", "doc_id", "docid", "article_id")
 _COLLECTION_FIELDS = ("cluster", "collection", "story")
 _LANGUAGE_FIELDS = ("lang", "language")
+
+# What a record may say about an article besides its body, by RawDocument field.
+_METADATA = {
+    "title": _TITLE_FIELDS,
+    "url": _URL_FIELDS,
+    "published": _DATE_FIELDS,
+    "source": _SOURCE_FIELDS,
+    "byline": _BYLINE_FIELDS,
+    "external_id": _ID_FIELDS,
+    "collection": _COLLECTION_FIELDS,
+    "language": _LANGUAGE_FIELDS,
+}
+# Every field name (synonyms included) that carries metadata.
+METADATA_FIELDS = frozenset(name for names in _METADATA.values() for name in names)
 
 
 def read_jsonl_file(path: Path, options: IngestOptions) -> Iterator[RawDocument | Rejection]:
@@ -168,6 +188,14 @@ def _record(
         collection=collection or _string(rec, _COLLECTION_FIELDS),
         language=_string(rec, _LANGUAGE_FIELDS),
     )
+
+
+def metadata(rec: Mapping[str, Any]) -> dict[str, str]:
+    """The RawDocument metadata fields a record gives, by RawDocument field name."""
+    found = {field: _string(rec, names) for field, names in _METADATA.items()}
+    found["source"] = _source(rec)
+    found["byline"] = _byline(rec)
+    return {field: value for field, value in found.items() if value}
 
 
 def _string(rec: Mapping[str, Any], names: tuple[str, ...], *, strict: bool = False) -> str | None:

@@ -152,13 +152,17 @@ class OutletIndex:
         if not words or (len(words) == 1 and (words[0] in _GENERIC or len(words[0]) < 2)):
             return set()
         found: set[int] = set()
+        # A lone word names a longer outlet only as an acronym: "KBC" names "KBC News -
+        # Keldora", but "for Velmar" is a place, not the Velmar Evening Post.
+        acronym = name.strip().isupper()
         for outlet, i in self._by_first.get(words[0], ()):
             shorter, longer = sorted((outlet, words), key=len)
-            # "KBC" names "KBC News - Keldora"; "KBC's Sunday Review programme" names "KBC".
-            if longer[: len(shorter)] == shorter and not (
-                len(shorter) == 1 and shorter[0] in _GENERIC
-            ):
-                found.add(i)
+            # "KBC's Sunday Review programme" names "KBC".
+            if longer[: len(shorter)] != shorter or (len(shorter) == 1 and shorter[0] in _GENERIC):
+                continue
+            if shorter is words and len(words) == 1 < len(outlet) and not acronym:
+                continue
+            found.add(i)
         for k in range(len(words), 0, -1):
             found.update(self._by_squashed.get("".join(words[:k]), ()))
         return found

@@ -27,12 +27,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,8 +45,8 @@ from newsweave.reuse.attribution import OutletIndex
 from newsweave.reuse.normalize import Token, normalize
 from newsweave.reuse.similarity import (
     Idf,
+    LexicalFeatures,
     idf_from_counts,
-    lexical_cosine,
     lexical_features,
     pair_score,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Prepared",
     "ReuseOptions",
     "TokenHasher",
+    "Vocabulary",
     "align_sentences",
     "candidate_pairs",
     "find_pairs",
@@ -163,12 +165,86 @@ class ReuseOptions:
             raise ConfigError("reuse: embedder must have an encode(texts) method (an Embedder)")
 
 
+class Vocabulary:
+    """Integer ids of normalized tokens and their IDF weights, shared by one corpus's articles:
+    the sentence aligner compares two articles' sentences as small count matrices over them."""
+
+    def __init__(self, idf: Idf, terms: Iterable[str] = ()) -> None:
+        self.idf = idf
+        self.index: dict[str, int] = {}
+        self._weights: list[float] = []
+        self._array: NDArray[np.float64] | None = None
+        for term in terms:
+            self.id(term)
+
+    def id(self, term: str) -> int:
+        found = self.index.get(term)
+        if found is None:
+            found = self.index[term] = len(self.index)
+            self._weights.append(self.idf(term))
+            self._array = None
+        return found
+
+    def ids(self, tokens: Iterable[str]) -> NDArray[np.int32]:
+        index = self.index
+        return np.array([index[t] if t in index else self.id(t) for t in tokens], dtype=np.int32)
+
+    @property
+    def weights(self) -> NDArray[np.float64]:
+        """IDF weight per id."""
+        if self._array is None:
+            self._array = np.array(self._weights, dtype=np.float64)
+        return self._array
+
+
+class Encoded(NamedTuple):
+    """An article's tokens as vocabulary ids: every token, and the content tokens, of all its
+    sentences in order, with each sentence's token counts."""
+
+    vocabulary: Vocabulary
+    norm_ids: NDArray[np.int32]
+    norm_lengths: NDArray[np.int32]
+    content_ids: NDArray[np.int32]
+    content_lengths: NDArray[np.int32]
+
+
+def encode(prepared: Prepared, vocabulary: Vocabulary) -> Encoded:
+    """``prepared``'s tokens as ids of ``vocabulary`` (which learns the ones it lacks)."""
+    return Encoded(
+        vocabulary,
+        vocabulary.ids(t for norms in prepared.norms for t in norms),
+        np.array([len(n) for n in prepared.norms], dtype=np.int32),
+        vocabulary.ids(t for content in prepared.content for t in content),
+        np.array([len(c) for c in prepared.content], dtype=np.int32),
+    )
+
+
+class _LazyTokens(Sequence[list[Token]]):
+    """An article's normalized tokens with offsets, per sentence, normalized when asked for:
+    few sentences ever need them, and keeping them all costs more memory than the text."""
+
+    __slots__ = ("_sentences",)
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self._sentences = sentences
+
+    def __len__(self) -> int:
+        return len(self._sentences)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [normalize(s.text, s.start) for s in self._sentences[k]]
+        sentence = self._sentences[k]
+        return normalize(sentence.text, sentence.start)
+
+
 @dataclass(slots=True)
 class Prepared:
     """An article ready for alignment: its sentences and their normalized tokens.
 
-    Token offsets (``tokens``) are only needed for the articles that end up linked, so they are
-    not kept: asking for them normalizes the sentences again, once.
+    Token offsets (``tokens``) are only needed for the passages of linked articles, so they are
+    not kept: asking for a sentence's tokens normalizes it again.  Normalized tokens are
+    interned (one string object per distinct token in the process, not one per occurrence).
     """
 
     article: Article
@@ -177,14 +253,16 @@ class Prepared:
     content: list[list[str]]  # per sentence, content tokens only
     quote_share: list[float]  # per sentence, share of characters inside quotation marks
     weights: list[float] = field(default_factory=list)  # per sentence content IDF mass (cache)
-    _tokens: list[list[Token]] | None = None
+    names: list[frozenset[str]] | None = None  # per sentence, see _names
+    encoded: Encoded | None = None  # token ids in the corpus vocabulary (set by find_pairs)
 
     @property
-    def tokens(self) -> list[list[Token]]:
+    def tokens(self) -> Sequence[list[Token]]:
         """Normalized tokens per sentence, with offsets into the article text."""
-        if self._tokens is None:
-            self._tokens = [normalize(s.text, s.start) for s in self.sentences]
-        return self._tokens
+        return _LazyTokens(self.sentences)
+
+
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 def prepare(
@@ -194,16 +272,27 @@ def prepare(
     sents = list(sentences) if sentences is not None else segment_article(article, options.segment)
     norms: list[list[str]] = []
     content: list[list[str]] = []
+    names: list[frozenset[str]] = []
+    intern = sys.intern
+    text = article.text
     for sentence in sents:
         tokens = normalize(sentence.text, sentence.start)
-        norms.append([t.norm for t in tokens])
-        content.append([t.norm for t in tokens if t.content])
+        row = [intern(t.norm) for t in tokens]
+        norms.append(row)
+        content.append([n for n, t in zip(row, tokens, strict=True) if t.content])
+        capitalized = frozenset(
+            n
+            for n, t in zip(row[1:], tokens[1:], strict=True)
+            if t.content and n[0].isalpha() and text[t.start].isupper()
+        )
+        names.append(capitalized or _NO_NAMES)
     return Prepared(
         article=article,
         sentences=sents,
         norms=norms,
         content=content,
         quote_share=_quote_shares(article.text, sents),
+        names=names,
     )
 
 
@@ -346,7 +435,11 @@ def find_pairs(
             df.update(set(norms))
         n_sentences += len(prepared.norms)
     idf = idf_from_counts(df, n_sentences)
+    vocabulary = Vocabulary(idf, sorted(df))
     del df
+    for i in range(len(ordered)):
+        prepared = get(i)
+        prepared.encoded = encode(prepared, vocabulary)
 
     embeddings: dict[int, NDArray[np.float32]] = {}
 
@@ -856,14 +949,16 @@ def _substituted(a: Prepared, b: Prepared, p: Passage) -> bool:
     )
 
 
-def _names(prepared: Prepared, k: int) -> set[str]:
+def _names(prepared: Prepared, k: int) -> frozenset[str]:
     """Capitalized content words of sentence ``k`` past its first word: names, mostly."""
+    if prepared.names is not None:
+        return prepared.names[k]
     text = prepared.article.text
-    return {
+    return frozenset(
         t.norm
         for t in prepared.tokens[k][1:]
         if t.content and t.norm[0].isalpha() and text[t.start].isupper()
-    }
+    )
 
 
 def align_sentences(
@@ -881,16 +976,15 @@ def align_sentences(
     after those anchors: a heavily spun sentence is found by where it is, as a reader would.
     """
     threshold = options.passage_threshold if threshold is None else threshold
+    floor = min(threshold, IN_ORDER_THRESHOLD)
     scored: list[tuple[float, int, int]] = []
-    for i, j in _sentence_candidates(a, b, idf, cosines):
-        features = lexical_features(a.norms[i], b.norms[j], idf)
-        cos = (
-            float(cosines[i, j])
-            if cosines is not None
-            else lexical_cosine(a.norms[i], b.norms[j], idf)
-        )
-        score = pair_score(cos, features)
-        if score >= min(threshold, IN_ORDER_THRESHOLD):
+    features: dict[tuple[int, int], LexicalFeatures] = {}
+    for i, j, cos, coverage in _sentence_candidates(a, b, idf, cosines):
+        if cos + coverage < floor - 1e-9:
+            continue  # the score is at most cos + coverage (its gap term is never negative)
+        found = features[i, j] = lexical_features(a.norms[i], b.norms[j], idf)
+        score = pair_score(cos, found)
+        if score >= floor:
             scored.append((score, i, j))
     scored.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
     chosen = _one_to_one([x for x in scored if x[0] >= threshold], set(), set())
@@ -898,7 +992,7 @@ def align_sentences(
         anchors = sorted((i, j) for _, i, j in chosen)
         weak = [x for x in scored if x[0] < threshold and _in_order(anchors, x[1], x[2])]
         chosen += _one_to_one(weak, {i for _, i, _ in chosen}, {j for _, _, j in chosen})
-    passages = [_passage(a, b, i, j, score, idf) for score, i, j in chosen]
+    passages = [_passage(a, b, i, j, score, features[i, j]) for score, i, j in chosen]
     passages.sort(key=lambda p: (p.source_sentence, p.target_sentence))
     return passages
 
@@ -929,40 +1023,81 @@ def _in_order(anchors: Sequence[tuple[int, int]], i: int, j: int) -> bool:
 
 def _sentence_candidates(
     a: Prepared, b: Prepared, idf: Idf, cosines: NDArray[np.float32] | None
-) -> list[tuple[int, int]]:
-    """Sentence pairs sharing enough content IDF mass (or, with embeddings, a high cosine)."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    mass_b: list[float] = []
-    for j, content in enumerate(b.content):
-        unique = set(content)
-        mass_b.append(sum(idf(t) for t in unique))
-        for t in unique:
-            postings[t].append(j)
-    found: set[tuple[int, int]] = set()
-    for i, content in enumerate(a.content):
-        unique = set(content)
-        mass_a = sum(idf(t) for t in unique)
-        shared: dict[int, float] = defaultdict(float)
-        for t in unique:
-            weight = idf(t)
-            for j in postings.get(t, ()):
-                shared[j] += weight
-        for j, mass in shared.items():
-            if mass >= PREFILTER_SHARE * min(mass_a, mass_b[j]):
-                found.add((i, j))
+) -> list[tuple[int, int, float, float]]:
+    """Sentence pairs ``(i, j, cos, coverage)`` sharing enough content IDF mass (or, with
+    embeddings, with a high cosine), with the cosine term of their score (the embedder's, or
+    the lexical cosine) and their :func:`.similarity.lexical_features` coverage.
+
+    All of it comes from small count matrices over the two articles' vocabulary, for every
+    sentence pair at once: shared content mass ``(Ca·w) Cbᵀ``, the lexical cosine of the
+    IDF-weighted counts, and the matched weight ``Σ_t min(ca_t, cb_t)·w_t`` as ``Σ_k (Ka ≥ k)·w
+    (Kb ≥ k)ᵀ`` over the counts ``k`` that occur.
+    """
+    ea, eb = a.encoded, b.encoded
+    if ea is None or eb is None or ea.vocabulary is not eb.vocabulary:
+        vocabulary = Vocabulary(idf)
+        ea, eb = encode(a, vocabulary), encode(b, vocabulary)
+    na, nb = len(a.norms), len(b.norms)
+    if not na or not nb:
+        return []
+    pieces = (ea.norm_ids, eb.norm_ids, ea.content_ids, eb.content_ids)
+    terms, inverse = np.unique(np.concatenate(pieces), return_inverse=True)
+    inverse = inverse.ravel()
+    cuts = np.cumsum([len(p) for p in pieces])[:-1]
+    ids_a, ids_b, content_a, content_b = np.split(inverse, cuts)
+    v = len(terms)
+    w = ea.vocabulary.weights[terms]
+    count_a = _counts_matrix(ids_a, ea.norm_lengths, na, v)
+    count_b = _counts_matrix(ids_b, eb.norm_lengths, nb, v)
+    has_a = _counts_matrix(content_a, ea.content_lengths, na, v) > 0
+    has_b = _counts_matrix(content_b, eb.content_lengths, nb, v) > 0
+    mass_a, mass_b = has_a @ w, has_b @ w
+    shared = (has_a * w) @ has_b.T
+    found = (shared > 0) & (
+        shared >= PREFILTER_SHARE * np.minimum(mass_a[:, None], mass_b[None, :])
+    )
     if cosines is not None and cosines.size:
-        for i, j in zip(*np.nonzero(cosines >= PREFILTER_COSINE), strict=True):
-            found.add((int(i), int(j)))
-    return sorted(found)
+        found |= cosines >= PREFILTER_COSINE
+    rows, cols = np.nonzero(found)
+    if not len(rows):
+        return []
+    weighted_a, weighted_b = count_a * w, count_b * w
+    if cosines is None:
+        norm_a = np.sqrt((weighted_a**2).sum(axis=1))
+        norm_b = np.sqrt((weighted_b**2).sum(axis=1))
+        cos = (weighted_a @ weighted_b.T)[rows, cols]
+        denominator = norm_a[rows] * norm_b[cols]
+        cos = np.divide(cos, denominator, out=np.zeros_like(cos), where=denominator > 0)
+    else:
+        cos = cosines[rows, cols].astype(np.float64)
+    matched = np.zeros((na, nb), dtype=np.float64)
+    for k in range(1, int(min(count_a.max(), count_b.max())) + 1):
+        matched += ((count_a >= k) * w) @ (count_b >= k).T
+    total = weighted_a.sum(axis=1)[rows] + weighted_b.sum(axis=1)[cols]
+    coverage = np.divide(2 * matched[rows, cols], total, out=np.zeros_like(total), where=total > 0)
+    return [
+        (int(i), int(j), float(c), float(g))
+        for i, j, c, g in zip(rows, cols, cos, coverage, strict=True)
+    ]
 
 
-def _passage(a: Prepared, b: Prepared, i: int, j: int, score: float, idf: Idf) -> Passage:
+def _counts_matrix(
+    ids: NDArray[np.intp], lengths: NDArray[np.int32], rows: int, columns: int
+) -> NDArray[np.float64]:
+    """Token counts per sentence (row) and vocabulary id (column)."""
+    row_of = np.repeat(np.arange(rows), lengths)
+    flat = np.bincount(row_of * columns + ids, minlength=rows * columns)
+    return flat.reshape(rows, columns).astype(np.float64)
+
+
+def _passage(
+    a: Prepared, b: Prepared, i: int, j: int, score: float, features: LexicalFeatures
+) -> Passage:
     sa, sb = a.sentences[i], b.sentences[j]
     span_a = Span(a.article.id, sa.start, sa.end)
     span_b = Span(b.article.id, sb.start, sb.end)
     if " ".join(sa.text.lower().split()) == " ".join(sb.text.lower().split()):
         return Passage(span_a, span_b, 2.0, "identical", i, j)
-    features = lexical_features(a.norms[i], b.norms[j], idf)
     unmatched_a = features.matched_a.count(False)
     unmatched_b = features.matched_b.count(False)
     kind = "reworded"
