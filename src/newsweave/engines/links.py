@@ -64,6 +64,8 @@ from newsweave.reuse.detect import (
     Prepared,
     ReuseOptions,
     TokenHasher,
+    Vocabulary,
+    encode,
     hours_apart,
     identical_passages,
     minhash_of,
@@ -128,9 +130,6 @@ class _Lookups:
 def _prepare(item: tuple[int, Member], options: ReuseOptions) -> tuple[int, Ready]:
     rank, (article, sentences) = item
     prepared = prepare(article, sentences, options)
-    # Token offsets now, once: a prepared article travels to every pair it is in, and each
-    # copy would otherwise normalize its sentences again (in the stage, one object serves all).
-    prepared.tokens  # noqa: B018 -- computed and kept on the object
     flat = [t for content in prepared.content for t in content]
     return rank, (prepared, TokenHasher().shingles(flat, options.shingle_size))
 
@@ -260,6 +259,13 @@ def _verify_cell(
             ready[value[0]] = value[1]
         else:
             pairs.append(value)
+    # Token ids as the stage numbers them (its vocabulary is the corpus's terms in sorted
+    # order): the cell's terms sorted keep every two terms in the same order, so the aligner
+    # sums its matrices in the same order and scores come out the same to the last bit.
+    terms = {t for prepared, _ in ready.values() for norms in prepared.norms for t in norms}
+    vocabulary = Vocabulary(idf.value, sorted(terms))
+    for prepared, _ in ready.values():
+        prepared.encoded = encode(prepared, vocabulary)
     out = []
     for (a, b), how in sorted(pairs):
         (pa, sa), (pb, sb) = ready[a], ready[b]
