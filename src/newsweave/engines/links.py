@@ -74,6 +74,7 @@ from newsweave.reuse.detect import (
     time_key,
     verify_pair,
 )
+from newsweave.reuse.detect import _within_window as within_window
 from newsweave.reuse.provenance import (
     DirectionContext,
     direct,
@@ -179,7 +180,10 @@ def _attribution(
     t, sources = item
     known = lookups.value
     times = known.published
-    ranked = sorted(sources, key=lambda s: (s > t, abs(hours_apart(times[s], times[t])), s))
+    ranked = sorted(
+        (s for s in sources if within_window(times[s], times[t])),
+        key=lambda s: (s > t, hours_apart(times[s], times[t]), s),
+    )
     out = []
     for s in ranked[: options.max_candidates]:
         a, b = known.representative.get(s, s), known.representative.get(t, t)
