@@ -353,12 +353,12 @@ def equivalence(
 
 
 def _commit() -> str:
-    """The commit the benchmark runs at (``+`` when the worktree has changes)."""
+    """The commit the benchmark runs at (``+`` when files other than results have changes)."""
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!benchmarks/results"],
         cwd=ROOT,
         capture_output=True,
         text=True,
