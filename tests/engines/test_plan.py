@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -455,3 +456,15 @@ def test_a_credit_pairs_articles_only_within_the_stage_s_window(tmp_path: Path) 
     )
     record = {a.id: a.external_id for a in articles.values()}
     assert [(record[k.source_id], record[k.target_id]) for k in links] == [("a", "b")]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_story_two_windows_find_whole_keeps_the_earlier_window_s_title(reverse: bool) -> None:
+    from newsweave.engines.stories import _settled
+
+    ids = ("a1", "a2", "a3")
+    story = Story(id=Story.make_id(ids), article_ids=ids, title="Ferry adds a late sailing")
+    parts = [(4, story), (5, replace(story, title="Late ferry on Fridays"))]
+    group = [("part", p) for p in (parts[::-1] if reverse else parts)]
+    kept = _settled(((4, story.id), [*group, ("ids", ids)]))
+    assert [s.title for s in kept] == ["Ferry adds a late sailing"]
