@@ -402,12 +402,28 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         default="scale,equivalence",
         help="what to run: scale (with growth), equivalence; the JSON keeps the other's figures",
     )
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        metavar="KEY=TEXT",
+        help="record (or with an empty TEXT, drop) a note on how the figures were measured",
+    )
     args = parser.parse_args(argv)
-    sections = set(args.sections.split(","))
+    sections = set(args.sections.split(",")) - {"", "none"}
     results: dict[str, Any] = {}
     if args.output.exists():  # a section run alone keeps what the other one measured
         results = json.loads(args.output.read_text(encoding="utf-8"))
-    results.update({"machine": _machine(), "spark_master": SPARK_MASTER, "run": RUN_OPTIONS})
+    if sections:  # notes alone leave the machine's figures as they were measured
+        results.update({"machine": _machine(), "spark_master": SPARK_MASTER, "run": RUN_OPTIONS})
+    for note in args.note:
+        key, _, text = note.partition("=")
+        if not key.endswith("_note"):
+            parser.error(f"--note {key}: notes are named *_note")
+        if text:
+            results[key] = text
+        else:
+            results.pop(key, None)
 
     def save() -> None:
         args.output.parent.mkdir(parents=True, exist_ok=True)
