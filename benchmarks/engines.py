@@ -2,9 +2,11 @@
 
 1. **Scale**: invented news (``benchmarks/newsgen.py``: stories with planted copies, gold
    known) at ``--articles`` (100,000) run by both engines, each in a fresh process: wall time,
-   articles/s, peak memory of the whole process tree (Spark: driver, JVM and Python workers),
-   and where the plan has the steps, planted-copy recall and story B-cubed F1 against the gold.
-2. **Growth**: Spark on the first 10,000, 30,000 and 100,000 of those articles: time per
+   CPU seconds (steadier than wall time on a shared machine) and the load average around the
+   run, articles/s, peak memory of the whole process tree (Spark: driver, JVM and Python
+   workers), planted-copy recall (by the rule of ``benchmarks/reuse.py``) and story B-cubed F1
+   against the gold.
+2. **Growth**: both engines on the first 10,000 and 30,000 of those articles too: CPU time per
    article stays flat when no step compares all pairs.
 3. **Equivalence**: both engines on the demo corpus and on ``--multinews`` (5,000) Multi-News
    validation articles: the same articles and sentences, and (once the plan has them) the same
@@ -42,6 +44,7 @@ MULTINEWS = ROOT.parent / "shared" / "data" / "clustering" / "multinews_val_arti
 DEMO = ROOT / "examples" / "demo"
 SHARDS = 16  # input files of the generated corpus (a crawl comes as many files)
 SPARK_MASTER = "local[2]"
+ARTICLES_PER_PARTITION = 4_000  # Spark partitions grow with the corpus: a task's groups fit memory
 SAMPLE_S = 0.25  # how often the memory of the process tree is read
 # Every run: reuse links and clustered stories; no summaries (the per-story summarizer and quote
 # stage are not what this benchmark is about, and tests/engines checks them for equality).
@@ -82,6 +85,7 @@ def measured_run(
 ) -> dict[str, Any]:
     """Run the plan in a child process; its report, wall seconds and peak tree memory."""
     argv = [sys.executable, __file__, "child", engine, str(output), str(partitions), *inputs]
+    load_before = os.getloadavg()
     started = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -116,6 +120,9 @@ def measured_run(
         "cpu_s": round(total_cpu, 1),  # steadier than wall time on a shared machine
         "articles_per_cpu_s": round(report["articles"] / total_cpu, 1) if total_cpu else None,
         "peak_memory_mb": round(peak / 2**20),
+        "partitions": partitions if engine == "spark" else None,
+        # 1-minute load average when the run started and ended (2 cores: above 2 is contention)
+        "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "report": report,
     }
 
@@ -171,6 +178,34 @@ def _stories(folder: Path) -> dict[str, str] | None:
     }
 
 
+def copy_finder(
+    folder: Path,
+    ids: dict[str, str],
+    links: set[frozenset[str]],
+    copies: Sequence[tuple[str, str, str]],
+) -> Callable[[str, str], bool]:
+    """Whether a planted copy was found, by the rule of ``benchmarks/reuse.py``: the copy is
+    linked to its source, to an article its source copied (a copy of a copy), or to an exact
+    duplicate of either.  Text alone cannot tell those apart: of several identical texts the
+    reuse stage links the earliest, and a copy of a copy shares its text with the first source.
+    """
+    table = read_table(folder, "articles")
+    assert table is not None
+    group = dict(zip(table["id"].to_pylist(), table["text_hash"].to_pylist(), strict=True))
+    linked = {frozenset(group.get(x, x) for x in pair) for pair in links}
+    parent = {target: source for source, target, _ in copies}
+
+    def is_found(source: str | None, copy: str) -> bool:
+        mine = group.get(ids.get(copy, ""), "")
+        while source is not None and mine:
+            if frozenset((group.get(ids.get(source, ""), ""), mine)) in linked:
+                return True
+            source = parent.get(source)
+        return False
+
+    return is_found
+
+
 def quality(
     folder: Path, gold_story: dict[str, int], copies: Sequence[tuple[str, str, str]]
 ) -> dict[str, Any]:
@@ -182,9 +217,9 @@ def quality(
         out["planted_copy_recall"] = "not measured: the plan has no reuse step yet"
     else:
         found: dict[str, list[bool]] = {}
+        is_found = copy_finder(folder, ids, links, copies)
         for source, target, kind in copies:
-            pair = frozenset((ids.get(source, ""), ids.get(target, "")))
-            found.setdefault(kind, []).append(pair in links)
+            found.setdefault(kind, []).append(is_found(source, target))
         every = [x for hits in found.values() for x in hits]
         out["planted_copy_recall"] = round(sum(every) / len(every), 4)
         out["planted_copy_recall_by_kind"] = {
@@ -317,6 +352,20 @@ def equivalence(
     return out
 
 
+def _commit() -> str:
+    """The commit the benchmark runs at (``+`` when files other than results have changes)."""
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!benchmarks/results"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return head + ("+" if dirty else "")
+
+
 def _machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
@@ -331,20 +380,50 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--growth", default="10000,30000", help="smaller Spark sizes")
     parser.add_argument("--multinews", type=int, default=5_000)
-    parser.add_argument("--partitions", type=int, default=8)
-    parser.add_argument("--skip-local", action="store_true", help="no local run at full size")
+    parser.add_argument(
+        "--partitions",
+        type=int,
+        default=0,
+        help="Spark partitions per shuffle (default: 8, or one per 4,000 articles if more)",
+    )
+    parser.add_argument("--skip-local", action="store_true", help="Spark runs only")
+    parser.add_argument(
+        "--fresh-scale", action="store_true", help="drop the scale rows of earlier runs"
+    )
+    parser.add_argument(
+        "--stages-up-to",
+        type=int,
+        default=10_000,
+        help="compare the local run with the stages called once up to this many articles",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
         "--sections",
         default="scale,equivalence",
         help="what to run: scale (with growth), equivalence; the JSON keeps the other's figures",
     )
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        metavar="KEY=TEXT",
+        help="record (or with an empty TEXT, drop) a note on how the figures were measured",
+    )
     args = parser.parse_args(argv)
-    sections = set(args.sections.split(","))
+    sections = set(args.sections.split(",")) - {"", "none"}
     results: dict[str, Any] = {}
     if args.output.exists():  # a section run alone keeps what the other one measured
         results = json.loads(args.output.read_text(encoding="utf-8"))
-    results.update({"machine": _machine(), "spark_master": SPARK_MASTER, "run": RUN_OPTIONS})
+    if sections:  # notes alone leave the machine's figures as they were measured
+        results.update({"machine": _machine(), "spark_master": SPARK_MASTER, "run": RUN_OPTIONS})
+    for note in args.note:
+        key, _, text = note.partition("=")
+        if not key.endswith("_note"):
+            parser.error(f"--note {key}: notes are named *_note")
+        if text:
+            results[key] = text
+        else:
+            results.pop(key, None)
 
     def save() -> None:
         args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -354,7 +433,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="newsweave-bench-") as tmp:
         work = Path(tmp)
         if "equivalence" in sections:
-            results["equivalence"] = equivalence(work, args.multinews, args.partitions, save)
+            results["equivalence"] = equivalence(work, args.multinews, args.partitions or 8, save)
             results.pop("equivalence_note", None)
         if "scale" not in sections:
             save()
@@ -369,8 +448,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         }
         print(f"corpus: {results['corpus']}", flush=True)
 
-        # 1 and 2: scale and growth
-        scale: dict[str, Any] = {}
+        # 1 and 2: scale and growth (rows of other sizes measured earlier are kept, each with
+        # the commit it was measured at, unless --fresh-scale)
+        scale: dict[str, Any] = {} if args.fresh_scale else dict(results.get("scale", {}))
+        commit = _commit()
         for n in growth:
             subset = type(corpus)(corpus.records[:n], corpus.story_of, corpus.copies)
             folder = work / f"in-{n}"
@@ -378,24 +459,39 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             kept = {r["id"] for r in subset.records}
             copies = [c for c in corpus.copies if c[0] in kept and c[1] in kept]
             gold = {r: s for r, s in corpus.story_of.items() if r in kept}
-            engines = ["spark"] if n != args.articles or args.skip_local else ["local", "spark"]
+            engines = ["spark"] if args.skip_local else ["local", "spark"]
+            partitions = args.partitions or max(8, n // ARTICLES_PER_PARTITION)
             for engine in engines:
                 out = work / f"out-{engine}-{n}"
-                row = measured_run(engine, [str(folder)], out, args.partitions)
+                row = measured_run(engine, [str(folder)], out, partitions)
                 row.update(quality(out, gold, copies))
                 row.pop("report")
-                if engine == "local":  # dated text: the plan's time windows beside one call
+                row["commit"] = commit
+                if engine == "local" and n <= args.stages_up_to:
+                    # the plan's links and stories beside the stages called once, in this process
                     row["against_the_stages"] = against_the_stages(out)
                 scale.setdefault(str(n), {})[engine] = row
                 print(f"{n} articles, {engine}: {row}", flush=True)
                 results["scale"] = scale
                 save()
+            if len(engines) == 2:  # the same links and stories from both engines
+                both = agreement(work / f"out-local-{n}", work / f"out-spark-{n}")
+                scale[str(n)]["agreement"] = both
+                print(f"{n} articles, agreement: {both}", flush=True)
+                save()
         results["scale"] = scale
-        spark_rows = [(int(n), r["spark"]) for n, r in scale.items() if "spark" in r]
-        results["spark_growth"] = [
-            {"articles": n, "run_s": r["run_s"], "ms_per_article": round(1000 * r["run_s"] / n, 2)}
-            for n, r in sorted(spark_rows)
-        ]
+        for engine in ("local", "spark"):
+            rows = sorted((int(n), r[engine]) for n, r in scale.items() if engine in r)
+            results[f"{engine}_growth"] = [
+                {
+                    "articles": n,
+                    "wall_s": r["wall_s"],
+                    "cpu_s": r["cpu_s"],
+                    "cpu_ms_per_article": round(1000 * r["cpu_s"] / n, 2),
+                    "load_average": r["load_average"],
+                }
+                for n, r in rows
+            ]
 
     save()
     print(f"wrote {args.output}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -407,3 +408,63 @@ def test_each_dated_article_is_in_two_windows(
     published: datetime | None, blocks: list[int]
 ) -> None:
     assert block_of(make_article("Some words.", published=published), days=28) == blocks
+
+
+def test_a_credit_pairs_articles_only_within_the_stage_s_window(tmp_path: Path) -> None:
+    # b and c both credit the Harbour Gazette and repeat a clause of its article a: b two days
+    # later (a cited pair: the shared clause links them), c three weeks later (too far apart
+    # for the credit to pair them, and the clause alone is not a copy).
+    clause = "blasting at the east face would pause for the nesting season."
+    records = [
+        {
+            "id": "a",
+            "source": "Harbour Gazette",
+            "url": "https://harbour.example/1",
+            "date": "2024-03-01T09:00:00+00:00",
+            "title": "Quarry pauses blasting",
+            "text": f"The quarry owners said on Tuesday that {clause} Residents of the lower "
+            "valley had complained about dust on their washing for two summers. The council "
+            "will review the permit in autumn.",
+        },
+        {
+            "id": "b",
+            "source": "Valley Echo",
+            "url": "https://valley.example/2",
+            "date": "2024-03-03T09:00:00+00:00",
+            "title": "Birds win a reprieve",
+            "text": f"Walkers welcomed the news. As the Harbour Gazette reported, {clause} A "
+            "ranger counted eleven pairs of peregrines last year.",
+        },
+        {
+            "id": "c",
+            "source": "Ridge Times",
+            "url": "https://ridge.example/3",
+            "date": "2024-03-25T09:00:00+00:00",
+            "title": "Spring on the ridge",
+            "text": f"The ridge path reopened after the storms. As the Harbour Gazette reported, "
+            f"{clause} The café at the top now opens at eight.",
+        },
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text(jsonl(records), encoding="utf-8")
+    out = tmp_path / "out"
+    run(LocalEngine(), [str(source)], str(out), RunOptions(reuse=ReuseOptions(), stories="none"))
+    articles, sentences, _ = read_run(out)
+    links = table_objects(out, "reuse_links", ReuseLink)
+    assert sorted(links, key=lambda k: (k.source_id, k.target_id)) == detect_reuse(
+        list(articles.values()), ReuseOptions(), sentences
+    )
+    record = {a.id: a.external_id for a in articles.values()}
+    assert [(record[k.source_id], record[k.target_id]) for k in links] == [("a", "b")]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_story_two_windows_find_whole_keeps_the_earlier_window_s_title(reverse: bool) -> None:
+    from newsweave.engines.stories import _settled
+
+    ids = ("a1", "a2", "a3")
+    story = Story(id=Story.make_id(ids), article_ids=ids, title="Ferry adds a late sailing")
+    parts = [(4, story), (5, replace(story, title="Late ferry on Fridays"))]
+    group = [("part", p) for p in (parts[::-1] if reverse else parts)]
+    kept = _settled(((4, story.id), [*group, ("ids", ids)]))
+    assert [s.title for s in kept] == ["Ferry adds a late sailing"]

@@ -22,13 +22,17 @@ bands           MinHash band keys exploded, grouped: pairs of representatives   
                 shared shingles counted by joining both sides' shingles
 candidates      each representative keeps its ``max_candidates`` partners        1
                 sharing the most; credited pairs added
-verify          each candidate pair joined with both prepared articles,         2 per round
-                aligned (``verify_pair``); then the same for the exact copies of     (2 rounds)
-                linked articles (``EXACT_FANOUT``)
-siblings        pairs grouped by connected component (edges collected to the    collect, 2
-                driver): ``prune_siblings`` per component
-direction       surface counts of the linked articles (only those the           2 (+collect)
-                direction evidence asks for); ``direct`` per pair
+verify          pairs by cell (CELL_RANKS): each cell receives its pairs and    3 per round
+                the prepared articles they need, once; ``verify_pair`` per      (2 rounds)
+                pair; then the same for the exact copies of linked articles
+                (``EXACT_FANOUT``)
+siblings        pairs and articles (not their prepared text) grouped by         collect, 1
+                connected component (edges collected to the driver):
+                ``prune_siblings`` and ``patchwork_evidence`` per component
+direction       kept pairs by cell, as in verify; surface counts of linked      3 (+2
+                articles (only those the direction evidence asks for);          collects)
+                ``direct`` per pair with its credits, citations, patchwork
+                and spelling variants
 ==============  ==============================================================  ============
 
 Every set that reaches the driver grows with the articles (outlet keys, publication times) or
@@ -60,6 +64,8 @@ from newsweave.reuse.detect import (
     Prepared,
     ReuseOptions,
     TokenHasher,
+    Vocabulary,
+    encode,
     hours_apart,
     identical_passages,
     minhash_of,
@@ -68,6 +74,7 @@ from newsweave.reuse.detect import (
     time_key,
     verify_pair,
 )
+from newsweave.reuse.detect import _within_window as within_window
 from newsweave.reuse.provenance import (
     DirectionContext,
     direct,
@@ -92,6 +99,14 @@ Member = tuple[Article, list[Sentence]]
 # An article ready for alignment, with its shingles (representatives only are shingled).
 Ready = tuple[Prepared, NDArray[np.uint64]]
 PairKey = tuple[int, int]
+Cell = tuple[int, int]  # (rank // CELL_RANKS of a pair's earlier article, same of the later)
+
+# Pairs are verified by cells: a pair of ranks (a, b) belongs to cell (a // CELL_RANKS,
+# b // CELL_RANKS), and each cell receives every prepared article its pairs need once.  Ranks
+# follow publication time and most candidates are close in time (on the generated benchmark
+# corpus three in four links join articles fewer than 50 ranks apart), so an article travels to
+# a few cells instead of once per pair; a cell holds at most 2 * CELL_RANKS articles.
+CELL_RANKS = 256
 
 
 def corpus_key(item: Member) -> tuple[int, str, str]:
@@ -165,7 +180,10 @@ def _attribution(
     t, sources = item
     known = lookups.value
     times = known.published
-    ranked = sorted(sources, key=lambda s: (s > t, abs(hours_apart(times[s], times[t])), s))
+    ranked = sorted(
+        (s for s in sources if within_window(times[s], times[t])),
+        key=lambda s: (s > t, hours_apart(times[s], times[t]), s),
+    )
     out = []
     for s in ranked[: options.max_candidates]:
         a, b = known.representative.get(s, s), known.representative.get(t, t)
@@ -233,21 +251,39 @@ def _best_partners(group: tuple[int, list[tuple[int, int]]], limit: int) -> list
     return [(min(rank, other), max(rank, other)) for _, other in best]
 
 
-def _verify_pair(
-    item: tuple[int, tuple[tuple[tuple[PairKey, str], Ready], Ready]],
-    idf: Broadcast[Idf],
-    options: ReuseOptions,
+def _verify_cell(
+    group: tuple[Cell, list[tuple[str, Any]]], idf: Broadcast[Idf], options: ReuseOptions
 ) -> list[Pair]:
-    """One candidate pair aligned by the reuse stage's verifier (``how``: "exact", "cited" or
-    "candidate"), with both articles' prepared text."""
-    _, (((key, how), (pa, sa)), (pb, sb)) = item
-    a, b = key
-    if how == "exact":
-        passages = identical_passages(pa, pb)
-        return [Pair(a, b, ReuseKind.EXACT, 1.0, 1.0, 1.0, 1.0, 1.0, passages)]
-    corpus = Corpus([pa.article, pb.article], [sa, sb], idf.value, [pa, pb].__getitem__, _no_cos)
-    found = verify_pair(corpus, 0, 1, options, cited=how == "cited")
-    return [] if found is None else [replace(found, a=a, b=b)]
+    """The candidate pairs of one cell aligned by the reuse stage's verifier (``how``:
+    "exact", "cited" or "candidate"), each prepared article of the cell unpickled once."""
+    ready: dict[int, Ready] = {}
+    pairs: list[tuple[PairKey, str]] = []
+    for kind, value in group[1]:
+        if kind == "article":
+            ready[value[0]] = value[1]
+        else:
+            pairs.append(value)
+    # Token ids as the stage numbers them (its vocabulary is the corpus's terms in sorted
+    # order): the cell's terms sorted keep every two terms in the same order, so the aligner
+    # sums its matrices in the same order and scores come out the same to the last bit.
+    terms = {t for prepared, _ in ready.values() for norms in prepared.norms for t in norms}
+    vocabulary = Vocabulary(idf.value, sorted(terms))
+    for prepared, _ in ready.values():
+        prepared.encoded = encode(prepared, vocabulary)
+    out = []
+    for (a, b), how in sorted(pairs):
+        (pa, sa), (pb, sb) = ready[a], ready[b]
+        if how == "exact":
+            passages = identical_passages(pa, pb)
+            out.append(Pair(a, b, ReuseKind.EXACT, 1.0, 1.0, 1.0, 1.0, 1.0, passages))
+            continue
+        corpus = Corpus(
+            [pa.article, pb.article], [sa, sb], idf.value, [pa, pb].__getitem__, _no_cos
+        )
+        found = verify_pair(corpus, 0, 1, options, cited=how == "cited")
+        if found is not None:
+            out.append(replace(found, a=a, b=b))
+    return out
 
 
 def _no_cos(a: Prepared, b: Prepared) -> None:
@@ -266,14 +302,26 @@ def _fanout(
     return out
 
 
-def _keyed_first(item: tuple[PairKey, str]) -> tuple[int, tuple[PairKey, str]]:
-    return item[0][0], item
+def _cell_of(pair: PairKey, size: int) -> Cell:
+    return pair[0] // size, pair[1] // size
 
 
-def _keyed_second(
-    item: tuple[int, tuple[tuple[PairKey, str], Ready]],
-) -> tuple[int, tuple[tuple[PairKey, str], Ready]]:
-    return item[1][0][0][1], item[1]
+def _cell_pair(item: tuple[PairKey, str], size: int) -> tuple[Cell, tuple[str, Any]]:
+    return _cell_of(item[0], size), ("pair", item)
+
+
+def _cell_ends(item: tuple[PairKey, str], size: int) -> list[tuple[tuple[int, Cell], None]]:
+    cell = _cell_of(item[0], size)
+    return [((item[0][0], cell), None), ((item[0][1], cell), None)]
+
+
+def _rank_cell(item: tuple[tuple[int, Cell], None]) -> tuple[int, Cell]:
+    return item[0]
+
+
+def _article_in_cell(item: tuple[int, tuple[Cell, Ready]]) -> tuple[Cell, tuple[str, Any]]:
+    rank, (cell, ready) = item
+    return cell, ("article", (rank, ready))
 
 
 def _stronger_label(a: str, b: str) -> str:
@@ -289,16 +337,51 @@ def _same_pair(a: Pair, b: Pair) -> Pair:
     return a  # the same pair verified twice comes out the same
 
 
-def _component_of(pair: Pair, components: Broadcast[dict[int, int]]) -> tuple[int, Pair]:
-    return components.value[pair.a], pair
+def _component_of(pair: Pair, components: Broadcast[dict[int, int]]) -> tuple[int, Any]:
+    return components.value[pair.a], ("pair", pair)
 
 
 def _component_member(
-    item: tuple[int, Ready], components: Broadcast[dict[int, int]]
-) -> list[tuple[int, tuple[int, Prepared]]]:
-    rank, (prepared, _) = item
+    item: tuple[int, Member], components: Broadcast[dict[int, int]]
+) -> list[tuple[int, Any]]:
+    rank, (article, _) = item
     root = components.value.get(rank)
-    return [] if root is None else [(root, (rank, prepared))]
+    return [] if root is None else [(root, ("article", (rank, article)))]
+
+
+def _kept_pairs(
+    group: tuple[int, list[tuple[str, Any]]], cited_by: Broadcast[dict[int, int]]
+) -> list[tuple[Pair, Any]]:
+    """Sibling pairs of one connected component dropped
+    (:func:`newsweave.reuse.detect.prune_siblings`), each kept pair with the patchwork evidence
+    of the component (:func:`newsweave.reuse.provenance.patchwork_evidence`) on it, if any.
+
+    Only pairs and articles travel here, not the prepared text: a component can hold most of
+    a corpus (independent reports of like events share stock sentences)."""
+    members = sorted((v for kind, v in group[1] if kind == "article"), key=operator.itemgetter(0))
+    ranks = [r for r, _ in members]
+    articles = [a for _, a in members]
+    local = {r: k for k, r in enumerate(ranks)}
+    renumbered = sorted(
+        (replace(p, a=local[p.a], b=local[p.b]) for kind, p in group[1] if kind == "pair"),
+        key=lambda p: (p.a, p.b),
+    )
+    counts = cited_by.value
+    upstream = [(counts.get(r, 0) < MIN_WIRE_CITATIONS, *time_key(a)) for r, a in members]
+    kept = prune_siblings(renumbered, upstream)
+    patchwork = patchwork_evidence(kept, articles)
+    return [(replace(p, a=ranks[p.a], b=ranks[p.b]), patchwork.get((p.a, p.b))) for p in kept]
+
+
+def _kept_in_cell(item: tuple[Pair, Any], size: int) -> tuple[Cell, tuple[str, Any]]:
+    pair = item[0]
+    return _cell_of((pair.a, pair.b), size), ("pair", item)
+
+
+def _kept_ends(item: tuple[Pair, Any], size: int) -> list[tuple[tuple[int, Cell], None]]:
+    pair = item[0]
+    cell = _cell_of((pair.a, pair.b), size)
+    return [((pair.a, cell), None), ((pair.b, cell), None)]
 
 
 class _Asked(dict[str, int]):
@@ -309,88 +392,63 @@ class _Asked(dict[str, int]):
         return 0
 
 
-@dataclass
-class _Component:
-    """The linked articles of one connected component, renumbered in corpus order."""
-
-    ranks: list[int]
-    prepared: list[Prepared]
-    pairs: list[Pair]  # local numbers
-
-
-def _component(
-    group: tuple[int, tuple[list[Pair], list[tuple[int, Prepared]]]],
-    cited_by: Broadcast[dict[int, int]],
-) -> _Component:
-    """Sibling pairs of one component dropped (:func:`newsweave.reuse.detect.prune_siblings`)."""
-    _, (pairs, members) = group
-    members = sorted(members, key=operator.itemgetter(0))
-    ranks = [r for r, _ in members]
-    local = {r: k for k, r in enumerate(ranks)}
-    renumbered = sorted(
-        (replace(p, a=local[p.a], b=local[p.b]) for p in pairs), key=lambda p: (p.a, p.b)
-    )
-    counts = cited_by.value
-    upstream = [(counts.get(r, 0) < MIN_WIRE_CITATIONS, *time_key(p.article)) for r, p in members]
-    kept = prune_siblings(renumbered, upstream)
-    return _Component(ranks, [p for _, p in members], kept)
+def _cell_parts(
+    group: tuple[Cell, list[tuple[str, Any]]],
+) -> tuple[dict[int, Prepared], list[tuple[Pair, Any]]]:
+    prepared = {v[0]: v[1][0] for kind, v in group[1] if kind == "article"}
+    pairs = sorted((v for kind, v in group[1] if kind == "pair"), key=lambda x: (x[0].a, x[0].b))
+    return prepared, pairs
 
 
-def _surfaces_asked(component: _Component) -> Iterator[tuple[str, int]]:
+def _surfaces_asked(group: tuple[Cell, list[tuple[str, Any]]]) -> Iterator[tuple[str, int]]:
+    """The token surfaces whose frequency the direction evidence of a cell's pairs asks for."""
+    prepared, pairs = _cell_parts(group)
     asked = _Asked()
-    for p in component.pairs:
-        variant_counts(p, component.prepared[p.a], component.prepared[p.b], asked)
+    for p, _ in pairs:
+        variant_counts(p, prepared[p.a], prepared[p.b], asked)
     yield from ((s, 0) for s in asked)
 
 
-def _linked_articles(component: _Component) -> list[Prepared]:
-    involved = sorted({i for p in component.pairs for i in (p.a, p.b)})
-    return [component.prepared[i] for i in involved]
+def _linked(item: tuple[int, Ready], involved: Broadcast[frozenset[int]]) -> bool:
+    return item[0] in involved.value
 
 
 def _surface_counts(
-    prepared: Prepared, asked: Broadcast[frozenset[str]]
+    item: tuple[int, Ready], asked: Broadcast[frozenset[str]]
 ) -> Iterator[tuple[str, int]]:
     wanted = asked.value
-    for surface, n in surface_frequency([prepared]).items():
+    for surface, n in surface_frequency([item[1][0]]).items():
         if surface in wanted:
             yield surface, n
 
 
-def _links(
-    component: _Component,
+def _directed(
+    group: tuple[Cell, list[tuple[str, Any]]],
     credits: Broadcast[dict[int, dict[int, str]]],
     cited_by: Broadcast[dict[int, int]],
     frequency: Broadcast[dict[str, int]],
 ) -> list[ReuseLink]:
-    """Each kept pair of one component directed by the evidence (:func:`direct`)."""
-    if not component.pairs:
-        return []
-    ranks = component.ranks
-    local = {r: k for k, r in enumerate(ranks)}
-    articles = [p.article for p in component.prepared]
-    known = credits.value
-    local_credits = {
-        local[r]: {local[s]: how for s, how in known.get(r, {}).items() if s in local}
-        for r in ranks
-        if r in known
-    }
-    counts = cited_by.value
-    local_cited = {k: counts[r] for k, r in enumerate(ranks) if r in counts}
-    variants = {
-        (p.a, p.b): variant_counts(
-            p, component.prepared[p.a], component.prepared[p.b], frequency.value
+    """Each kept pair of a cell directed by the evidence (:func:`direct`): its own credits,
+    citation counts, patchwork evidence and spelling variants, as the stage gathers them."""
+    prepared, pairs = _cell_parts(group)
+    known, counts = credits.value, cited_by.value
+    out = []
+    for p, patch in pairs:
+        a, b = prepared[p.a], prepared[p.b]
+        ends = (p.a, p.b)
+        context = DirectionContext(
+            [a.article, b.article],
+            {
+                k: {1 - k: how}
+                for k, (x, y) in enumerate((ends, ends[::-1]))
+                if (how := known.get(x, {}).get(y))
+            },
+            {k: counts[x] for k, x in enumerate(ends) if x in counts},
+            {} if patch is None else {(0, 1): patch},
+            {(0, 1): variant_counts(p, a, b, frequency.value)},
         )
-        for p in component.pairs
-    }
-    context = DirectionContext(
-        articles,
-        local_credits,
-        local_cited,
-        patchwork_evidence(component.pairs, articles),
-        variants,
-    )
-    return [direct(p, articles[p.a], articles[p.b], context) for p in component.pairs]
+        out.append(direct(replace(p, a=0, b=1), a.article, b.article, context))
+    return out
 
 
 # --- the step ---------------------------------------------------------------------------------
@@ -420,10 +478,19 @@ def _verified(
     idf: Any,
     options: ReuseOptions,
 ) -> Dataset[Pair]:
-    """Each pair joined with its two prepared articles, then verified."""
-    first = pairs.map(_keyed_first).join(ready)
-    both = first.map(_keyed_second).join(ready)
-    return both.flat_map(partial(_verify_pair, idf=idf, options=options))
+    """Each pair verified with its two prepared articles (see :data:`CELL_RANKS`)."""
+    wanted = (
+        pairs.flat_map(partial(_cell_ends, size=CELL_RANKS))
+        .reduce_by_key(_keep_none)
+        .map(_rank_cell)
+    )
+    articles = wanted.join(ready).map(_article_in_cell)
+    cells = pairs.map(partial(_cell_pair, size=CELL_RANKS)).union(articles).group_by_key()
+    return cells.flat_map(partial(_verify_cell, idf=idf, options=options))
+
+
+def _keep_none(a: None, b: None) -> None:
+    return None
 
 
 def step_reuse(
@@ -528,27 +595,45 @@ def step_reuse(
     reps.unpersist()
     log.info("reuse: %d pairs verified", pairs.count())
 
-    # Siblings and direction, per connected component of the pair graph.
+    # Siblings per connected component of the pair graph (pairs and articles only).
     parts = engine.broadcast(components(pairs.map(_ends).collect()))
-    grouped = pairs.map(partial(_component_of, components=parts)).group_by_key()
-    linked = ready.flat_map(partial(_component_member, components=parts)).group_by_key()
-    pruned = grouped.join(linked).map(partial(_component, cited_by=cited_by)).persist()
-    asked = engine.broadcast(
-        frozenset(s for s, _ in pruned.flat_map(_surfaces_asked).reduce_by_key(_keep).collect())
+    grouped = pairs.map(partial(_component_of, components=parts)).union(
+        ranked.flat_map(partial(_component_member, components=parts))
     )
+    kept = grouped.group_by_key().flat_map(partial(_kept_pairs, cited_by=cited_by)).persist()
+    # Direction per pair, by cells as in verification: spelling variants need the surface
+    # frequency of every linked article, for the surfaces the pairs ask about.
+    wanted = (
+        kept.flat_map(partial(_kept_ends, size=CELL_RANKS))
+        .reduce_by_key(_keep_none)
+        .map(_rank_cell)
+    )
+    cells = (
+        kept.map(partial(_kept_in_cell, size=CELL_RANKS))
+        .union(wanted.join(ready).map(_article_in_cell))
+        .group_by_key()
+        .persist()
+    )
+    asked = engine.broadcast(
+        frozenset(s for s, _ in cells.flat_map(_surfaces_asked).reduce_by_key(_keep).collect())
+    )
+    involved = engine.broadcast(frozenset(r for k in kept.map(_ends_of_kept).collect() for r in k))
     frequency = dict(
-        pruned.flat_map(_linked_articles)
+        ready.filter(partial(_linked, involved=involved))
         .flat_map(partial(_surface_counts, asked=asked))
         .reduce_by_key(operator.add)
         .collect()
     )
-    links = pruned.flat_map(
-        partial(_links, credits=credits, cited_by=cited_by, frequency=engine.broadcast(frequency))
+    links = cells.flat_map(
+        partial(
+            _directed, credits=credits, cited_by=cited_by, frequency=engine.broadcast(frequency)
+        )
     ).persist()
     n_links = links.count()
     found.unpersist()
     pairs.unpersist()
-    pruned.unpersist()
+    kept.unpersist()
+    cells.unpersist()
     ready.unpersist()
     ranked.unpersist()
     log.info("reuse: %d links", n_links)
@@ -587,6 +672,10 @@ def _value(item: tuple[Any, Pair]) -> Pair:
 
 def _ends(pair: Pair) -> PairKey:
     return pair.a, pair.b
+
+
+def _ends_of_kept(item: tuple[Pair, Any]) -> PairKey:
+    return item[0].a, item[0].b
 
 
 def _keep(a: int, b: int) -> int:

@@ -184,27 +184,33 @@ class SparkEngine:
         app_name: str = "newsweave",
     ) -> None:
         try:
+            from pyspark import SparkConf, SparkContext
+            from pyspark.serializers import PickleSerializer
             from pyspark.sql import SparkSession
         except ImportError as exc:
             raise MissingDependencyError("the Spark engine (pyspark)", "spark") from exc
-        builder = SparkSession.builder.appName(app_name)
+        conf = SparkConf().setAppName(app_name)
         # Under spark-submit the master (and everything else) comes from its configuration;
         # run directly, without a master, newsweave uses every local core.
         submitted = "PYSPARK_GATEWAY_PORT" in os.environ
         master = master or (None if submitted else "local[*]")
         local = master is not None and master.startswith("local")
         if master is not None:
-            builder = builder.master(master)
+            conf.setMaster(master)
         if local:
             # The executors must import newsweave: in local mode they run this interpreter.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-            for key, value in LOCAL_SETTINGS.items():
-                builder = builder.config(key, value)
-        for key, value in {**SETTINGS, **(settings or {})}.items():
-            builder = builder.config(key, value)
-        self.session = builder.getOrCreate()
-        self.context = self.session.sparkContext
+            conf.setAll(list(LOCAL_SETTINGS.items()))
+        conf.setAll(list({**SETTINGS, **(settings or {})}.items()))
+        # Rows travel with the standard pickler: every row is made of importable classes, and
+        # PySpark's default for rows (cloudpickle) runs Python code for every object it writes.
+        # Functions still travel with cloudpickle (PySpark pickles them apart from the rows).
+        context = SparkContext._active_spark_context or SparkContext(
+            conf=conf, serializer=PickleSerializer()
+        )
+        self.session = SparkSession(context)
+        self.context = context
         self.context.setLogLevel("WARN")
         cores = int(self.context.defaultParallelism)
         self.partitions = partitions or max(2, PARTITIONS_PER_CORE * cores)

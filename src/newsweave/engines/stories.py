@@ -151,8 +151,11 @@ def _settled(group: tuple[StoryKey, list[tuple[str, Any]]]) -> list[Story]:
     ids = [x for kind, x in group[1] if kind == "ids"]
     if not ids:
         return []  # every article of these block stories is at home in another story
-    same = [bs[1] for kind, bs in group[1] if kind == "part" and bs[1].article_ids == ids[0]]
-    return sorted(same, key=lambda s: s.id)[:1]
+    same = [bs for kind, bs in group[1] if kind == "part" and bs[1].article_ids == ids[0]]
+    # Two windows may both find the story whole (same articles, same id), titled apart (each
+    # window weighs terms its own way): the earlier window's is kept, whatever order a
+    # distributed group gives.
+    return [bs[1] for bs in sorted(same, key=lambda bs: (bs[1].id, bs[0]))[:1]]
 
 
 def _unsettled(group: tuple[StoryKey, list[tuple[str, Any]]]) -> Iterator[tuple[str, StoryKey]]:
