@@ -88,6 +88,9 @@ NAMES = [
         [("Port Orvel", "LOC"), ("Gannet & Finch", "ORG"), ("Northwind Container Line", "ORG")],
     ),
     ("The skipper lived in Strand with his wife.", [("Strand", "LOC")]),
+    ("He was a father of two from the village of Strand.", [("Strand", "LOC")]),
+    ("The rest centre on Chapel Hill is open.", [("Chapel Hill", "LOC")]),
+    ("Damon Hill said the race was over.", [("Damon Hill", "PER")]),
     (
         "The River Sull burst its banks near Mill Lane on Tuesday.",
         [("River Sull", "LOC"), ("Mill Lane", "LOC")],
@@ -175,6 +178,17 @@ def test_story_merges_aliases_across_articles() -> None:
     assert varga.name == "Elena Varga" and varga.type is EntityType.PER
     assert {m.span.article_id for m in varga.mentions} == {a.id for a in articles}
     assert set(remap.values()) >= {varga.id}
+
+
+def test_a_lone_word_takes_the_type_most_of_its_mentions_have() -> None:
+    articles = [
+        make_article("Crews from Aven and Strand were at the scene within minutes.", source="A"),
+        make_article("The skipper lived in Strand with his wife.", source="B"),
+        make_article("Neighbours in Strand left candles on Friday night.", source="C"),
+    ]
+    merged, _ = merge_entities([article_entities(a) for a in articles])
+    (strand,) = [e for e in merged if e.name == "Strand"]
+    assert strand.type is EntityType.LOC
 
 
 def test_shared_surname_of_two_people_is_not_merged() -> None:

@@ -73,8 +73,8 @@ from newsweave.reuse.detect import (
     prune_siblings,
     time_key,
     verify_pair,
+    within_window,
 )
-from newsweave.reuse.detect import _within_window as within_window
 from newsweave.reuse.provenance import (
     DirectionContext,
     direct,

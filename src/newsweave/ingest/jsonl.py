@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -174,27 +174,26 @@ def _record(
             origin,
             f"record has no text: expected a non-empty 'text' or 'html' field (fields: {fields})",
         )
+    meta = metadata(rec)
+    stated_collection = meta.pop("collection", None)
     return RawDocument(
         origin=origin,
         format="json",
         text=text if text and text.strip() else None,
         html=html if not (text and text.strip()) else None,
-        title=_string(rec, _TITLE_FIELDS) or "",
-        url=_string(rec, _URL_FIELDS),
-        source=_source(rec),
-        published=_string(rec, _DATE_FIELDS),
-        byline=_byline(rec),
-        external_id=_string(rec, _ID_FIELDS) or default_id,
-        collection=collection or _string(rec, _COLLECTION_FIELDS),
-        language=_string(rec, _LANGUAGE_FIELDS),
+        title=meta.pop("title", ""),
+        external_id=meta.pop("external_id", None) or default_id,
+        collection=collection or stated_collection,
+        **meta,
     )
 
 
 def metadata(rec: Mapping[str, Any]) -> dict[str, str]:
     """The RawDocument metadata fields a record gives, by RawDocument field name."""
-    found = {field: _string(rec, names) for field, names in _METADATA.items()}
-    found["source"] = _source(rec)
-    found["byline"] = _byline(rec)
+    found = {
+        field: _SPECIAL_READERS[field](rec) if field in _SPECIAL_READERS else _string(rec, names)
+        for field, names in _METADATA.items()
+    }
     return {field: value for field, value in found.items() if value}
 
 
@@ -232,6 +231,13 @@ def _byline(rec: Mapping[str, Any]) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
+
+
+# Metadata fields read by more than a plain string lookup.
+_SPECIAL_READERS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+    "source": _source,
+    "byline": _byline,
+}
 
 
 def _json_type(value: Any) -> str:

@@ -19,7 +19,7 @@ never closed, a line that is not ``field: value`` or an unknown field rejects th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from newsweave.errors import InputError
@@ -73,7 +73,8 @@ def read_text_file(path: Path, options: IngestOptions) -> Iterator[RawDocument |
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
     """The ``field: value`` pairs of a leading ``---`` block, and the text after it."""
     lines = text.split("\n")
-    if lines[0].strip() != _FENCE or not _FIELD_LINE.match(next(_filled(lines[1:]), "")):
+    first_field = next((line for line in lines[1:] if line.strip()), "")
+    if lines[0].strip() != _FENCE or not _FIELD_LINE.match(first_field):
         # No block; a "---" rule above an ordinary headline is dropped.
         return {}, "\n".join(lines[1:]) if lines[0].strip() == _FENCE else text
     fields: dict[str, str] = {}
@@ -101,7 +102,3 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
         f"the file opens a front-matter block with {_FENCE!r} but does not close it within "
         f"{_MAX_FRONT_MATTER_LINES} lines"
     )
-
-
-def _filled(lines: Iterable[str]) -> Iterator[str]:
-    return (line for line in lines if line.strip())

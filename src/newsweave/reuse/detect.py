@@ -72,6 +72,7 @@ __all__ = [
     "prune_siblings",
     "shared_fragments",
     "verify_pair",
+    "within_window",
 ]
 
 log = logging.getLogger(__name__)
@@ -516,7 +517,7 @@ def _attribution_pairs(
     out: set[tuple[int, int]] = set()
     for t, sources in credits.items():
         ranked = sorted(
-            (s for s in sources if _within_window(articles[s], articles[t])),
+            (s for s in sources if within_window(articles[s], articles[t])),
             key=lambda s: (s > t, hours_apart(articles[s], articles[t]), s),
         )
         for s in ranked[: options.max_candidates]:
@@ -526,7 +527,7 @@ def _attribution_pairs(
     return out
 
 
-def _within_window(a: Article, b: Article) -> bool:
+def within_window(a: Article, b: Article) -> bool:
     """Whether two articles are close enough in time for a credit to pair them (or undated)."""
     return a.published is None or b.published is None or hours_apart(a, b) <= CITED_WINDOW_HOURS
 
