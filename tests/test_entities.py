@@ -99,6 +99,45 @@ NAMES = [
     ("Importers said the new tariff would raise prices.", []),
     ("Beekeepers have warned of a poor harvest.", []),
     ("Peters said the harbour would reopen.", [("Peters", "PER")]),
+    # A facility numbered rather than named is one place, number and all.
+    ("Work at Berth 4 stopped after the crash.", [("Berth 4", "LOC")]),
+    ("Terminal 3 will stay open, the port said.", [("Terminal 3", "LOC")]),
+    ("Cranes at Pier 7's north end were idle.", [("Pier 7", "LOC")]),
+    # Hyphenated common words are no names: a sentence's first word, a letter grade.
+    ("Cold-store cargo is the most exposed.", []),
+    ("Lisbon kept its A-minus rating.", [("Lisbon", "LOC")]),
+    # A day's name that opens a programme's name belongs to it; a programme is no organisation.
+    (
+        "Ms Lind told the Sunday Review programme that the tax would go.",
+        [("Lind", "PER"), ("Sunday Review", "MISC")],
+    ),
+    # "<organisation word> for <something>" is one organisation.
+    (
+        "The Ostland Inspectorate for Mine Safety said it had sent investigators.",
+        [("Ostland Inspectorate for Mine Safety", "ORG")],
+    ),
+    # A person's name, then "of" and an organisation: two names.
+    (
+        "Sergeant Anna Lund of Tallow Harbour Police said the road was closed.",
+        [("Anna Lund", "PER"), ("Tallow Harbour Police", "ORG")],
+    ),
+    # An acronym opening a name makes it an organisation, whatever verb follows.
+    ("He told NRK Radio Vest on Monday.", [("NRK Radio Vest", "ORG")]),
+    # The portfolio before "Minister" belongs to the title.
+    ("It was backed by Transport Minister Lars Holt.", [("Lars Holt", "PER")]),
+    # A kinship word and a comma before a lone name: a person.
+    ("He lived there with his wife, Marit, and two sons.", [("Marit", "PER")]),
+    # An unknown word shaped like a nationality before a common noun is an adjective.
+    ("Boats were diverted to smaller Vorlanian ports.", [("Vorlanian", "MISC")]),
+    # A country's formal name.
+    ("The Republic of Vorlania voted on Monday.", [("Republic of Vorlania", "LOC")]),
+    # A region's name opening a sentence, its first word a direction.
+    ("Upper Tallow's member of parliament said no.", [("Upper Tallow", "LOC")]),
+    # Names joined by "and" are of one kind.
+    (
+        "Trains between Lisbon and Orvel were cancelled.",
+        [("Lisbon", "LOC"), ("Orvel", "LOC")],
+    ),
 ]
 
 
@@ -350,3 +389,129 @@ def test_spellings_of_one_organisation_merge_across_articles() -> None:
     merged, _ = merge_entities([first, second])
     (union,) = [e for e in merged if e.type is EntityType.ORG]
     assert len(union.mentions) == 2
+
+
+# --- names that are not entities of their own ------------------------------------------------
+
+
+def _entity(name: str, kind: EntityType, article_id: str = "a1", *aliases: str) -> Entity:
+    span = Span(article_id, 0, len(name))
+    return Entity(f"e-{article_id}-{name}", name, kind, aliases, (Mention(span, name, kind),))
+
+
+def _by_name(entities: list[Entity]) -> dict[str, Entity]:
+    return {e.name: e for e in entities}
+
+
+def test_an_honorific_attaches_only_to_a_person_of_its_gender() -> None:
+    article = make_article(
+        "Anton Meyer died on Friday. He loved the sea, said his sister, Greta Meyer. "
+        "Mr Meyer had worked at the port for 22 years."
+    )
+    people = _by_name([e for e in article_entities(article) if e.type is EntityType.PER])
+    assert "Mr Meyer" in people["Anton Meyer"].aliases
+    assert "Mr Meyer" not in people["Greta Meyer"].aliases
+    assert len(people["Greta Meyer"].mentions) == 1
+
+
+def test_a_nationality_adjective_is_no_entity_and_makes_its_country_a_place() -> None:
+    merged, _ = merge_entities(
+        [
+            [_entity("Vorlanian Dockers' Union", EntityType.ORG, "a1")],
+            [_entity("Vorlania", EntityType.ORG, "a2"), _entity("Vorlanian", EntityType.LOC, "a2")],
+            [_entity("Vorlanian", EntityType.ORG, "a3")],
+        ]
+    )
+    names = _by_name(merged)
+    assert "Vorlanian" not in names
+    assert names["Vorlania"].type is EntityType.LOC
+    assert all(m.type is EntityType.LOC for m in names["Vorlania"].mentions)
+
+
+def test_a_formal_country_name_and_the_short_one_are_one_place() -> None:
+    articles = [
+        make_article("The Republic of Vorlania held a vote on Monday.", source="A"),
+        make_article("Dockers in Vorlania voted to strike.", source="B"),
+    ]
+    merged, _ = merge_entities([article_entities(a) for a in articles])
+    (place,) = [e for e in merged if "Vorlania" in e.name]
+    assert place.type is EntityType.LOC and len(place.mentions) == 2
+    assert {place.name, *place.aliases} == {"Republic of Vorlania", "Vorlania"}
+
+
+def test_the_first_name_of_one_person_of_the_story_is_that_person() -> None:
+    merged, _ = merge_entities(
+        [
+            [_entity("Anton Meyer", EntityType.PER, "a1")],
+            [_entity("Anton", EntityType.ORG, "a2")],
+        ]
+    )
+    (anton,) = merged
+    assert anton.name == "Anton Meyer" and anton.type is EntityType.PER
+    assert "Anton" in anton.aliases and len(anton.mentions) == 2
+
+
+def test_a_first_name_two_people_share_is_left_alone() -> None:
+    merged, _ = merge_entities(
+        [
+            [_entity("Anton Meyer", EntityType.PER, "a1"), _entity("Anton Berg", EntityType.PER)],
+            [_entity("Anton", EntityType.ORG, "a2")],
+        ]
+    )
+    assert _by_name(merged)["Anton"].type is EntityType.ORG
+
+
+def test_an_organisation_word_heading_one_longer_name_stands_for_it() -> None:
+    merged, _ = merge_entities(
+        [
+            [_entity("National Assembly", EntityType.ORG, "a1")],
+            [_entity("Assembly", EntityType.ORG, "a2")],
+        ]
+    )
+    (assembly,) = merged
+    assert assembly.name == "National Assembly" and "Assembly" in assembly.aliases
+
+
+def test_an_organisation_word_heading_several_names_is_none_of_them() -> None:
+    merged, _ = merge_entities(
+        [
+            [_entity("Sunday Review", EntityType.MISC, "a1")],
+            [_entity("Trade & Shipping Review", EntityType.ORG, "a2")],
+            [_entity("Review", EntityType.ORG, "a3")],
+        ]
+    )
+    assert "Review" not in _by_name(merged)
+
+
+def test_an_outlet_named_short_in_its_own_article_is_the_outlet() -> None:
+    article = make_article(
+        "The harbour authority did not respond to the Gazette's request for comment. "
+        "Staff at the Evening Post said the same.",
+        source="Tallow Evening Post",
+    )
+    names = _by_name(article_entities(article))
+    assert "Gazette" in names  # not this outlet's name: left as written
+    assert names["Tallow Evening Post"].aliases == ("Evening Post",)
+
+
+def test_the_distinctive_word_of_a_place_name_is_that_place() -> None:
+    articles = [
+        make_article("Fire crews from Orvel and Lisbon were at the scene.", source="A"),
+        make_article("Dockers at Port Orvel walked out on Monday.", source="B"),
+    ]
+    merged, _ = merge_entities([article_entities(a) for a in articles])
+    (port,) = [e for e in merged if "Orvel" in e.name]
+    assert port.name == "Port Orvel" and port.type is EntityType.LOC
+    assert "Orvel" in port.aliases and len(port.mentions) == 2
+
+
+def test_a_programme_is_not_an_organisation_where_its_name_is_also_read_as_one() -> None:
+    merged, _ = merge_entities(
+        [
+            [_entity("Sunday Review", EntityType.MISC, "a1")],
+            [_entity("Sunday Review", EntityType.ORG, "a2")],
+            [_entity("Sunday Review", EntityType.ORG, "a3")],
+        ]
+    )
+    (review,) = merged
+    assert review.type is EntityType.MISC

@@ -57,6 +57,7 @@ __all__ = [
     "get_recognizer",
     "load_gazetteer",
     "merge_entities",
+    "refine_entities",
     "sentence_spans",
     "story_entities",
 ]
@@ -453,13 +454,14 @@ _ORG_SUFFIXES = _wordset(
     investments insurance financial resources mining steel electric chemical chemicals
     airport hospital institute review magazine agency nations bureau unit herald tribune
     gazette brothers associates newsroom studios media publishing publishers laboratories
-    labs tribunal chamber guild line lines marine shipping logistics"""
+    labs tribunal chamber guild line lines marine shipping logistics inspectorate directorate
+    secretariat commissariat ombudsman"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
     ocean gulf valley peninsula strait straits canal desert province county state region
     district coast beach heights hills park stadium arena bridge cape port harbour harbor
-    plain plains forest falls point lane"""
+    plain plains forest falls point lane way walk terrace"""
 )
 # Place-name endings that are also common surnames: weaker than a known first name.
 _WEAK_LOC_SUFFIXES = _wordset("hill green wood field")
@@ -475,6 +477,38 @@ _MISC_SUFFIXES = _wordset(
     bowl act accord treaty plan doctrine index declaration summit conference division day
     charter"""
 )
+# Facilities numbered rather than named: "Terminal 2", "Pier 39", "Gate 5" are one place.
+_FACILITY_WORDS = _wordset(
+    """terminal pier berth gate dock platform hangar runway wharf quay jetty building tower
+    block wing ward route highway interstate motorway reactor"""
+)
+# Words a country's formal name opens with: "Republic of …", "Kingdom of …".
+# What separates an outlet's name from its section: "KBC News - Keldora".
+_OUTLET_SECTION_RE = re.compile(r"\s+[-–—|:]\s+")
+_STATE_FORMS = _wordset("republic kingdom principality grand-duchy sultanate emirate commonwealth")
+_STATE_FORM_RE = re.compile(
+    r"^(?:(?:federal|democratic|islamic|people's|socialist|united|grand)\s+)*"
+    r"(?:republic|kingdom|principality|sultanate|emirate|commonwealth)\s+of\s+(?:the\s+)?"
+)
+# Words that open a region's name ("Upper Sull"); "central" and "greater" open others too.
+_PLACE_DIRECTIONS = _wordset("upper lower north south east west northern southern eastern western")
+_DEMONYM_ENDINGS = ("an", "ese", "ish")
+_MEDIA_NOUNS = _wordset("firm paper newspaper daily weekly news")
+_AUXILIARIES = _wordset(
+    "is was are were has had have will would could can may might should did does"
+)
+_PORTFOLIO_TITLES = _wordset("minister secretary commissioner")
+_KIN_WORDS = _wordset(
+    """wife husband son daughter sister brother mother father widow widower partner fiancee
+    fiancée uncle aunt cousin nephew niece grandson granddaughter"""
+)
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+_FACILITY_NUMBER_RE = re.compile(r"\d{1,4}[A-Z]?")
+# Nouns after a name that make it the title of a work or a programme ("the Sunday Review
+# programme"): a miscellaneous name, not an organisation.
+_WORK_NOUNS = _wordset("programme program show series podcast documentary column bulletin")
+# Words before a day or month's name that make it a date, not part of a name ("on Sunday").
+_DATE_WORDS = _wordset("on last next this by until till since from every each before after")
 # Lower-case words that may join the words of one name.
 _JOINERS = _wordset("of de del della di da van von der den du la le al el bin ibn y and & for the")
 _MONTHS_AND_DAYS = _wordset(
@@ -596,7 +630,30 @@ class RuleRecognizer:
                     found.append(RecognizedSpan(run.start, run.end, kind))
                     if run.key not in self.gazetteer.places:
                         memory.learn(run.key, [t.lower for t in run.tokens], kind)
-        return found
+        return self._coordinated(text, found)
+
+    @staticmethod
+    def _coordinated(text: str, found: list[RecognizedSpan]) -> list[RecognizedSpan]:
+        """Two names joined by "and" are of one kind: "between Velmar and Harbourton" are both
+        places when one is, and the other is an organisation only for want of evidence (one
+        word, no organisation word, no acronym)."""
+        out = list(found)
+        for k in range(1, len(out)):
+            a, b = out[k - 1], out[k]
+            if text[a.end : b.start] not in (" and ", " or "):
+                continue
+            for i, other in ((k, a), (k - 1, b)):
+                x = out[i]
+                word = text[x.start : x.end]
+                if (
+                    other.type is EntityType.LOC
+                    and x.type is EntityType.ORG
+                    and word.isalpha()
+                    and not word.isupper()
+                    and word.lower() not in _ORG_SUFFIXES
+                ):
+                    out[i] = RecognizedSpan(x.start, x.end, EntityType.LOC)
+        return out
 
     # -- runs of capitalised words ------------------------------------------------------------
 
@@ -700,13 +757,39 @@ class RuleRecognizer:
                     and not (current and current[-1] == i - 1)
                 )
             )
-            if is_cap and positional:
+            numbered = (
+                word[0].isupper()
+                and tok.lower in _FACILITY_WORDS
+                and nxt is not None
+                and _FACILITY_NUMBER_RE.match(nxt.text) is not None
+                and not sentence.table
+            )
+            if is_cap and positional and not numbered:
                 is_cap = self._name_like(tok, nxt, sentence.all_caps) and not (
                     not sentence.all_caps
                     and (nxt is None or not nxt.text[0].isupper())
                     and self._plural_noun(tok.lower)
                     and not sentence.sports  # "Rangers beat Celtic"
                 )
+            if is_cap and "-" in word and self._common_compound(word, positional):
+                is_cap = False  # "A-minus", a sentence's "Cold-chain cargo"
+            if numbered and not current:
+                current.append(i)  # "Terminal 2": the number follows below
+                continue
+            if current and (m := _FACILITY_NUMBER_RE.match(word)) is not None:
+                last = tokens[current[-1]]
+                if (
+                    last.lower in _FACILITY_WORDS
+                    and last.text[0].isupper()
+                    and i == current[-1] + 1
+                ):
+                    number = word[: m.end()]
+                    tokens[i] = tuple.__new__(
+                        _Token, (tok.start, tok.start + len(number), number, number.lower())
+                    )
+                    current.append(i)
+                    close()
+                    continue
             if i < skip:
                 continue  # inside a title
             bare = tok.lower.rstrip(".")
@@ -715,11 +798,21 @@ class RuleRecognizer:
             ):
                 title_end = self._title_end(tokens, i)
                 if title_end:
+                    if current == [i - 1] and self._portfolio(tokens[i - 1], bare):
+                        current = []  # "Transport Minister Dario Kestrel": part of the title
                     close()
                     pending_title = word  # "President Obama", "striker Tulio"
                     skip = title_end
                     continue
-            if is_cap and tok.lower not in _NEVER_NAMES and tok.lower not in _MONTHS_AND_DAYS:
+            dated = tok.lower in _MONTHS_AND_DAYS and not (
+                # "the Sunday Review programme", "the Sunday Times": a name, not a date
+                nxt is not None
+                and nxt.text[0].isupper()
+                and (nxt.lower in _ORG_SUFFIXES or nxt.lower in _MISC_SUFFIXES)
+                and (i == 0 or tokens[i - 1].lower not in _DATE_WORDS)
+                and not sentence.table
+            )
+            if is_cap and tok.lower not in _NEVER_NAMES and not dated:
                 if not current:
                     title = pending_title
                 current.append(i)
@@ -752,6 +845,11 @@ class RuleRecognizer:
                 last not in _ORG_SUFFIXES and last not in _MISC_SUFFIXES and nxt not in _JOINERS
             ):
                 return [run[:1], *self._split(tokens, run[1:])]
+        words = [tokens[k].lower for k in run]
+        if "of" in words[2:] and _is_first_name(g, words[0]) and words[1] not in _JOINERS:
+            pos = words.index("of", 2)
+            if words[pos - 1] not in _OF_HEADS:  # "Joris Hale of Aven Coast Police"
+                return [run[:pos], *self._split(tokens, run[pos + 1 :])]
         if key in g.places or last in _ORG_SUFFIXES or last in _MISC_SUFFIXES:
             return [run]
         for pos, k in enumerate(run):
@@ -777,6 +875,8 @@ class RuleRecognizer:
             return True
         if nxt is not None and low in self._place_starts and f"{low} {nxt.lower}" in g.places:
             return True
+        if nxt is not None and low in _PLACE_DIRECTIONS and nxt.text[0].isupper():
+            return True  # "Upper Sull's member …" opening a sentence
         count = g.common.get(low, 0)
         if count >= 100_000 or low in _NEVER_NAMES:
             return False
@@ -800,6 +900,51 @@ class RuleRecognizer:
             return False
         singular = (low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else "")
         return any(w in g.common for w in singular if w)
+
+    def _common_compound(self, word: str, positional: bool) -> bool:
+        """A capitalised hyphenated word that is no name: a letter and a word ("A-minus",
+        "X-ray"), or, where a sentence's start explains the capital, common words
+        ("Cold-chain")."""
+        parts = word.split("-")
+        if len(parts) < 2 or not all(p.isalpha() and p.islower() for p in parts[1:]):
+            return False
+        if len(parts[0]) == 1:
+            return True
+        common = self.gazetteer.common
+        return positional and all(common.get(p.lower(), 0) >= COMMON_WORD_COUNT for p in parts)
+
+    def _adjective(self, run: _Run) -> bool:
+        """An unknown word shaped like a nationality ("Keldoran") before a common noun
+        ("ports", "town"): an adjective, not a name."""
+        g = self.gazetteer
+        low = run.tokens[0].lower
+        nxt = run.following[0] if run.following else None
+        if nxt is None or not nxt.text.isalpha() or not nxt.text.islower() or len(nxt.text) < 3:
+            return False
+        if not (run.before.isalpha() and run.before.islower()) or nxt.lower in _AUXILIARIES:
+            return False  # "Weizman consult", "Partizan beat": a sentence's subject
+        if not low.endswith(_DEMONYM_ENDINGS) or len(low) < 6:
+            return False
+        if low in g.first_names or low in g.surnames or low in g.places:
+            return False
+        if nxt.lower in _ORG_SUFFIXES or nxt.lower in _MEDIA_NOUNS or nxt.lower in _PERSON_VERBS:
+            return False  # "the Aerostan firm", "Anatolian news agency": a name after all
+        return g.common.get(nxt.lower, 0) >= COMMON_WORD_COUNT
+
+    def _portfolio(self, tok: _Token, title: str) -> bool:
+        """A common word before "Minister" or "Secretary" that names the portfolio
+        ("Transport Minister"), not a name of its own."""
+        if title not in _PORTFOLIO_TITLES:
+            return False
+        g = self.gazetteer
+        low = tok.lower
+        return (
+            g.common.get(low, 0) >= COMMON_WORD_COUNT
+            and low not in g.places
+            and low not in g.demonyms
+            and low not in g.first_names
+            and low not in g.surnames
+        )
 
     def _title_end(self, tokens: list[_Token], i: int) -> int:
         """Where a title (with its role words) that stands before a name ends: the index of the
@@ -846,6 +991,10 @@ class RuleRecognizer:
             return EntityType.ORG  # "Essex are set to …", "Surrey 128-4"
         if place is not None:
             return EntityType.LOC
+        if len(words) > 1 and words[-2] in _FACILITY_WORDS and words[-1][:1].isdigit():
+            return EntityType.LOC  # "Terminal 2"
+        if len(words) > 2 and first in _STATE_FORMS and words[1] == "of" and not sentence.sports:
+            return EntityType.LOC  # "the Republic of Keldora": a country
         if run.after == "," and self._dateline(run, sentence):
             return EntityType.LOC  # "SKHIRAT , Morocco 1996-08-29", "Lockhart , Calif."
         if run.before == "of" and run.preceding in _SETTLEMENT_WORDS:
@@ -856,18 +1005,35 @@ class RuleRecognizer:
             return EntityType.MISC
         if len(words) > 1 and words[0] in g.demonyms and words[1] in g.demonyms:
             return EntityType.MISC
+        if len(words) > 1 and run.after in _WORK_NOUNS and not run.tokens[0].text.isupper():
+            return EntityType.MISC  # "the Sunday Review programme"
         if len(words) > 1 and last.rstrip(".") in _ORG_SUFFIXES:
             return EntityType.ORG
         if len(words) > 2 and "&" in words[1:-1]:
             return EntityType.ORG  # "Osei & Marsh": a firm, never one person
-        if "of" in words[1:-1] and words[words.index("of") - 1] in _ORG_SUFFIXES:
-            return EntityType.ORG  # "Chamber of Commerce", "Ministry of Defence"
+        joiner = next((w for w in words[1:-1] if w in ("of", "for")), None)
+        if joiner is not None and words[words.index(joiner) - 1] in _ORG_SUFFIXES:
+            return EntityType.ORG  # "Ministry of Defence", "Inspectorate for Workplace Safety"
         if len(words) == 2 and first in _LOC_PREFIXES and not sentence.sports:
             return EntityType.LOC  # "River Sull", "Lake Orne"
+        if (
+            len(words) == 2
+            and first in _PLACE_DIRECTIONS
+            and not g.is_common(last, COMMON_WORD_COUNT)
+            and not sentence.sports
+        ):
+            return EntityType.LOC  # "Upper Sull", "North Brabant"
         if len(words) > 1 and last in _LOC_SUFFIXES:
             return EntityType.LOC
         if len(words) > 1 and last in _MISC_SUFFIXES:
             return EntityType.MISC
+        if (
+            len(words) > 1
+            and run.title is None
+            and not sentence.all_caps
+            and _ACRONYM_RE.fullmatch(run.tokens[0].text) is not None
+        ):
+            return EntityType.ORG  # "KBC Radio Sull", "PSV Eindhoven": no person's name
         if run.title is not None:
             return EntityType.PER
         if len(words) > 1 and _is_first_name(g, first):
@@ -887,6 +1053,8 @@ class RuleRecognizer:
             return EntityType.PER
         if sentence.sports and self._athlete_position(run, sentence):
             return EntityType.PER
+        if run.before == "," and run.preceding in _KIN_WORDS and len(words) <= 3:
+            return EntityType.PER  # "his wife, Ilona,"
         if sentence.table and len(words) <= 3:
             ranked = re.fullmatch(r"\d+\.", run.before) is not None  # "1. Ingrid Solberg"
             return EntityType.PER if ranked else EntityType.ORG
@@ -895,6 +1063,8 @@ class RuleRecognizer:
         if run.after in _PERSON_VERBS or (run.before in _SAID and run.after in (",", ".", "")):
             return EntityType.PER  # "Putin said", "…, said Rouhani, who …"
         if len(words) == 1:
+            if self._adjective(run):
+                return EntityType.MISC  # "the northern Keldoran town of Velmar"
             if run.before == "the" and first.endswith("s"):
                 return EntityType.ORG  # "the Yankees"
             if run.before in ("in", "near") and run.after not in _PERSON_VERBS:
@@ -1310,7 +1480,7 @@ def article_entities(
         _link_org_descriptions(article, clusters, inside)
     if options.pronouns:
         _link_pronouns(article, clusters, inside, options.pronoun_window)
-    return [_to_entity(c) for c in clusters]
+    return refine_entities([_to_entity(c) for c in clusters], outlet=article.source)
 
 
 def _name_clusters(article: Article, spans: Sequence[RecognizedSpan]) -> list[_Cluster]:
@@ -1326,7 +1496,10 @@ def _name_clusters(article: Article, spans: Sequence[RecognizedSpan]) -> list[_C
             tokens = _person_tokens(surface)
             if not tokens:
                 continue
-            cluster = _match_person(people, tokens)
+            title = _title_words(text, span.start)
+            # "Mr Roskova" after "his sister, Mira Roskova" is not Mira: an honorific's gender
+            # must agree with the person it attaches to.
+            cluster = _match_person(people, tokens, _honorific_gender(title, surface))
             if cluster is None:
                 cluster = _Cluster(EntityType.PER, " ".join(tokens), surface, tokens)
                 clusters.append(cluster)
@@ -1335,7 +1508,6 @@ def _name_clusters(article: Article, spans: Sequence[RecognizedSpan]) -> list[_C
             for word in (tokens[0], tokens[-1]):
                 if cluster not in people[word]:
                     people[word].append(cluster)
-            title = _title_words(text, span.start)
             _describe_person(cluster, text, span, g, title)
             alias = " ".join([*title, surface]) if title else surface
         else:
@@ -1384,12 +1556,28 @@ def _person_tokens(surface: str) -> tuple[str, ...]:
     return tuple(w for w in out if w)
 
 
-def _match_person(people: dict[str, list[_Cluster]], tokens: tuple[str, ...]) -> _Cluster | None:
-    """The latest person whose name these words fit: "Putin" fits "Vladimir Putin"."""
+def _honorific_gender(title: Sequence[str], surface: str) -> str | None:
+    """The gender an honorific before or in a name says: "M" for "Mr Roskova", "F" for "Ms
+    Varenne", None when there is none."""
+    words = {w.lower().rstrip(".") for w in (*title, *surface.split()[:1])}
+    if words & _MALE_TITLES:
+        return "M"
+    if words & _FEMALE_TITLES:
+        return "F"
+    return None
+
+
+def _match_person(
+    people: dict[str, list[_Cluster]], tokens: tuple[str, ...], gender: str | None = None
+) -> _Cluster | None:
+    """The latest person whose name these words fit ("Putin" fits "Vladimir Putin") and whose
+    gender, when known, is ``gender`` (when given)."""
     candidates = people.get(tokens[-1], []) + people.get(tokens[0], [])
     best: _Cluster | None = None
     best_at = -1
     for cluster in candidates:
+        if gender is not None and cluster.gender not in (None, gender):
+            continue
         if _names_fit(cluster.tokens, tokens):
             at = cluster.mentions[-1].span.start if cluster.mentions else -1
             if at > best_at:
@@ -1421,7 +1609,11 @@ def _other_key(surface: str, kind: EntityType) -> str:
     key = _fold(surface).strip(" .,'’")
     key = re.sub(r"^the\s+", "", key)
     if kind is EntityType.LOC:
-        return _country_aliases().get(key, key)
+        aliases = _country_aliases()
+        if key in aliases:
+            return aliases[key]
+        bare = _STATE_FORM_RE.sub("", key)  # "republic of keldora" -> "keldora"
+        return aliases.get(bare, bare) if bare else key
     return key
 
 
@@ -1503,10 +1695,22 @@ def _title_words(text: str, start: int) -> list[str]:
     if m is None:
         return []
     keep: list[str] = []
+    g = load_gazetteer()
     for word in reversed(m.group(1).split()):
         low = word.lower().rstrip(".")
         titled = low in _PERSON_TITLES or low in _ROLE_WORDS or low in _ROLE_NOUNS or low == "of"
-        if not (titled or _is_demonym(word) or low in ("u.s", "us", "uk", "u.n", "un", "eu")):
+        portfolio = (  # "Transport Minister"
+            bool(keep)
+            and keep[-1].lower() in _PORTFOLIO_TITLES
+            and g.is_common(low)
+            and low not in g.places
+        )
+        if not (
+            titled
+            or portfolio
+            or _is_demonym(word)
+            or low in ("u.s", "us", "uk", "u.n", "un", "eu")
+        ):
             break
         keep.append(word)
     while keep and keep[-1].lower() == "of":
@@ -1743,7 +1947,7 @@ def merge_entities(
     the merged entities (sorted by type, then name) and, for every input entity id, the id of
     the entity it went into.
     """
-    entities = [e for group in entity_lists for e in group]
+    entities = refine_entities([e for group in entity_lists for e in group])
     clusters = [_cluster_of(e) for e in entities]
     parent = list(range(len(clusters)))
 
@@ -1760,14 +1964,14 @@ def merge_entities(
 
     by_key: dict[tuple[EntityType, str], int] = {}
     by_surname: dict[str, list[int]] = defaultdict(list)
-    named: dict[str, int] = {}  # an organisation or place by name, whatever type it was given
+    named: dict[str, int] = {}  # a name other than a person's, whatever type it was given
     for i, c in enumerate(clusters):
         k = (c.type, c.key)
         if k in by_key:
             union(by_key[k], i)
         else:
             by_key[k] = i
-        if c.type in (EntityType.ORG, EntityType.LOC):
+        if c.type in (EntityType.ORG, EntityType.LOC, EntityType.MISC):
             # "Velmar" read as a place in one article and an organisation in another is one
             # name of the story: it takes the type most of its mentions have.
             # Spacing and punctuation aside: "Dock Workers' Union" is "Dockworkers Union".
@@ -1830,6 +2034,110 @@ def merge_entities(
     return merged, remap
 
 
+# --- names that are not entities of their own ------------------------------------------------
+
+
+def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> list[Entity]:
+    """Settle, with what all of ``entities`` (one article's or one story's) say, the one-word
+    organisations and places whose word the recognizer could not place on its own:
+
+    - a nationality adjective ("Keldoran", whose country "Keldora" is named, or one in the
+      nationality list) is no organisation or place: dropped;
+    - a name whose nationality adjective is written ("Keldora", with "the Keldoran
+      Dockworkers' Union") is a place;
+    - the first name of exactly one person of the story ("Emil", with "Emil Roskova") is
+      that person;
+    - a word that names a kind of organisation ("Gazette", "Assembly") and heads longer names
+      stands for the one such name (``outlet`` included: "the Gazette" in the Aven Gazette's
+      own article), or, heading several, for none of them: dropped;
+    - the distinctive word of one place name ("Aven" of "Port Aven") is that place.
+
+    Entities whose name or type changes get the id of what they now are, so the merge that
+    follows joins them to it.
+    """
+    g = load_gazetteer()
+    named = [e for e in entities if e.type is not EntityType.PER]
+    words = {w for e in named for n in (e.name, *e.aliases) for w in _fold(n).split() if len(w) > 2}
+    first_names: dict[str, set[str]] = defaultdict(set)
+    surnames: set[str] = set()
+    for e in entities:
+        tokens = _person_tokens(e.name) if e.type is EntityType.PER else ()
+        if len(tokens) > 1:
+            first_names[tokens[0]].add(e.name)
+        surnames.update(tokens[-1:])
+    own = _OUTLET_SECTION_RE.split(outlet)[0].strip() if outlet else ""
+    longer: list[tuple[str, EntityType]] = sorted(
+        {(e.name, e.type) for e in named if len(e.name.split()) > 1}
+        | ({(own, EntityType.ORG)} if len(own.split()) > 1 else set()),
+        key=lambda x: (x[0], x[1].value),
+    )
+    out: list[Entity] = []
+    for e in entities:
+        word = re.sub(r"^the\s+", "", _fold(e.name).strip(" .,'’"))
+        if e.type is EntityType.ORG and " " in word and word.split()[-1] in _ORG_SUFFIXES:
+            # "the Evening Post" in the Velmar Evening Post's own article
+            n = len(word.split())
+            heads = [(x, t) for x, t in longer if _fold(x).split()[-n:] == word.split()]
+            heads = [(x, t) for x, t in heads if len(x.split()) > n]
+            out.append(_rewrite(e, *heads[0]) if len(heads) == 1 else e)
+            continue
+        if (
+            e.type not in (EntityType.ORG, EntityType.LOC)
+            or " " in word
+            or e.name.replace(".", "").isupper()
+            or word in g.places
+        ):
+            out.append(e)
+            continue
+        if (word in g.demonyms and word not in g.places) or any(
+            word in _demonym_forms(w) for w in words if len(w) >= 4
+        ):
+            continue  # an adjective: "Keldoran ports"
+        if not words.isdisjoint(_demonym_forms(word)):
+            out.append(_rewrite(e, e.name, EntityType.LOC))
+            continue
+        people = first_names.get(word, set())
+        if len(people) == 1 and word not in surnames:
+            out.append(_rewrite(e, next(iter(people)), EntityType.PER))
+            continue
+        if word in _ORG_SUFFIXES:
+            heads = [(n, t) for n, t in longer if _fold(n).split()[-1] == word]
+            if len(heads) == 1:
+                out.append(_rewrite(e, *heads[0]))
+            elif not heads:
+                out.append(e)
+            continue  # "Review" of several "… Review" names: none of them in particular
+        places = [
+            n
+            for n, t in longer
+            if t is EntityType.LOC
+            and word in (folded := _fold(n).split())
+            and all(w == word or w in _LOC_PREFIXES or w in _LOC_SUFFIXES for w in folded)
+        ]
+        if len(places) == 1:
+            out.append(_rewrite(e, places[0], EntityType.LOC))
+            continue
+        out.append(e)
+    return out
+
+
+def _demonym_forms(word: str) -> set[str]:
+    """The nationality adjectives a place's name may take: "keldora" -> "keldoran", …"""
+    stems = {word, word[:-1]} if word[-1:] in ("a", "e", "o", "y") else {word}
+    return {s + end for s in stems for end in ("n", "an", "ian", "ese", "ish", "i")} - {word}
+
+
+def _rewrite(entity: Entity, name: str, kind: EntityType) -> Entity:
+    """``entity`` as the entity ``name`` of type ``kind``: its own name kept as an alias."""
+    if name == entity.name and kind is entity.type:
+        return entity
+    key = " ".join(_person_tokens(name)) if kind is EntityType.PER else _other_key(name, kind)
+    entity_id = stable_id("entity", kind.value, key)
+    aliases = tuple(sorted({entity.name, *entity.aliases} - {name}))
+    mentions = tuple(replace(m, entity_id=entity_id, type=kind) for m in entity.mentions)
+    return Entity(entity_id, name, kind, aliases, mentions)
+
+
 def _cluster_of(entity: Entity) -> _Cluster:
     """Rebuild what matching needs from an entity: name words, gender, roles, places."""
     if entity.type is EntityType.PER:
@@ -1868,6 +2176,10 @@ def _merge_group(entities: Sequence[Entity], clusters: Sequence[_Cluster]) -> En
         if named_person
         else max(kinds, key=lambda t: (kinds[t], t is entities[0].type, t.value))
     )
+    if set(kinds) == {EntityType.ORG, EntityType.MISC}:
+        # "Sunday Review" a programme where the words around it say so ("… programme"), and
+        # an organisation elsewhere only because that is the guess for an unknown name.
+        kind = EntityType.MISC
     counts: dict[str, int] = defaultdict(int)
     for e in entities:
         if e.type is kind:
