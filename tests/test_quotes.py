@@ -365,6 +365,26 @@ def test_an_anonymous_official_stays_unresolved() -> None:
     assert quote.entity_id is None
 
 
+def test_a_place_named_inside_a_speaker_phrase_is_not_the_speaker() -> None:
+    text = (
+        "Delegates gathered at the Vorland Assembly Hall on Monday. "
+        "“We are ready,” the head of the Vorland Assembly Hall said."
+    )
+    story = quote_story([make_article(text)])
+    (quote,) = [q for q in story.quotes if q.direct]
+    assert quote.speaker_text == "the head of the Vorland Assembly Hall"
+    assert quote.entity_id is None
+
+
+def test_where_words_were_spoken_is_no_speaker() -> None:
+    text = (
+        "While the speeches from the podium of the Vorland Assembly reiterated known positions, "
+        "hopes had been rising for a deal on grain."
+    )
+    story = quote_story([make_article(text)])
+    assert not [q for q in story.quotes if "podium" in (q.speaker_text or "")]
+
+
 def test_description_resolved_with_what_the_story_knows() -> None:
     first = make_article(
         "Tomas Brandt, the Danish finance minister, presented the budget on Monday.",

@@ -969,8 +969,8 @@ def _indirect_quotes(
                             in_sentence.append(attribution)
                             claimed = cue[1]
                         continue
-                    if speaker is None:
-                        continue
+                    if speaker is None or _venue(text, speaker):
+                        continue  # "the podium of the General Assembly reiterated …"
                 tail = _CUE_OBJECT_RE.match(text, w.end(), end)
                 start = tail.end() if tail is not None else w.end()
                 if tail is not None and tail.group().rstrip().endswith("that"):
@@ -1188,6 +1188,10 @@ def _to_quote(article: Article, a: _Attribution) -> Quote:
 
 # --- speakers -----------------------------------------------------------------------------------
 
+# Prepositions that make a name inside a speaker phrase the object of a phrase.
+_PREPOSITIONS = _wordset("of from at in on for to with by near inside outside")
+# Where words are spoken, never who speaks them.
+_VENUE_WORDS = _wordset("podium rostrum lectern stage floor sidelines margins steps pulpit dais")
 _SPEAKER_PREFERENCE = {"name": 0, "description": 1, "pronoun": 2}
 
 
@@ -1240,16 +1244,31 @@ def link_speakers(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[Q
 def _heads(speaker: str, mention: Mention, offset: int, kind: EntityType) -> bool:
     """Whether a mention inside a speaker phrase can stand for the speaker: not a possessor
     ("Al Jazeera's James Bays"), not a nationality, and an organisation or place only when
-    it is most of the phrase ("the Kremlin", not "a senior US official")."""
+    it is most of the phrase ("the Kremlin", not "a senior US official") and not the object
+    of a preposition in it ("the podium of the General Assembly": a place, not who spoke)."""
     end = mention.span.end - offset
     if speaker[end : end + 2] in ("'s", "’s"):
         return False
     if kind is EntityType.MISC:
         return False
     if kind is not EntityType.PER:
+        before = speaker[: mention.span.start - offset].split()
+        while before and before[-1].lower() in ("the", "a", "an"):
+            before.pop()
+        if before and before[-1].lower() in _PREPOSITIONS:
+            return False
         core = re.sub(r"^(?:the|a|an)\s+", "", speaker.strip(), flags=re.IGNORECASE)
         return len(mention.text) * 2 >= len(core)
     return True
+
+
+def _venue(text: str, speaker: tuple[int, int]) -> bool:
+    """Whether a subject names where something was said, not who said it: "the podium of
+    the General Assembly", "the floor of the house"."""
+    words = text[speaker[0] : speaker[1]].lower().split()
+    while words and words[0] in ("the", "a", "an", "this", "that"):
+        words.pop(0)
+    return bool(words) and words[0] in _VENUE_WORDS
 
 
 def _resolve_descriptions(
