@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,29 @@ def test_the_same_remark_in_two_outlets_is_one_group(
     _, story = seeds
     shared = [g for g in story.groups if len(g.article_ids) > 1 and g.speaker == "Vladimir Putin"]
     assert shared, "the remark two outlets carry is not grouped"
+
+
+def test_remarks_credited_to_an_organisation_or_place_are_headed_by_it(
+    seeds: tuple[list[Article], StoryQuotes],
+) -> None:
+    """An organisation or place speaks only when the speaker phrase is its name ("Moscow",
+    "the US"), not when it is named inside the phrase (where, or of what, something was said)."""
+    _, story = seeds
+    kinds = {e.id: e for e in story.entities}
+    checked = 0
+    for quote in story.quotes:
+        entity = kinds.get(quote.entity_id or "")
+        if entity is None or entity.type is EntityType.PER or quote.speaker is None:
+            continue
+        phrase = re.sub(r"^(?:the|a|an)\s+", "", quote.speaker_text or "", flags=re.I)
+        opening = [
+            m
+            for m in entity.mentions
+            if m.span.article_id == quote.article_id
+            and m.span.start >= quote.speaker.start
+            and m.span.end <= quote.speaker.end
+            and phrase.startswith(m.text)
+        ]
+        assert opening, (quote.speaker_text, entity.name)
+        checked += 1
+    assert checked >= 2
