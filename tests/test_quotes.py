@@ -376,6 +376,21 @@ def test_a_place_named_inside_a_speaker_phrase_is_not_the_speaker() -> None:
     assert quote.entity_id is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anton Meyer died on Friday. “He was a quiet man,” the family of Anton Meyer said.",
+        "Anton Meyer coached the youth team. “We will hold a minute's silence,” "
+        "the Tallow football club, where Anton Meyer coached, said.",
+    ],
+)
+def test_a_person_named_inside_a_speaker_phrase_is_not_the_speaker(text: str) -> None:
+    story = quote_story([make_article(text)])
+    (quote,) = [q for q in story.quotes if q.direct]
+    assert "Anton Meyer" in (quote.speaker_text or "")
+    assert quote.entity_id is None
+
+
 def test_where_words_were_spoken_is_no_speaker() -> None:
     text = (
         "While the speeches from the podium of the Vorland Assembly reiterated known positions, "

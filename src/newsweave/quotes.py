@@ -1191,6 +1191,7 @@ def _to_quote(article: Article, a: _Attribution) -> Quote:
 # Prepositions that make a name inside a speaker phrase the object of a phrase.
 _PREPOSITIONS = _wordset("of from at in on for to with by near inside outside")
 # Where words are spoken, never who speaks them.
+_RELATIVE_RE = re.compile(r",\s+(?:who|whom|whose|which|where|when)\b")
 _VENUE_WORDS = _wordset("podium rostrum lectern stage floor sidelines margins steps pulpit dais")
 _SPEAKER_PREFERENCE = {"name": 0, "description": 1, "pronoun": 2}
 
@@ -1244,19 +1245,23 @@ def link_speakers(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[Q
 def _heads(speaker: str, mention: Mention, offset: int, kind: EntityType) -> bool:
     """Whether a mention inside a speaker phrase can stand for the speaker: not a possessor
     ("Al Jazeera's James Bays"), not a nationality, and an organisation or place only when
-    it is most of the phrase ("the Kremlin", not "a senior US official") and not the object
-    of a preposition in it ("the podium of the General Assembly": a place, not who spoke)."""
+    it is most of the phrase ("the Kremlin", not "a senior US official"); and never the
+    object of a preposition in it ("the podium of the General Assembly", "the family of
+    Emil Roskova") or a name in a relative clause of it."""
     end = mention.span.end - offset
     if speaker[end : end + 2] in ("'s", "’s"):
         return False
     if kind is EntityType.MISC:
         return False
+    lead = speaker[: mention.span.start - offset]
+    if _RELATIVE_RE.search(lead):
+        return False  # "the club, where Mr Roskova coached, …": named in a relative clause
+    before = lead.split()
+    while before and before[-1].lower() in ("the", "a", "an"):
+        before.pop()
+    if before and before[-1].lower() in _PREPOSITIONS:
+        return False  # "the family of Emil Roskova", "the podium of the Assembly"
     if kind is not EntityType.PER:
-        before = speaker[: mention.span.start - offset].split()
-        while before and before[-1].lower() in ("the", "a", "an"):
-            before.pop()
-        if before and before[-1].lower() in _PREPOSITIONS:
-            return False
         core = re.sub(r"^(?:the|a|an)\s+", "", speaker.strip(), flags=re.IGNORECASE)
         return len(mention.text) * 2 >= len(core)
     return True
