@@ -99,6 +99,7 @@ NAMES = [
     ("Importers said the new tariff would raise prices.", []),
     ("Beekeepers have warned of a poor harvest.", []),
     ("Peters said the harbour would reopen.", [("Peters", "PER")]),
+    ("Harbours along the coast were closed.", []),  # a British spelling
     # A facility numbered rather than named is one place, number and all.
     ("Work at Berth 4 stopped after the crash.", [("Berth 4", "LOC")]),
     ("Terminal 3 will stay open, the port said.", [("Terminal 3", "LOC")]),
@@ -133,6 +134,13 @@ NAMES = [
     ("The Republic of Vorlania voted on Monday.", [("Republic of Vorlania", "LOC")]),
     # A region's name opening a sentence, its first word a direction.
     ("Upper Tallow's member of parliament said no.", [("Upper Tallow", "LOC")]),
+    # An office set off before its holder's name is a title, not a name.
+    ("The Speaker, Arvid Holm, suspended the sitting.", [("Arvid Holm", "PER")]),
+    # "Mission" names organisations, plural possessive and all.
+    (
+        "A book of condolence lies at the Seafarers' Mission in Tallow.",
+        [("Seafarers' Mission", "ORG"), ("Tallow", "LOC")],
+    ),
     # Names joined by "and" are of one kind.
     (
         "Trains between Lisbon and Orvel were cancelled.",

@@ -455,7 +455,7 @@ _ORG_SUFFIXES = _wordset(
     airport hospital institute review magazine agency nations bureau unit herald tribune
     gazette brothers associates newsroom studios media publishing publishers laboratories
     labs tribunal chamber guild line lines marine shipping logistics inspectorate directorate
-    secretariat commissariat ombudsman"""
+    secretariat commissariat ombudsman mission"""
 )
 _LOC_SUFFIXES = _wordset(
     """river mountain mountains mount island islands street road avenue square bay lake sea
@@ -899,7 +899,8 @@ class RuleRecognizer:
         if low in _MISC_WORDS:
             return False
         singular = (low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else "")
-        return any(w in g.common for w in singular if w)
+        # British spellings of words the list has in American ones: "neighbours".
+        return any(w in g.common or w.replace("our", "or") in g.common for w in singular if w)
 
     def _common_compound(self, word: str, positional: bool) -> bool:
         """A capitalised hyphenated word that is no name: a letter and a word ("A-minus",
@@ -912,6 +913,16 @@ class RuleRecognizer:
             return True
         common = self.gazetteer.common
         return positional and all(common.get(p.lower(), 0) >= COMMON_WORD_COUNT for p in parts)
+
+    def _title_before_name(self, run: _Run) -> bool:
+        """A common noun after "the", set off before a person's full name: a title."""
+        g = self.gazetteer
+        after = run.following
+        if run.before != "the" or len(after) < 3 or after[0].text != ",":
+            return False
+        if not g.is_common(run.tokens[0].lower) or run.tokens[0].lower in g.places:
+            return False
+        return _is_first_name(g, after[1].lower) and after[2].text[:1].isupper()
 
     def _adjective(self, run: _Run) -> bool:
         """An unknown word shaped like a nationality ("Keldoran") before a common noun
@@ -1063,6 +1074,8 @@ class RuleRecognizer:
         if run.after in _PERSON_VERBS or (run.before in _SAID and run.after in (",", ".", "")):
             return EntityType.PER  # "Putin said", "…, said Rouhani, who …"
         if len(words) == 1:
+            if self._title_before_name(run):
+                return None  # "The Speaker, Arvid Holm, …": an office, then its holder
             if self._adjective(run):
                 return EntityType.MISC  # "the northern Keldoran town of Velmar"
             if run.before == "the" and first.endswith("s"):
