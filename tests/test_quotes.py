@@ -163,6 +163,11 @@ def test_scare_quotes_and_titles_are_not_direct_quotes(text: str) -> None:
 # (text, content of the reported speech, speaker as written)
 INDIRECT = [
     (
+        "Two members voted against the bill, according to Tallow Wire, which obtained the list.",
+        "Two members voted against the bill",
+        "Tallow Wire",
+    ),
+    (
         "The mayor said the bridge would reopen in May.",
         "the bridge would reopen in May",
         "The mayor",

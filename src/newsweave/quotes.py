@@ -882,9 +882,10 @@ def _indirect_quotes(
                 cue = (w.start(), following.end() if following is not None else w.end())
                 spk_end = _clause_end(text, cue[1], end)
                 speaker = _trim(text, cue[1], spk_end)
-                if spk_end < end:  # "According to Interfax, …"
+                described = _RELATIVE_RE.match(text, spk_end) is not None
+                if spk_end < end and not described:  # "According to Interfax, …"
                     content = _trim(text, spk_end, end)
-                else:  # "…, according to Interfax."
+                else:  # "…, according to Interfax." / "…, according to X, which …"
                     content = _trim(text, s_start, w.start())
             else:
                 cue = (w.start(), w.end())
