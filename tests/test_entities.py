@@ -371,6 +371,17 @@ ORG_DESCRIPTIONS = [
         "The company",
         "Gannet Holdings",
     ),
+    (  # words before the noun that are words of the name
+        "The Ostland Ferrymen's Union and the Tallow Port Authority met on Monday. "
+        "The port authority later said it would not move.",
+        "The port authority",
+        "Tallow Port Authority",
+    ),
+    (
+        "The Tallow Port Authority met on Monday. The port's authority said it would wait.",
+        "The port's authority",
+        "Tallow Port Authority",
+    ),
 ]
 
 
@@ -389,6 +400,12 @@ def test_an_organisation_description_with_nothing_that_fits_is_left_alone() -> N
     text = "The Tallow Port Authority met on Monday. The union said nothing."
     entities = article_entities(make_article(text))
     assert not any(m.text == "The union" for e in entities for m in e.mentions)
+
+
+def test_an_organisation_description_with_words_not_in_the_name_is_left_alone() -> None:
+    text = "The Tallow Port Authority met on Monday. The airport authority said nothing."
+    entities = article_entities(make_article(text))
+    assert not any("airport" in m.text for e in entities for m in e.mentions)
 
 
 def test_spellings_of_one_organisation_merge_across_articles() -> None:

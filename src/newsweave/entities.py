@@ -1444,7 +1444,9 @@ _COMPANY_ENDINGS = _wordset(
     industries corporation company companies"""
 )
 _ORG_DESCRIPTION_RE = re.compile(
-    r"\b(?:[Tt]he|[Tt]heir|[Ii]ts)\s+(" + "|".join(sorted(_ORG_HEADS)) + r")\b(?!-)"
+    r"\b(?:[Tt]he|[Tt]heir|[Ii]ts)\s+((?:[a-z]+(?:['’]s)?\s+){0,2}?)("
+    + "|".join(sorted(_ORG_HEADS))
+    + r")\b(?!-)"
 )
 
 
@@ -1878,8 +1880,13 @@ def _link_org_descriptions(article: Article, clusters: list[_Cluster], quoted: S
     for m in _ORG_DESCRIPTION_RE.finditer(article.text):
         if _inside_any(quoted, m.start()):
             continue
-        head = m.group(1)
-        fits = [c for c in organisations if _org_fits(head, words[id(c)])]
+        head = m.group(2)
+        # "the harbour authority", "the port's harbour authority": every word before the
+        # noun is a word of the name too
+        modifiers = {re.sub(r"['’]s$", "", w) for w in m.group(1).split()}
+        fits = [
+            c for c in organisations if _org_fits(head, words[id(c)]) and modifiers <= words[id(c)]
+        ]
         before = [(x.span.start, c) for c in fits for x in c.mentions if x.span.end <= m.start()]
         after = [(x.span.start, c) for c in fits for x in c.mentions if x.span.start >= m.end()]
         if before:
@@ -1890,7 +1897,7 @@ def _link_org_descriptions(article: Article, clusters: list[_Cluster], quoted: S
             continue
         span = Span(article.id, m.start(), m.end())
         best.mentions.append(Mention(span, m.group(), EntityType.ORG, kind="description"))
-        alias = f"the {head}"
+        alias = " ".join(["the", *m.group(1).split(), head])
         best.aliases[alias] = best.aliases.get(alias, 0) + 1
 
 
