@@ -405,6 +405,15 @@ def test_where_words_were_spoken_is_no_speaker() -> None:
     assert not [q for q in story.quotes if "podium" in (q.speaker_text or "")]
 
 
+def test_an_organisation_described_in_one_article_and_named_in_another() -> None:
+    first = make_article("The Tallow Port Authority closed the quay on Monday.", source="A")
+    second = make_article("“The quay will reopen,” the port authority said.", source="B")
+    story = quote_story([first, second])
+    (quote,) = [q for q in story.quotes if q.direct]
+    assert quote.speaker_text == "the port authority"
+    assert story.speaker_of(quote) == "Tallow Port Authority"
+
+
 def test_description_resolved_with_what_the_story_knows() -> None:
     first = make_article(
         "Tomas Brandt, the Danish finance minister, presented the budget on Monday.",

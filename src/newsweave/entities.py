@@ -57,6 +57,7 @@ __all__ = [
     "SpacyRecognizer",
     "SpanSet",
     "article_entities",
+    "described_organisation",
     "describes",
     "entity_roles",
     "get_recognizer",
@@ -1899,6 +1900,24 @@ def _link_org_descriptions(article: Article, clusters: list[_Cluster], quoted: S
         best.mentions.append(Mention(span, m.group(), EntityType.ORG, kind="description"))
         alias = " ".join(["the", *m.group(1).split(), head])
         best.aliases[alias] = best.aliases.get(alias, 0) + 1
+
+
+def described_organisation(description: str, entities: Sequence[Entity]) -> Entity | None:
+    """The one organisation of ``entities`` that a description such as "the harbour
+    authority" fits (its noun, and every word before it, are words of the name); None when
+    none or several fit."""
+    m = _ORG_DESCRIPTION_RE.fullmatch(description.strip())
+    if m is None:
+        return None
+    modifiers = {re.sub(r"['’]s$", "", w) for w in m.group(1).split()}
+    fits = [
+        e
+        for e in entities
+        if e.type is EntityType.ORG
+        and _org_fits(m.group(2), words := set(re.findall(r"\w+\.?", e.name.lower())))
+        and modifiers <= words
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _org_fits(head: str, name_words: set[str]) -> bool:

@@ -35,6 +35,7 @@ from newsweave.entities import (
     Recognizer,
     SpanSet,
     article_entities,
+    described_organisation,
     describes,
     entity_roles,
     get_recognizer,
@@ -1285,6 +1286,7 @@ def _resolve_descriptions(
     people = [e for e in entities if e.type is EntityType.PER]
     roles = {e.id: entity_roles(e) for e in people}
     fitting: dict[str, list[Entity]] = {}  # by description: copies repeat the same ones
+    organisations: dict[str, Entity | None] = {}
     positions: dict[tuple[str, str], list[int]] = defaultdict(list)  # (entity, article) -> starts
     for e in people:
         for m in e.mentions:
@@ -1298,6 +1300,12 @@ def _resolve_descriptions(
             or not text.lower().startswith("the ")
         ):
             out.append(quote)
+            continue
+        if text not in organisations:
+            organisations[text] = described_organisation(text, entities)
+        organisation = organisations[text]
+        if organisation is not None:  # "The harbour authority said", named in another article
+            out.append(replace(quote, entity_id=organisation.id))
             continue
         if text not in fitting:
             fitting[text] = [e for e in people if describes(text, *roles[e.id])]
