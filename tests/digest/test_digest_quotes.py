@@ -11,11 +11,18 @@ from click.testing import CliRunner
 from newsweave.cli import cli
 from newsweave.digest import group_by_collection
 from newsweave.digest.render import render
-from newsweave.digest.view import EntityLine, SpeakerLine, StoryDigest, story_digest
+from newsweave.digest.view import (
+    EntityLine,
+    SpeakerLine,
+    StoryDigest,
+    story_digest,
+    who_said_what,
+)
 from newsweave.model import EntityType
 from newsweave.pipeline import ingest_paths
+from newsweave.quotes import quote_story
 from newsweave.store import Store, open_store
-from tests.support import DEMO, shared_file
+from tests.support import DEMO, make_article, shared_file
 
 # Three outlets carry one remark of an invented harbour dispute: two word for word, one
 # rewords it, one trims it; a second speaker has a quote of her own.
@@ -200,3 +207,12 @@ def test_seeds_story_has_its_speakers_and_merged_people(tmp_path: Path) -> None:
         assert _entity(digest, name, EntityType.PER).sources == (1, 2, 3, 4, 5)
     assert _entity(digest, "Hassan Rouhani", EntityType.PER).sources == (2, 3, 4, 5)
     assert "Russian Federation" in _entity(digest, "Russia", EntityType.LOC).aliases
+
+
+def test_who_said_what_lists_a_speaker_written_in_two_cases_once() -> None:
+    """ "Police said …" and "…, police said" are one speaker in the digest, as on the web."""
+    first = make_article("Police said the road would stay closed until Friday.", source="A")
+    second = make_article("The old bridge will reopen next week, police said.", source="B")
+    found = quote_story([first, second])
+    speakers = who_said_what(found, {first.id: 1, second.id: 2})
+    assert [(s.name, s.n_remarks) for s in speakers] == [("Police", 2)]

@@ -11,6 +11,7 @@ articles the story holds now.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ MAX_SPEAKERS = 12  # speakers listed, the most quoted first; unattributed quotes
 MAX_QUOTES = 6  # remarks listed per speaker, the most widely carried first
 MAX_ENTITIES = 10  # people, organisations and places listed per type, the most mentioned first
 # Speakers written as these words name nobody until the quotes stage resolves them.
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+")  # a leading article of a speaker written as words
 _PRONOUNS = frozenset(["he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "who"])
 ENTITY_TYPES = (EntityType.PER, EntityType.ORG, EntityType.LOC)
 
@@ -245,15 +247,24 @@ def who_said_what(found: StoryQuotes, number: dict[str, int]) -> list[SpeakerLin
     ``number`` gives each article's number among the sources.
     """
     by_speaker: dict[tuple[str, str | None], list[QuoteGroup]] = {}
+    written: dict[tuple[str, str | None], Counter[str]] = {}
     for group in found.groups:
         if not any(is_statement(q) for q in group.quotes):
             continue  # "backed by Iran", "opposed to Assad": an attribution, not a statement
         name = " ".join((group.speaker or "").split())
         if group.entity_id is None and name.casefold() in _PRONOUNS:
             name = ""
-        by_speaker.setdefault((name, group.entity_id if name else None), []).append(group)
+        # "Police" and "police", "The union" and "the union" are one speaker until the quotes
+        # stage resolves them (as the web's story page shows them)
+        folded = name if group.entity_id else _ARTICLE.sub("", name.casefold())
+        key = (folded, group.entity_id if name else None)
+        by_speaker.setdefault(key, []).append(group)
+        written.setdefault(key, Counter())[name] += len(group.quotes)
     ranked = []
-    for (name, entity_id), groups in by_speaker.items():
+    for key, groups in by_speaker.items():
+        forms = written[key]  # the most used spelling, capitalised before lower case on a tie
+        name = max(forms, key=lambda form: (forms[form], form[:1].isupper(), form))
+        entity_id = key[1]
         lines = sorted(
             (_quote_line(g, number) for g in groups),
             key=lambda q: (-len(q.sources), not q.direct, q.sources, q.text),
