@@ -782,7 +782,7 @@ class RuleRecognizer:
             if numbered and not current:
                 current.append(i)  # "Terminal 2": the number follows below
                 continue
-            if current and (m := _FACILITY_NUMBER_RE.match(word)) is not None:
+            if current and word[0].isdigit() and (m := _FACILITY_NUMBER_RE.match(word)):
                 last = tokens[current[-1]]
                 if (
                     last.lower in _FACILITY_WORDS
@@ -2100,6 +2100,9 @@ def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> li
     follows joins them to it.
     """
     g = load_gazetteer()
+    keys = [_THE_RE.sub("", _fold(e.name).strip(" .,'’")) for e in entities]
+    if not any(_unsettled(e, key, g) for e, key in zip(entities, keys, strict=True)):
+        return list(entities)  # every name placed already: the usual case, kept cheap
     named = [e for e in entities if e.type is not EntityType.PER]
     words = {w for e in named for n in (e.name, *e.aliases) for w in _fold(n).split() if len(w) > 2}
     first_names: dict[str, set[str]] = defaultdict(set)
@@ -2127,10 +2130,8 @@ def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> li
             for w in folded:
                 if all(x == w or x in _LOC_PREFIXES or x in _LOC_SUFFIXES for x in folded):
                     places[w].add(name)
-    adjectives = {a for w in words if len(w) >= 4 for a in _demonym_forms(w)}
     out: list[Entity] = []
-    for e in entities:
-        word = re.sub(r"^the\s+", "", _fold(e.name).strip(" .,'’"))
+    for e, word in zip(entities, keys, strict=True):
         if e.type is EntityType.ORG and " " in word and word.split()[-1] in _ORG_SUFFIXES:
             # "the Evening Post" in the Velmar Evening Post's own article
             tail = word.split()
@@ -2149,7 +2150,7 @@ def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> li
         ):
             out.append(e)
             continue
-        if (word in g.demonyms and word not in g.places) or word in adjectives:
+        if (word in g.demonyms and word not in g.places) or _adjective_of(word, words):
             continue  # an adjective: "Keldoran ports"
         if not words.isdisjoint(_demonym_forms(word)):
             out.append(_rewrite(e, e.name, EntityType.LOC))
@@ -2173,10 +2174,41 @@ def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> li
     return out
 
 
+def _unsettled(entity: Entity, key: str, g: Gazetteer) -> bool:
+    """Whether :func:`refine_entities` may change ``entity``: a one-word organisation or place
+    that is no known place and no acronym, or an organisation whose name ends in an
+    organisation word ("the Evening Post")."""
+    if entity.type is EntityType.ORG and " " in key:
+        return key.rsplit(" ", 1)[-1] in _ORG_SUFFIXES
+    return (
+        entity.type in (EntityType.ORG, EntityType.LOC)
+        and " " not in key
+        and key not in g.places
+        and not entity.name.replace(".", "").isupper()
+    )
+
+
+def _adjective_of(word: str, names: set[str]) -> bool:
+    """Whether ``word`` is a nationality adjective (:func:`_demonym_forms`) of one of
+    ``names`` of four letters or more: "keldoran" of "keldora"."""
+    for end in _ADJECTIVE_ENDINGS:
+        if word.endswith(end) and len(word) > len(end):
+            stem = word[: -len(end)]
+            bases = [stem] + [stem + v for v in _STEM_VOWELS]
+            if any(b in names and len(b) >= 4 and b != word for b in bases):
+                return True
+    return False
+
+
 def _demonym_forms(word: str) -> set[str]:
     """The nationality adjectives a place's name may take: "keldora" -> "keldoran", …"""
-    stems = {word, word[:-1]} if word[-1:] in ("a", "e", "o", "y") else {word}
-    return {s + end for s in stems for end in ("n", "an", "ian", "ese", "ish", "i")} - {word}
+    stems = {word, word[:-1]} if word[-1:] in _STEM_VOWELS else {word}
+    return {s + end for s in stems for end in _ADJECTIVE_ENDINGS} - {word}
+
+
+_ADJECTIVE_ENDINGS = ("n", "an", "ian", "ese", "ish", "i")
+_THE_RE = re.compile(r"^the\s+")
+_STEM_VOWELS = ("a", "e", "o", "y")
 
 
 def _rewrite(entity: Entity, name: str, kind: EntityType) -> Entity:
