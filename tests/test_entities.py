@@ -540,3 +540,12 @@ def test_a_programme_is_not_an_organisation_where_its_name_is_also_read_as_one()
     )
     (review,) = merged
     assert review.type is EntityType.MISC
+
+
+def test_a_description_does_not_run_across_a_sentence_end() -> None:
+    article = make_article(
+        "Prime Minister Elena Varga backed the bill. Its leader, she said, would not resign."
+    )
+    (varga,) = [e for e in article_entities(article) if e.type is EntityType.PER]
+    assert not [a for a in varga.aliases if "." in a]
+    assert not [m for m in varga.mentions if m.kind == "description"]

@@ -1424,6 +1424,7 @@ _ROLE_SYNONYMS = {
     "diplomat": ("minister", "secretary", "ambassador", "envoy"),
     "monarch": ("king", "queen"),
 }
+_SENTENCE_END_RE = re.compile(r"[a-z]{2,}[.!?]\s")  # a sentence's last word, not "U.S."
 _DESCRIPTION_RE = re.compile(
     r"\b[Tt]he\s+((?:[A-Za-z][\w.\-]*\s+){0,4}?)"
     r"(president|premier|chancellor|minister|secretary|senator|governor|mayor|leader|king|"
@@ -1845,8 +1846,8 @@ def _link_descriptions(article: Article, clusters: list[_Cluster], quoted: SpanS
     if not people:
         return
     for m in _DESCRIPTION_RE.finditer(text):
-        if _inside_any(quoted, m.start()):
-            continue
+        if _inside_any(quoted, m.start()) or _SENTENCE_END_RE.search(m.group(1)):
+            continue  # "the bill. Its leader": two sentences, no description
         wanted, where = _description_roles(m.group(1), m.group(2))
         best: _Cluster | None = None
         best_pos = -1
