@@ -1885,7 +1885,7 @@ def _link_org_descriptions(article: Article, clusters: list[_Cluster], quoted: S
         head = m.group(2)
         # "the harbour authority", "the port's harbour authority": every word before the
         # noun is a word of the name too
-        modifiers = {re.sub(r"['’]s$", "", w) for w in m.group(1).split()}
+        modifiers = _modifiers(m)
         fits = [
             c for c in organisations if _org_fits(head, words[id(c)]) and modifiers <= words[id(c)]
         ]
@@ -1910,7 +1910,7 @@ def described_organisation(description: str, entities: Sequence[Entity]) -> Enti
     m = _ORG_DESCRIPTION_RE.fullmatch(description.strip())
     if m is None:
         return None
-    modifiers = {re.sub(r"['’]s$", "", w) for w in m.group(1).split()}
+    modifiers = _modifiers(m)
     fits = [
         e
         for e in entities
@@ -1919,6 +1919,12 @@ def described_organisation(description: str, entities: Sequence[Entity]) -> Enti
         and modifiers <= words
     ]
     return fits[0] if len(fits) == 1 else None
+
+
+def _modifiers(m: re.Match[str]) -> set[str]:
+    """The words before the noun of an organisation's description, possessives bare:
+    {"port", "harbour"} of "the port's harbour authority"."""
+    return {re.sub(r"['’]s$", "", w) for w in m.group(1).split()}
 
 
 def _org_fits(head: str, name_words: set[str]) -> bool:
