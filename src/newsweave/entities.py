@@ -488,9 +488,9 @@ _FACILITY_WORDS = _wordset(
     """terminal pier berth gate dock platform hangar runway wharf quay jetty building tower
     block wing ward route highway interstate motorway reactor"""
 )
-# Words a country's formal name opens with: "Republic of …", "Kingdom of …".
 # What separates an outlet's name from its section: "KBC News - Keldora".
 _OUTLET_SECTION_RE = re.compile(r"\s+[-–—|:]\s+")
+# Words a country's formal name opens with: "Republic of …", "Kingdom of …".
 _STATE_FORMS = _wordset("republic kingdom principality grand-duchy sultanate emirate commonwealth")
 _STATE_FORM_RE = re.compile(
     r"^(?:(?:federal|democratic|islamic|people's|socialist|united|grand)\s+)*"
@@ -498,11 +498,16 @@ _STATE_FORM_RE = re.compile(
 )
 # Words that open a region's name ("Upper Sull"); "central" and "greater" open others too.
 _PLACE_DIRECTIONS = _wordset("upper lower north south east west northern southern eastern western")
+# An unknown word with a nationality's ending before a common noun is an adjective
+# ("Keldoran ports"), unless the noun names a firm or a paper ("the Aerostan firm") or is a
+# verb of its sentence; these lists were read off CoNLL-2003 train.
 _DEMONYM_ENDINGS = ("an", "ese", "ish")
 _MEDIA_NOUNS = _wordset("firm paper newspaper daily weekly news")
 _AUXILIARIES = _wordset(
     "is was are were has had have will would could can may might should did does"
 )
+# Titles a portfolio word stands before ("Transport Minister"), and the kin words before a
+# lone name set off by commas ("his wife, Ilona,").
 _PORTFOLIO_TITLES = _wordset("minister secretary commissioner")
 _KIN_WORDS = _wordset(
     """wife husband son daughter sister brother mother father widow widower partner fiancee
