@@ -1192,8 +1192,9 @@ def _to_quote(article: Article, a: _Attribution) -> Quote:
 
 # Prepositions that make a name inside a speaker phrase the object of a phrase.
 _PREPOSITIONS = _wordset("of from at in on for to with by near inside outside")
-# Where words are spoken, never who speaks them.
+# A relative clause opening after a name: "Coastline Wire, which …", "the club, where …".
 _RELATIVE_RE = re.compile(r",\s+(?:who|whom|whose|which|where|when)\b")
+# Where words are spoken, never who speaks them.
 _VENUE_WORDS = _wordset("podium rostrum lectern stage floor sidelines margins steps pulpit dais")
 _SPEAKER_PREFERENCE = {"name": 0, "description": 1, "pronoun": 2}
 
