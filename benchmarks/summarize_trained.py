@@ -1,0 +1,317 @@
+"""Does a trained sentence scorer help the summarizer?  Cross-validated and cross-dataset ROUGE.
+
+The unsupervised summarizer chooses sentences by the weight of the concepts they cover
+(:mod:`newsweave.summarize.core`).  A user holding reference summaries could train a scorer of
+candidate sentences and add its opinion to the selection.  This measures whether that helps,
+before anything of the kind is offered:
+
+- features: :data:`newsweave.summarize.core.FEATURES` of every candidate sentence (position,
+  length, concept score and density, independent-origin support, lexical centroid, quote,
+  number, article's place in time), as the summarizer computes them;
+- target: how much of the sentence the references hold, per word: the mean of its unigram and
+  bigram precision against the pooled references (ROUGE's stemmed tokens);
+- model: ridge regression on standardised features (scikit-learn); at selection time each
+  candidate gets a bonus per word of ``strength * (prediction - story mean) / target spread``,
+  in units of the story's mean concept weight per word, added to the concept-coverage ILP;
+- protocols: 5-fold cross-validation by cluster on Multi-News validation (256 words, ROUGE F,
+  fill on, as ``newsweave eval summarize`` runs ``newsweave``); train on DUC 2003, score DUC 2007
+  update and MultiLing 2011 (100 and 250 words, recall); train on the Multi-News slice, score
+  DUC 2003 (100 words, recall).  Every row carries the unsupervised default of the same run.
+
+Every strength of the grid is reported: none is picked on the sets scored.
+
+    python benchmarks/summarize_trained.py [--multinews 500] [--embedder auto] \
+        [--strengths 0.25,0.5,1,2]
+
+Prints the figures and writes ``benchmarks/results/summarize_trained.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.linear_model import Ridge
+from sklearn.preprocessing import StandardScaler
+
+from newsweave.evaluate.datasets import MdsCluster, read_mds
+from newsweave.evaluate.harness import PROTOCOLS, sentence_lines
+from newsweave.evaluate.rouge import RougeOptions, rouge_corpus
+from newsweave.evaluate.rouge import tokens as rouge_tokens
+from newsweave.summarize import SummarizeOptions, summarize_story
+from newsweave.summarize.core import FEATURES
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "summarize_trained.json"
+DATA = Path(os.environ.get("NEWSWEAVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+MDS = DATA / "mds"
+FOLDS = 5
+RIDGE_ALPHA = 1.0
+_PLAIN = RougeOptions(words=0)
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass
+class Cluster:
+    """One cluster with its unsupervised summary and its candidates' features and targets."""
+
+    data: MdsCluster
+    baseline: list[str]
+    features: FloatArray = field(default_factory=lambda: np.zeros((0, len(FEATURES))))
+    targets: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+
+def _grams(toks: Sequence[str], n: int) -> Counter[tuple[str, ...]]:
+    return Counter(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
+
+
+TARGETS = ("mixed", "unigram", "bigram")
+
+
+def targets(texts: Sequence[str], references: Sequence[str], kind: str = "mixed") -> FloatArray:
+    """Per candidate: unigram, bigram or the mean of both precisions against the pooled
+    references (ROUGE's clipped counts)."""
+    ref1: Counter[tuple[str, ...]] = Counter()
+    ref2: Counter[tuple[str, ...]] = Counter()
+    for reference in references:
+        toks = rouge_tokens(reference, _PLAIN)
+        ref1 |= _grams(toks, 1)
+        ref2 |= _grams(toks, 2)
+    out = []
+    for text in texts:
+        toks = rouge_tokens(text, _PLAIN)
+        g1, g2 = _grams(toks, 1), _grams(toks, 2)
+        p1 = sum((g1 & ref1).values()) / max(1, sum(g1.values()))
+        p2 = sum((g2 & ref2).values()) / max(1, sum(g2.values()))
+        out.append({"mixed": (p1 + p2) / 2, "unigram": p1, "bigram": p2}[kind])
+    return np.asarray(out, np.float64)
+
+
+def prepare(
+    clusters: Sequence[MdsCluster], options: SummarizeOptions, kind: str = "mixed"
+) -> list[Cluster]:
+    """The unsupervised summary of each cluster, recording its candidates on the way."""
+    out = []
+    for data in clusters:
+        seen: list[tuple[FloatArray, list[str]]] = []
+
+        def record(
+            features: FloatArray,
+            texts: Sequence[str],
+            seen: list[tuple[FloatArray, list[str]]] = seen,
+        ) -> FloatArray:
+            seen.append((features.copy(), list(texts)))
+            return np.zeros(len(texts))
+
+        summary = summarize_story(data.docs, options, scorer=record)
+        cluster = Cluster(data, [s.text for s in summary.sentences])
+        if seen:
+            cluster.features = seen[0][0]
+            cluster.targets = targets(seen[0][1], data.summaries, kind)
+        out.append(cluster)
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    scaler: StandardScaler
+    ridge: Ridge
+    spread: float
+
+    def predict(self, features: FloatArray) -> FloatArray:
+        return np.asarray(self.ridge.predict(self.scaler.transform(features)), np.float64)
+
+
+def train(clusters: Sequence[Cluster]) -> Model:
+    x = np.vstack([c.features for c in clusters])
+    y = np.concatenate([c.targets for c in clusters])
+    scaler = StandardScaler().fit(x)
+    ridge = Ridge(alpha=RIDGE_ALPHA).fit(scaler.transform(x), y)
+    return Model(scaler, ridge, float(np.std(y)) or 1.0)
+
+
+def fit_quality(model: Model, clusters: Sequence[Cluster]) -> dict[str, float]:
+    """Held-out R² and mean within-story Spearman correlation of predictions with targets."""
+    from scipy.stats import spearmanr
+
+    x = np.vstack([c.features for c in clusters])
+    y = np.concatenate([c.targets for c in clusters])
+    pred = model.predict(x)
+    r2 = 1.0 - float(np.sum((y - pred) ** 2)) / max(1e-12, float(np.sum((y - y.mean()) ** 2)))
+    rhos = []
+    for c in clusters:
+        if len(c.targets) > 2 and np.std(c.targets) > 0:
+            rho = spearmanr(model.predict(c.features), c.targets).statistic
+            if np.isfinite(rho):
+                rhos.append(float(rho))
+    return {"r2": round(r2, 4), "spearman_in_story": round(float(np.mean(rhos)), 4)}
+
+
+def rescore(
+    clusters: Sequence[Cluster], model: Model, strength: float, options: SummarizeOptions
+) -> dict[str, list[str]]:
+    def scorer(features: FloatArray, texts: Sequence[str]) -> FloatArray:
+        pred = model.predict(features)
+        return np.asarray(strength * (pred - pred.mean()) / model.spread, np.float64)
+
+    out = {}
+    for c in clusters:
+        summary = summarize_story(c.data.docs, options, scorer=scorer)
+        out[c.data.id] = [s.text for s in summary.sentences]
+    return out
+
+
+def rouge(clusters: Sequence[Cluster], summaries: dict[str, list[str]], words: int) -> Any:
+    return rouge_corpus(
+        (
+            (c.data.id, summaries[c.data.id], [sentence_lines(r) for r in c.data.summaries])
+            for c in clusters
+        ),
+        RougeOptions(ngrams=(1, 2), words=words, lcs=False, skip_distance=None),
+    ).flat()
+
+
+def _row(scores: Any, measure: str) -> dict[str, float]:
+    suffix = "f" if measure == "f" else "r"
+    return {
+        f"rouge1_{suffix}": round(scores[f"rouge1_{suffix}"], 2),
+        f"rouge2_{suffix}": round(scores[f"rouge2_{suffix}"], 2),
+    }
+
+
+def compare(
+    name: str,
+    held: Sequence[Cluster],
+    models: dict[str, Model],
+    strengths: Sequence[float],
+    protocol: str,
+    options: SummarizeOptions,
+) -> dict[str, Any]:
+    """ROUGE of the unsupervised summaries and of each strength; ``models`` maps a cluster id to
+    the model that did not see it."""
+    measure = PROTOCOLS[protocol].measure
+    words = options.words
+    t0 = time.perf_counter()
+    out: dict[str, Any] = {
+        "clusters": len(held),
+        "words": words,
+        "measure": measure,
+        "unsupervised": _row(rouge(held, {c.data.id: c.baseline for c in held}, words), measure),
+    }
+    for strength in strengths:
+        summaries: dict[str, list[str]] = {}
+        by_model: dict[int, list[Cluster]] = {}
+        keyed: dict[int, Model] = {}
+        for c in held:
+            model = models[c.data.id]
+            by_model.setdefault(id(model), []).append(c)
+            keyed[id(model)] = model
+        for key, members in by_model.items():
+            summaries.update(rescore(members, keyed[key], strength, options))
+        out[f"trained@{strength:g}"] = _row(rouge(held, summaries, words), measure)
+        print(name, strength, json.dumps(out[f"trained@{strength:g}"]), flush=True)
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    print(name, "unsupervised", json.dumps(out["unsupervised"]), flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--multinews", type=int, default=500, help="first N validation clusters")
+    parser.add_argument("--embedder", default="auto")
+    parser.add_argument("--strengths", default="0.25,0.5,1,2")
+    parser.add_argument("--target", choices=TARGETS, default="mixed")
+    parser.add_argument("--skip-cross", action="store_true", help="only the Multi-News folds")
+    args = parser.parse_args(argv)
+    strengths = [float(s) for s in args.strengths.split(",")]
+
+    def opts(protocol: str) -> SummarizeOptions:
+        return SummarizeOptions(words=PROTOCOLS[protocol].words, embedder=args.embedder, fill=True)
+
+    result: dict[str, Any] = {
+        "features": list(FEATURES),
+        "target": f"{args.target} precision against the pooled references (per word)",
+        "model": f"ridge (alpha {RIDGE_ALPHA}) on standardised features",
+        "embedder": args.embedder,
+        "strengths": strengths,
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
+    }
+    t0 = time.perf_counter()
+    mn = prepare(
+        read_mds(MDS / "multinews_val.jsonl").limit(args.multinews).records,
+        opts("multinews"),
+        args.target,
+    )
+    print(f"multinews prepared {len(mn)} in {time.perf_counter() - t0:.0f}s", flush=True)
+    folds = [[c for k, c in enumerate(mn) if k % FOLDS == f] for f in range(FOLDS)]
+    models: dict[str, Model] = {}
+    quality = []
+    for f in range(FOLDS):
+        model = train([c for g in range(FOLDS) if g != f for c in folds[g]])
+        quality.append(fit_quality(model, folds[f]))
+        for c in folds[f]:
+            models[c.data.id] = model
+    result["multinews_cv"] = compare(
+        "multinews-cv", mn, models, strengths, "multinews", opts("multinews")
+    )
+    result["multinews_cv"]["fit_held_out"] = quality
+    if not args.skip_cross:
+        duc03 = prepare(read_mds(MDS / "duc2003.jsonl").records, opts("duc"), args.target)
+        duc07 = prepare(
+            read_mds(MDS / "duc2007_update.jsonl").records, opts("duc2007-update"), args.target
+        )
+        ml = prepare(
+            read_mds(MDS / "multiling2011_english.jsonl").records, opts("multiling"), args.target
+        )
+        on_duc = train(duc03)
+        on_mn = train(mn)
+        result["duc2003_to_duc2007"] = compare(
+            "duc03->duc07",
+            duc07,
+            dict.fromkeys((c.data.id for c in duc07), on_duc),
+            strengths,
+            "duc2007-update",
+            opts("duc2007-update"),
+        )
+        result["duc2003_to_duc2007"]["fit_held_out"] = fit_quality(on_duc, duc07)
+        result["duc2003_to_multiling"] = compare(
+            "duc03->multiling",
+            ml,
+            dict.fromkeys((c.data.id for c in ml), on_duc),
+            strengths,
+            "multiling",
+            opts("multiling"),
+        )
+        result["duc2003_to_multiling"]["fit_held_out"] = fit_quality(on_duc, ml)
+        result["multinews_to_duc2003"] = compare(
+            "mn->duc03",
+            duc03,
+            dict.fromkeys((c.data.id for c in duc03), on_mn),
+            strengths,
+            "duc",
+            opts("duc"),
+        )
+        result["multinews_to_duc2003"]["fit_held_out"] = fit_quality(on_mn, duc03)
+        result["weights_multinews"] = dict(
+            zip(FEATURES, [round(float(w), 5) for w in on_mn.ridge.coef_], strict=True)
+        )
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, sort_keys=True))
+    return result
+
+
+if __name__ == "__main__":
+    main()
