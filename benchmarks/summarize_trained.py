@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
 
 from newsweave.evaluate.datasets import MdsCluster, read_mds
@@ -56,6 +56,7 @@ DATA = Path(os.environ.get("NEWSWEAVE_SHARED_DATA", ROOT.parent / "shared" / "da
 MDS = DATA / "mds"
 FOLDS = 5
 RIDGE_ALPHA = 1.0
+LOGISTIC_C = 1.0
 _PLAIN = RougeOptions(words=0)
 
 FloatArray = NDArray[np.float64]
@@ -75,18 +76,23 @@ def _grams(toks: Sequence[str], n: int) -> Counter[tuple[str, ...]]:
     return Counter(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
 
 
-TARGETS = ("mixed", "unigram", "bigram")
+TARGETS = ("mixed", "unigram", "bigram", "oracle")
 
 
-def targets(texts: Sequence[str], references: Sequence[str], kind: str = "mixed") -> FloatArray:
+def targets(
+    texts: Sequence[str], references: Sequence[str], kind: str = "mixed", words: int = 100
+) -> FloatArray:
     """Per candidate: unigram, bigram or the mean of both precisions against the pooled
-    references (ROUGE's clipped counts)."""
+    references (ROUGE's clipped counts); or ``oracle``: 1 for the candidates a greedy oracle
+    picks (most new reference unigrams + bigrams, within ``words``), else 0."""
     ref1: Counter[tuple[str, ...]] = Counter()
     ref2: Counter[tuple[str, ...]] = Counter()
     for reference in references:
         toks = rouge_tokens(reference, _PLAIN)
         ref1 |= _grams(toks, 1)
         ref2 |= _grams(toks, 2)
+    if kind == "oracle":
+        return _oracle(texts, ref1, ref2, words)
     out = []
     for text in texts:
         toks = rouge_tokens(text, _PLAIN)
@@ -95,6 +101,37 @@ def targets(texts: Sequence[str], references: Sequence[str], kind: str = "mixed"
         p2 = sum((g2 & ref2).values()) / max(1, sum(g2.values()))
         out.append({"mixed": (p1 + p2) / 2, "unigram": p1, "bigram": p2}[kind])
     return np.asarray(out, np.float64)
+
+
+def _oracle(
+    texts: Sequence[str],
+    ref1: Counter[tuple[str, ...]],
+    ref2: Counter[tuple[str, ...]],
+    words: int,
+) -> FloatArray:
+    grams = []
+    for text in texts:
+        toks = rouge_tokens(text, _PLAIN)
+        grams.append((_grams(toks, 1), _grams(toks, 2), len(text.split())))
+    got1: Counter[tuple[str, ...]] = Counter()
+    got2: Counter[tuple[str, ...]] = Counter()
+    label = np.zeros(len(texts))
+    left = words
+    while True:
+        best, best_gain = -1, 0
+        for j, (g1, g2, n) in enumerate(grams):
+            if label[j] or n > left:
+                continue
+            gain = sum(((got1 + g1) & ref1).values()) - sum((got1 & ref1).values())
+            gain += sum(((got2 + g2) & ref2).values()) - sum((got2 & ref2).values())
+            if gain > best_gain:
+                best, best_gain = j, gain
+        if best < 0:
+            return label
+        label[best] = 1.0
+        got1 += grams[best][0]
+        got2 += grams[best][1]
+        left -= grams[best][2]
 
 
 def prepare(
@@ -117,7 +154,7 @@ def prepare(
         cluster = Cluster(data, [s.text for s in summary.sentences])
         if seen:
             cluster.features = seen[0][0]
-            cluster.targets = targets(seen[0][1], data.summaries, kind)
+            cluster.targets = targets(seen[0][1], data.summaries, kind, options.words)
         out.append(cluster)
     return out
 
@@ -125,19 +162,26 @@ def prepare(
 @dataclass(frozen=True)
 class Model:
     scaler: StandardScaler
-    ridge: Ridge
+    fitted: Ridge | LogisticRegression
     spread: float
 
     def predict(self, features: FloatArray) -> FloatArray:
-        return np.asarray(self.ridge.predict(self.scaler.transform(features)), np.float64)
+        x = self.scaler.transform(features)
+        if isinstance(self.fitted, LogisticRegression):
+            return np.asarray(self.fitted.predict_proba(x)[:, 1], np.float64)
+        return np.asarray(self.fitted.predict(x), np.float64)
 
 
 def train(clusters: Sequence[Cluster]) -> Model:
     x = np.vstack([c.features for c in clusters])
     y = np.concatenate([c.targets for c in clusters])
     scaler = StandardScaler().fit(x)
-    ridge = Ridge(alpha=RIDGE_ALPHA).fit(scaler.transform(x), y)
-    return Model(scaler, ridge, float(np.std(y)) or 1.0)
+    if set(np.unique(y)) <= {0.0, 1.0}:  # oracle membership: logistic regression
+        fitted: Ridge | LogisticRegression = LogisticRegression(C=LOGISTIC_C, max_iter=1000)
+    else:
+        fitted = Ridge(alpha=RIDGE_ALPHA)
+    fitted.fit(scaler.transform(x), y)
+    return Model(scaler, fitted, float(np.std(y)) or 1.0)
 
 
 def fit_quality(model: Model, clusters: Sequence[Cluster]) -> dict[str, float]:
@@ -231,6 +275,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--embedder", default="auto")
     parser.add_argument("--strengths", default="0.25,0.5,1,2")
     parser.add_argument("--target", choices=TARGETS, default="mixed")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results JSON")
     parser.add_argument("--skip-cross", action="store_true", help="only the Multi-News folds")
     args = parser.parse_args(argv)
     strengths = [float(s) for s in args.strengths.split(",")]
@@ -241,7 +286,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "features": list(FEATURES),
         "target": f"{args.target} precision against the pooled references (per word)",
-        "model": f"ridge (alpha {RIDGE_ALPHA}) on standardised features",
+        "model": f"logistic regression (C {LOGISTIC_C})"
+        if args.target == "oracle"
+        else f"ridge (alpha {RIDGE_ALPHA}) on standardised features",
         "embedder": args.embedder,
         "strengths": strengths,
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
@@ -303,12 +350,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         )
         result["multinews_to_duc2003"]["fit_held_out"] = fit_quality(on_mn, duc03)
         result["weights_multinews"] = dict(
-            zip(FEATURES, [round(float(w), 5) for w in on_mn.ridge.coef_], strict=True)
+            zip(FEATURES, [round(float(w), 5) for w in np.ravel(on_mn.fitted.coef_)], strict=True)
         )
     result["seconds"] = round(time.perf_counter() - t0, 1)
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, sort_keys=True))
     return result
 
