@@ -31,8 +31,8 @@ Prints the figures and writes ``benchmarks/results/summarize_trained.json`` (or 
 
 Finding (November 2026, first 500 Multi-News validation clusters): the scorer ranks sentences
 within a story moderately well (held-out Spearman 0.27-0.45), but what it knows the concept
-weights already carry: in-fold ROUGE-1 F moves by -0.1 to +0.05 for every target and strength,
-ROUGE-2 F by up to +0.3; across datasets the sign changes with the strength.  It does not earn
+weights already carry: in-fold ROUGE-1 F moves by -0.11 to +0.05 for every target and strength,
+ROUGE-2 F by up to +0.37; across datasets the sign changes with the strength.  It does not earn
 a ``newsweave train`` command; the summarizer stays unsupervised.
 """
 
