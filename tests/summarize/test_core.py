@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from newsweave.embed import HashingEmbedder, minilm_available
@@ -18,6 +20,7 @@ from newsweave.model import (
     Summary,
 )
 from newsweave.summarize import SummarizeOptions, default_origins, summarize, summarize_story
+from newsweave.summarize.core import FEATURES
 from tests.support import make_article
 
 DAY = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
@@ -450,3 +453,47 @@ def test_an_article_a_reuse_link_ties_to_the_story_is_never_off_topic() -> None:
     options = SummarizeOptions(words=200, embedder="hashing", offtopic_similarity=0.1)
     summary = summarize_story(articles, options, links=[link])
     assert any(recipe.id in s.article_ids for s in summary.sentences)
+
+
+# --- the sentence-scorer hook (benchmarks/summarize_trained.py) --------------------------------
+
+
+def test_candidate_features_have_one_row_per_candidate_in_the_named_columns() -> None:
+    seen: list[tuple[object, list[str]]] = []
+
+    def record(features: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        seen.append((features, list(texts)))
+        return np.zeros(len(texts))
+
+    summarize_story(_flood(), SummarizeOptions(words=45, embedder="hashing"), scorer=record)
+    assert len(seen) == 1
+    features, texts = seen[0]
+    assert isinstance(features, np.ndarray)
+    assert features.shape == (len(texts), len(FEATURES))
+    column = {name: k for k, name in enumerate(FEATURES)}
+    row = {text: features[k] for k, text in enumerate(texts)}
+    opening = next(t for t in texts if t.startswith("The city council approved"))
+    later = next(t for t in texts if t.startswith("The council's vote passed"))
+    assert row[opening][column["first"]] == 1.0 and row[later][column["first"]] == 0.0
+    assert row[opening][column["log_index"]] < row[later][column["log_index"]]
+    assert row[opening][column["number"]] == 1.0  # "$40mn"
+    assert features[:, column["concept_score"]].max() == pytest.approx(1.0)
+    assert np.all((features[:, column["support"]] > 0) & (features[:, column["support"]] <= 1))
+
+
+def test_a_zero_scorer_changes_nothing() -> None:
+    options = SummarizeOptions(words=45, embedder="hashing")
+    plain = summarize_story(_flood(), options)
+    scored = summarize_story(_flood(), options, scorer=lambda features, texts: np.zeros(len(texts)))
+    assert scored == plain
+
+
+def test_a_strong_scorer_decides_which_sentences_are_chosen() -> None:
+    options = SummarizeOptions(words=20, embedder="hashing")
+    wanted = "A local charity has opened a second food bank"
+    assert wanted not in summarize_story(_flood(), options).text
+
+    def favour(features: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        return np.array([100.0 if t.startswith(wanted) else 0.0 for t in texts])
+
+    assert wanted in summarize_story(_flood(), options, scorer=favour).text

@@ -54,7 +54,9 @@ from newsweave.summarize.text import concepts, content_stems, n_words, tokens
 from newsweave.summarize.trim import TrimOptions, trim_sentence
 
 __all__ = [
+    "FEATURES",
     "SOLVERS",
+    "SentenceScorer",
     "SummarizeOptions",
     "default_origins",
     "method_name",
@@ -65,6 +67,25 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SOLVERS = ("ilp", "greedy")
+
+# What a trained sentence scorer sees of each candidate (:func:`candidate_features`), in order.
+FEATURES = (
+    "log_index",  # log(1 + sentence index in its article)
+    "relative_index",  # sentence index / sentences in its article
+    "first",  # 1 for an article's first sentence
+    "length",  # words / max_words
+    "concept_score",  # Σ weights of its concepts / the story's best candidate's
+    "concept_density",  # the same per word / the story's best candidate's
+    "support",  # mean share of the story's origins carrying each of its content stems
+    "centroid",  # cosine of its content stems with the story's stem counts
+    "quote",  # 1 when it holds a quotation mark
+    "number",  # 1 when it holds a digit
+    "article_rank",  # its article's place in time order / articles
+)
+
+# A sentence scorer: the candidates' feature rows (FEATURES) and texts in, a bonus per word out,
+# in units of the story's mean concept weight per candidate word (0 = no preference).
+SentenceScorer = Callable[[NDArray[np.float64], Sequence[str]], NDArray[np.float64]]
 
 # --- tuning constants (calibrated on DUC 2003, the dev set; DUC 2004 is held back) ------------
 # A concept must occur in this share of a story's independent origins (at least one, at most
@@ -220,6 +241,7 @@ def summarize_story(
     sentences: Mapping[str, Sequence[Sentence]] | None = None,
     embedder: Embedder | None = None,
     links: Sequence[ReuseLink] | None = None,
+    scorer: SentenceScorer | None = None,
 ) -> Summary:
     """Summarize one story.
 
@@ -228,7 +250,8 @@ def summarize_story(
     stage's, with their aligned passages) add to each summary sentence's citations the sentences
     aligned with a cited one, however reworded.  ``sentences`` may
     carry each article's already segmented sentences.  ``embedder`` overrides
-    ``options.embedder`` (tests pass a double).
+    ``options.embedder`` (tests pass a double).  ``scorer`` adds to each candidate's concept
+    coverage a bonus per word (a trained sentence scorer; none by default).
     """
     options = options or SummarizeOptions()
     articles = list({a.id: a for a in articles}.values())  # an article given twice counts once
@@ -267,7 +290,14 @@ def summarize_story(
     threshold = SAME_CONTENT.get(embedder.name, SAME_CONTENT["minilm"])
     vectors = _Vectors(embedder)
     aligned = _aligned(pool, articles, links or ())
-    chosen = _choose(pool, candidates, weights, vectors, threshold, options, aligned)
+    bonus = None
+    if scorer is not None:
+        features = candidate_features(pool, candidates, weights, articles, origin_of, options)
+        per_word = np.asarray(scorer(features, [pool[i].text for i in candidates]), np.float64)
+        lengths = np.array([pool[i].length for i in candidates], np.float64)
+        scores = np.array([sum(weights.get(c, 0.0) for c in pool[i].concepts) for i in candidates])
+        bonus = per_word * lengths * float(np.mean(scores / np.maximum(lengths, 1.0)))
+    chosen = _choose(pool, candidates, weights, vectors, threshold, options, aligned, bonus)
     extra: list[int] = []
     cut: tuple[int, str] | None = None
     if options.fill:
@@ -302,6 +332,55 @@ def summarize(
 
 
 # --- steps ------------------------------------------------------------------------------------
+
+
+def candidate_features(
+    pool: Sequence[_Sentence],
+    candidates: Sequence[int],
+    weights: Mapping[str, float],
+    articles: Sequence[Article],
+    origin_of: Mapping[str, str],
+    options: SummarizeOptions,
+) -> NDArray[np.float64]:
+    """One row of :data:`FEATURES` per candidate: what a trained sentence scorer sees."""
+    per_article = Counter(item.article for item in pool)
+    carriers: dict[str, set[str]] = defaultdict(set)
+    counts: Counter[str] = Counter()
+    for item in pool:
+        carriers_origin = origin_of[articles[item.article].id]
+        for stem in item.stems:
+            carriers[stem].add(carriers_origin)
+        counts.update(item.stems)
+    n_origins = max(1, len(set(origin_of.values())))
+    norm = math.sqrt(sum(n * n for n in counts.values())) or 1.0
+    by_time = sorted(range(len(articles)), key=lambda k: (_time_key(articles[k].published), k))
+    rank = {k: r / max(1, len(articles)) for r, k in enumerate(by_time)}
+    rows = []
+    for i in candidates:
+        item = pool[i]
+        score = sum(weights.get(c, 0.0) for c in item.concepts)
+        stems = item.stems
+        rows.append(
+            [
+                math.log1p(item.sentence.index),
+                item.sentence.index / per_article[item.article],
+                float(item.sentence.index == 0),
+                item.length / options.max_words,
+                score,
+                score / max(1, item.length),
+                sum(len(carriers[s]) for s in stems) / (n_origins * len(stems)) if stems else 0.0,
+                sum(counts[s] for s in stems) / (norm * math.sqrt(len(stems))) if stems else 0.0,
+                float(any(q in item.text for q in '"“”')),
+                float(any(ch.isdigit() for ch in item.text)),
+                rank[item.article],
+            ]
+        )
+    matrix = np.asarray(rows, np.float64).reshape(len(candidates), len(FEATURES))
+    for column in (4, 5):  # relative to the story's best candidate
+        top = matrix[:, column].max(initial=0.0)
+        if top > 0:
+            matrix[:, column] /= top
+    return matrix
 
 
 def _sentences(
@@ -683,9 +762,10 @@ def _choose(
     threshold: float,
     options: SummarizeOptions,
     aligned: Mapping[int, Mapping[int, float]],
+    bonus: NDArray[np.float64] | None = None,
 ) -> list[int]:
     """Pool indices of the chosen sentences: no two of them say the same thing (candidates a
-    reuse link aligns start in one unit)."""
+    reuse link aligns start in one unit).  ``bonus`` is added per chosen candidate."""
     concept_ids: dict[str, int] = {}
     for i in candidates:
         for c in sorted(pool[i].concepts):
@@ -721,7 +801,7 @@ def _choose(
             lengths=lengths,
             concepts=concepts,
             weights=weight_array,
-            bonus=np.zeros(len(candidates)),
+            bonus=np.zeros(len(candidates)) if bonus is None else bonus,
             groups=[ks for ks in members.values() if len(ks) > 1],
             budget=options.words,
         )
