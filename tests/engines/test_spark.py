@@ -19,7 +19,7 @@ import pytest
 from newsweave.engines.load import read_table
 from newsweave.engines.local import LocalEngine
 from newsweave.engines.plan import RunReport, run
-from newsweave.engines.spark import is_hadoop_uri, spark_type
+from newsweave.engines.spark import LOCAL_HEAP_MB, is_hadoop_uri, local_heap, spark_type
 from newsweave.engines.tables import TABLES, arrow_schema
 from tests.engines.test_plan import FULL_OPTIONS, read_run
 from tests.support import DEMO
@@ -115,6 +115,15 @@ def test_spark_writes_the_tables_schema(runs: dict[str, Any]) -> None:
             assert written.field(field.name).type == field.type, (name, field.name)
 
 
+def test_a_local_run_gets_a_heap_sized_to_the_machine(spark_engine: Any) -> None:
+    # Spark's default 1 GB heap ran out at 100,000 articles; the JVM must have been started with
+    # the share of memory local_heap() computes (the conftest passes no spark.driver.memory).
+    wanted = local_heap()
+    assert spark_engine.context.getConf().get("spark.driver.memory") == wanted
+    heap = spark_engine.context._jvm.java.lang.Runtime.getRuntime().maxMemory()
+    assert heap > 0.8 * int(wanted.removesuffix("m")) * 2**20
+
+
 # --- no session needed ---------------------------------------------------------------------------
 
 
@@ -140,3 +149,11 @@ def test_every_table_has_a_spark_schema(name: str) -> None:
 )
 def test_is_hadoop_uri(name: str, hadoop: bool) -> None:
     assert is_hadoop_uri(name) is hadoop
+
+
+@pytest.mark.parametrize(
+    ("total_gb", "heap"),
+    [(24, "6144m"), (8, "2048m"), (2, f"{LOCAL_HEAP_MB[0]}m"), (256, f"{LOCAL_HEAP_MB[1]}m")],
+)
+def test_local_heap_is_a_bounded_share_of_memory(total_gb: int, heap: str) -> None:
+    assert local_heap(total_gb * 2**30) == heap

@@ -45,12 +45,29 @@ LOCAL_SETTINGS = {
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.driver.host": "127.0.0.1",
 }
+# In local mode one JVM is driver and executor, and Spark's default heap (1 GB) holds every
+# cached partition and shuffle buffer: 100,000 generated articles ran out of it while reading a
+# spilled partition back.  Local runs take this share of the machine's memory instead (at least
+# 1 GB, at most 16 GB); ``--conf spark.driver.memory=...`` still decides.
+LOCAL_HEAP_SHARE = 0.25
+LOCAL_HEAP_MB = (1024, 16 * 1024)
 SETTINGS = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
     "spark.sql.parquet.compression.codec": "snappy",
 }
+
+
+def local_heap(total_bytes: int | None = None) -> str:
+    """The driver heap of a local run: a share of the machine's memory, as Spark writes sizes."""
+    if total_bytes is None:
+        try:
+            total_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (AttributeError, OSError, ValueError):  # no sysconf: Spark's own default
+            total_bytes = 0
+    low, high = LOCAL_HEAP_MB
+    return f"{min(high, max(low, int(total_bytes * LOCAL_HEAP_SHARE) // 2**20))}m"
 
 
 def is_hadoop_uri(name: str) -> bool:
@@ -202,6 +219,7 @@ class SparkEngine:
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
             conf.setAll(list(LOCAL_SETTINGS.items()))
+            conf.set("spark.driver.memory", local_heap())
         conf.setAll(list({**SETTINGS, **(settings or {})}.items()))
         # Rows travel with the standard pickler: every row is made of importable classes, and
         # PySpark's default for rows (cloudpickle) runs Python code for every object it writes.
