@@ -332,33 +332,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         )
         on_duc = train(duc03)
         on_mn = train(mn)
-        result["duc2003_to_duc2007"] = compare(
-            "duc03->duc07",
-            duc07,
-            dict.fromkeys((c.data.id for c in duc07), on_duc),
-            strengths,
-            "duc2007-update",
-            opts("duc2007-update"),
-        )
-        result["duc2003_to_duc2007"]["fit_held_out"] = fit_quality(on_duc, duc07)
-        result["duc2003_to_multiling"] = compare(
-            "duc03->multiling",
-            ml,
-            dict.fromkeys((c.data.id for c in ml), on_duc),
-            strengths,
-            "multiling",
-            opts("multiling"),
-        )
-        result["duc2003_to_multiling"]["fit_held_out"] = fit_quality(on_duc, ml)
-        result["multinews_to_duc2003"] = compare(
-            "mn->duc03",
-            duc03,
-            dict.fromkeys((c.data.id for c in duc03), on_mn),
-            strengths,
-            "duc",
-            opts("duc"),
-        )
-        result["multinews_to_duc2003"]["fit_held_out"] = fit_quality(on_mn, duc03)
+        # (result key, label, model, scored set, its harness name)
+        crossings = [
+            ("duc2003_to_duc2007", "duc03->duc07", on_duc, duc07, "duc2007-update"),
+            ("duc2003_to_multiling", "duc03->multiling", on_duc, ml, "multiling"),
+            ("multinews_to_duc2003", "mn->duc03", on_mn, duc03, "duc"),
+        ]
+        for key, label, model, scored, dataset in crossings:
+            result[key] = compare(
+                label,
+                scored,
+                dict.fromkeys((c.data.id for c in scored), model),
+                strengths,
+                dataset,
+                opts(dataset),
+            )
+            result[key]["fit_held_out"] = fit_quality(model, scored)
         result["weights_multinews"] = dict(
             zip(FEATURES, [round(float(w), 5) for w in np.ravel(on_mn.fitted.coef_)], strict=True)
         )

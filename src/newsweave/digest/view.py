@@ -238,6 +238,17 @@ def _digest(store: Store, story: Story, quotes: bool) -> StoryDigest:
     )
 
 
+def speaker_key(name: str) -> str:
+    """One key for the spellings of a speaker the quotes stage left as words: "Police" and
+    "police", "The union" and "the union" are one speaker until the stage resolves them."""
+    return _ARTICLE.sub("", name.casefold())
+
+
+def usual_spelling(forms: Counter[str]) -> str:
+    """The most used of a speaker's spellings, capitalised before lower case on a tie."""
+    return max(forms, key=lambda form: (forms[form], form[:1].isupper(), form))
+
+
 def who_said_what(found: StoryQuotes, number: dict[str, int]) -> list[SpeakerLine]:
     """The story's remarks by speaker: named speakers first, the most quoted (by articles,
     then remarks) first; quotes credited to nobody, or to an unresolved pronoun, last.  Only
@@ -254,17 +265,12 @@ def who_said_what(found: StoryQuotes, number: dict[str, int]) -> list[SpeakerLin
         name = " ".join((group.speaker or "").split())
         if group.entity_id is None and name.casefold() in _PRONOUNS:
             name = ""
-        # "Police" and "police", "The union" and "the union" are one speaker until the quotes
-        # stage resolves them (as the web's story page shows them)
-        folded = name if group.entity_id else _ARTICLE.sub("", name.casefold())
-        key = (folded, group.entity_id if name else None)
+        key = (name if group.entity_id else speaker_key(name), group.entity_id if name else None)
         by_speaker.setdefault(key, []).append(group)
         written.setdefault(key, Counter())[name] += len(group.quotes)
     ranked = []
     for key, groups in by_speaker.items():
-        forms = written[key]  # the most used spelling, capitalised before lower case on a tie
-        name = max(forms, key=lambda form: (forms[form], form[:1].isupper(), form))
-        entity_id = key[1]
+        name, entity_id = usual_spelling(written[key]), key[1]
         lines = sorted(
             (_quote_line(g, number) for g in groups),
             key=lambda q: (-len(q.sources), not q.direct, q.sources, q.text),

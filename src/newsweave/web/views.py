@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from newsweave.digest.view import GROUPING_NOTES
+from newsweave.digest.view import GROUPING_NOTES, speaker_key, usual_spelling
 from newsweave.errors import ConfigError, NotFoundError
 from newsweave.model import (
     Article,
@@ -102,7 +102,6 @@ PRONOUNS = frozenset(
     ]
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+")  # a leading article, in a speaker written as words
 
 
 # --- small records shared by the pages --------------------------------------------------------
@@ -701,15 +700,13 @@ def _speakers(
             name = names[remark.entity_id]
         elif not name or name.casefold() in PRONOUNS:
             key, name = ("", None), ""  # names nobody until the quotes stage resolves it
-        else:  # "The union" and "the union" are one speaker until the stage resolves it
-            key = (_ARTICLE.sub("", name.casefold()), None)
+        else:
+            key = (speaker_key(name), None)
         by_speaker.setdefault(key, []).append(remark)
         written.setdefault(key, Counter())[name] += len(remark.quotes)
     speakers = []
     for key, remarks in by_speaker.items():
-        entity_id = key[1]
-        forms = written[key]  # the most used spelling, capitalised before lower case on a tie
-        name = max(forms, key=lambda form: (forms[form], form[:1].isupper(), form))
+        name, entity_id = usual_spelling(written[key]), key[1]
         statements = sorted(
             (_statement(r, number) for r in remarks),
             key=lambda s: (-s.n_articles, min(c.number for c in s.carriers)),
