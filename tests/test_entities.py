@@ -508,6 +508,18 @@ def test_an_organisation_word_heading_several_names_is_none_of_them() -> None:
     assert "Review" not in _by_name(merged)
 
 
+def test_an_organisation_word_heading_an_alias_is_that_entity() -> None:
+    merged, _ = merge_entities(
+        [
+            [_entity("Keldora", EntityType.LOC, "a1", "Keldoran Federation")],
+            [_entity("Federation", EntityType.ORG, "a2")],
+        ]
+    )
+    (keldora,) = merged
+    assert keldora.name == "Keldora" and keldora.type is EntityType.LOC
+    assert "Federation" in keldora.aliases and len(keldora.mentions) == 2
+
+
 def test_an_outlet_named_short_in_its_own_article_is_the_outlet() -> None:
     article = make_article(
         "The harbour authority did not respond to the Gazette's request for comment. "

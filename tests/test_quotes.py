@@ -212,6 +212,21 @@ INDIRECT = [
         "the pilots deserved better",
         "Lena Holm, a member of the board,",
     ),
+    (
+        "Orvel and its neighbours counter that the port was never safe.",
+        "that the port was never safe",
+        "Orvel and its neighbours",
+    ),
+    (
+        "The strike went on and dockers said the offer was too low.",
+        "the offer was too low",
+        "dockers",
+    ),
+    (
+        'The mayor stressed, however, that" the ferries will run.',
+        "the ferries will run",
+        "The mayor",
+    ),
 ]
 
 

@@ -41,8 +41,7 @@ EXPECTED: dict[str, list[object]] = {
     "004": [
         "Vladimir Putin",
         "Vladimir Putin",
-        "Vladimir Putin",
-        "Vladimir Putin",
+        "Vladimir Putin",  # not 'stressing, however, that" air strikes': a stray mark, dropped
         "Sergey Lavrov",
         "Sergey Lavrov",
         "Mikhail Bogdanov",

@@ -2125,8 +2125,11 @@ def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> li
             first_names[tokens[0]].add(e.name)
         surnames.update(tokens[-1:])
     own = _OUTLET_SECTION_RE.split(outlet)[0].strip() if outlet else ""
+    # Aliases count: "the Federation" stands for Russia when "Russian Federation" is one of its
+    # names, and is rewritten to the name the alias belongs to.
+    owner = {n: e.name for e in named for n in e.aliases if len(n.split()) > 1}
     longer: list[tuple[str, EntityType]] = sorted(
-        {(e.name, e.type) for e in named if len(e.name.split()) > 1}
+        {(n, e.type) for e in named for n in (e.name, *e.aliases) if len(n.split()) > 1}
         | ({(own, EntityType.ORG)} if len(own.split()) > 1 else set()),
         key=lambda x: (x[0], x[1].value),
     )
@@ -2172,7 +2175,7 @@ def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> li
             out.append(_rewrite(e, next(iter(people)), EntityType.PER))
             continue
         if word in _ORG_SUFFIXES:
-            heads = list(by_last[word].items())
+            heads = list({owner.get(x, x): t for x, t in by_last[word].items()}.items())
             if len(heads) == 1:
                 out.append(_rewrite(e, *heads[0]))
             elif not heads:

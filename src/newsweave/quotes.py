@@ -454,8 +454,12 @@ _LEMMA_OF = {form: lemma for lemma in _REPORTING_VERBS for form in verb_forms(le
 _WORD_RE = re.compile(r"[A-Za-z]+")
 # What may sit between a cue and its content: "told reporters that", "said Tuesday that".
 _CUE_OBJECT_RE = re.compile(
-    r"\s*(?:(?:on|in|at|during|late|early|last)\s+)?(?:[\w.’'-]+\s+){0,4}?that\b|\s*,?\s*"
+    r"\s*(?:,\s*[a-z]+,\s*)?(?:(?:on|in|at|during|late|early|last)\s+)?(?:[\w.’'-]+\s+){0,4}?"
+    r"that\b|\s*,?\s*"
 )
+# "that" and a quotation mark that opens nothing (the only mark of the content).
+_STRAY_MARK_RE = re.compile(r"that\s*[\"“”]\s*")
+_MARKS_RE = re.compile(r"[\"“”]")
 _PLURAL_SUBJECTS = _wordset("i we they you who people officials critics experts analysts")
 _MODALS = _wordset("would will could can may might should must to")
 
@@ -620,6 +624,8 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
                 begin = i
                 i -= 1
                 continue
+            if bare in ("and", "or") and begin < len(toks) and _name_opens(text, toks[:i]):
+                begin = 0  # "Washington and its allies counter that …": both are the subject
             break
         if bare in _CLAUSE_OPENERS and word[:1].isupper():
             break  # "After …", "In …" open the sentence
@@ -633,6 +639,17 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
     if "," in text[first:last] and text[last : last + 1] == ",":
         last += 1  # "Jane Doe, a senator," keeps the comma that closes the appositive
     return first, last
+
+
+def _name_opens(text: str, toks: list[tuple[int, int]]) -> bool:
+    """Whether ``toks`` are one short name and nothing else ("Washington", "Saudi Arabia")."""
+    words = [text[s:e] for s, e in toks]
+    return (
+        0 < len(words) <= 4
+        and all(w[:1].isupper() and w.isalpha() for w in words)
+        and words[0].lower() not in _CLAUSE_OPENERS
+        and words[0].lower() not in _SUBJECT_WORDS
+    )
 
 
 def _adverb(word: str) -> bool:
@@ -978,6 +995,9 @@ def _indirect_quotes(
                 if tail is not None and tail.group().rstrip().endswith("that"):
                     start = tail.end() - 4  # the content starts with "that"
                 content = _trim(text, start, _content_end(text, start, end))
+                stray = _STRAY_MARK_RE.match(text, *content)
+                if stray is not None and _MARKS_RE.subn("", text[content[0] : content[1]])[1] == 1:
+                    content = (stray.end(), content[1])  # 'stressing that" air strikes are …'
             if content[1] - content[0] < 3 or _covered(direct_parts, content):
                 continue
             attribution = _Attribution([content], False, p_index, cue, speaker)
