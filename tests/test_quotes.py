@@ -213,6 +213,16 @@ INDIRECT = [
         "Lena Holm, a member of the board,",
     ),
     (
+        "Mira Holm spoke to dockers in Orvel on Friday, saying the port would reopen.",
+        "the port would reopen",
+        "Mira Holm",
+    ),
+    (
+        "In a long interview, the harbour master went further, warning that cranes could fail.",
+        "that cranes could fail",
+        "the harbour master",
+    ),
+    (
         "Orvel and its neighbours counter that the port was never safe.",
         "that the port was never safe",
         "Orvel and its neighbours",

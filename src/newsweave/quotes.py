@@ -652,6 +652,62 @@ def _name_opens(text: str, toks: list[tuple[int, int]]) -> bool:
     )
 
 
+# Words that end the subject of a clause when they follow it: auxiliaries, and past forms
+# that are no participle adjectives.  Past forms in "-ed" are found by their ending.
+_VERB_WORDS = _wordset(
+    """is was are were has have had will would can could should may might must did does do
+    went sent took made gave came began spoke met led won ran got found left kept held brought
+    thought felt saw stood wrote drew struck sought fought put became rose fell threw paid sold
+    built spent lost heard read bought broke chose withdrew shot hit cut set let"""
+)
+# Adverbs between a subject and its verb: "Sanders also sent …".
+_MID_ADVERBS = _wordset("also later then again still never even just now already")
+# What opens a sentence before its subject: "In an interview, Trump …", "But Trump …".
+_CONJUNCTIONS = _wordset("but and so yet or")
+
+
+def _main_subject(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The subject of the clause from ``start`` to ``end`` ("Clinton celebrated in Florida with
+    supporters" -> "Clinton"), after an opening phrase ("In a press conference, …"); None
+    when no verb is recognised or the subject found is no plain noun phrase."""
+    s, e = _trim(text, start, end, ' \t\n\xa0,;:—–-”"’)')
+    segments = [s]
+    for comma in re.finditer(r",\s+|\s[–—]\s", text[s:e]):
+        segments.append(s + comma.end())
+    for seg in segments:
+        toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text, seg, e)]
+        words = [text[a:b] for a, b in toks]
+        first = words[0].lower() if words else ""
+        if first in _CONJUNCTIONS:
+            toks, words = toks[1:], words[1:]
+        if seg == s and words and words[0].lower().strip(",") in _CLAUSE_OPENERS:
+            continue  # "In an interview, …": the subject comes after the phrase
+        for i in range(1, min(len(words), 9)):
+            bare = words[i].lower()
+            prev = words[i - 1].lower()
+            if bare.strip(",") != bare or not bare.isalpha():
+                if "," in words[i - 1] or not bare.rstrip(",").isalpha():
+                    break
+                continue
+            verb = (
+                bare in _VERB_WORDS
+                or _adverb(words[i])
+                or bare in _MID_ADVERBS
+                or _REPORTING_FORMS.get(bare) is not None
+                or (bare.endswith("ed") and len(bare) > 4 and prev not in _POSSESSIVES)
+            )
+            if not verb:
+                continue
+            if any("," in w for w in words[: i - 1]) or prev.endswith(","):
+                break  # "Salem, New Hampshire, Trump went …": no plain noun phrase
+            subject = _trim(text, toks[0][0], toks[i - 1][1])
+            head = text[subject[0] : subject[1]].split()
+            if head and (head[0][:1].isupper() or head[0].lower() in _SUBJECT_WORDS):
+                return subject
+            break
+    return None
+
+
 def _adverb(word: str) -> bool:
     bare = word.rstrip(",").lower()
     if not word[:1].islower():
@@ -965,8 +1021,9 @@ def _indirect_quotes(
                     earlier = [a for a in in_sentence if a.cue and a.cue[0] < w.start()]
                     if earlier:  # "Ban called for …, saying …": the same speaker
                         speaker = max(earlier, key=lambda a: a.cue[0] if a.cue else 0).speaker
-                    else:
-                        speaker = _subject_before(
+                    else:  # the subject of the clause the participle hangs on
+                        clause = text.rfind(",", s_start, w.start())
+                        speaker = _main_subject(text, s_start, clause) or _subject_before(
                             text, s_start, _clause_end(text, s_start, w.start())
                         )
                 else:
