@@ -223,6 +223,11 @@ INDIRECT = [
         "the harbour master",
     ),
     (
+        "Then she turned on the board, saying the cranes had been neglected for years.",
+        "the cranes had been neglected for years",
+        "she",
+    ),
+    (
         "Orvel and its neighbours counter that the port was never safe.",
         "that the port was never safe",
         "Orvel and its neighbours",
@@ -279,6 +284,12 @@ def test_reported_speech(text: str, content: str, speaker: str) -> None:
     (quote,) = [q for q in find_quotes(article) if not q.direct]
     assert article.text[quote.content.start : quote.content.end] == content
     assert quote.speaker_text == speaker
+
+
+def test_a_past_form_after_a_determiner_is_an_adjective() -> None:
+    text = "He spoke about the proposed harbour wall, saying it would be finished by May."
+    found = [(q.cue_text, q.speaker_text, q.text) for q in find_quotes(make_article(text))]
+    assert found == [("saying", "He", "it would be finished by May")]
 
 
 def test_reported_speech_with_quoted_words_is_one_quote() -> None:

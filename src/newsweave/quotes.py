@@ -663,7 +663,9 @@ _VERB_WORDS = _wordset(
 # Adverbs between a subject and its verb: "Sanders also sent …".
 _MID_ADVERBS = _wordset("also later then again still never even just now already")
 # What opens a sentence before its subject: "In an interview, Trump …", "But Trump …".
-_CONJUNCTIONS = _wordset("but and so yet or")
+_CONJUNCTIONS = _wordset("but and so yet or then also still later meanwhile now")
+# Words after which a past form is an adjective: "the proposed wall", "his alleged role".
+_ATTRIBUTIVE = _DETERMINERS | _wordset("his her their its our my your this these those")
 
 
 def _main_subject(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -682,13 +684,13 @@ def _main_subject(text: str, start: int, end: int) -> tuple[int, int] | None:
             toks, words = toks[1:], words[1:]
         if seg == s and words and words[0].lower().strip(",") in _CLAUSE_OPENERS:
             continue  # "In an interview, …": the subject comes after the phrase
-        for i in range(1, min(len(words), 9)):
-            bare = words[i].lower()
+        for i in range(1, min(len(words), 10)):
             prev = words[i - 1].lower()
-            if bare.strip(",") != bare or not bare.isalpha():
-                if "," in words[i - 1] or not bare.rstrip(",").isalpha():
-                    break
-                continue
+            if prev.endswith((",", ";", ":")):
+                break  # "Salem, New Hampshire, Trump went …": no plain noun phrase
+            bare = words[i].lower()
+            if not bare.isalpha():
+                continue  # "Sen.", "(I-Vt.)", "O’Malley"
             verb = (
                 bare in _VERB_WORDS
                 or _adverb(words[i])
@@ -698,8 +700,6 @@ def _main_subject(text: str, start: int, end: int) -> tuple[int, int] | None:
             )
             if not verb:
                 continue
-            if any("," in w for w in words[: i - 1]) or prev.endswith(","):
-                break  # "Salem, New Hampshire, Trump went …": no plain noun phrase
             subject = _trim(text, toks[0][0], toks[i - 1][1])
             head = text[subject[0] : subject[1]].split()
             if head and (head[0][:1].isupper() or head[0].lower() in _SUBJECT_WORDS):
@@ -968,6 +968,8 @@ def _indirect_quotes(
                 prev_word = prev[0].lower()
                 if prev_word in _BE:
                     continue  # "is known", "was seen": a passive or an adjective
+                if prev_word in _ATTRIBUTIVE and lower.endswith("ed"):
+                    continue  # "the proposed wall", "his alleged role": an adjective
                 noun_like = lower in _NOUN_LIKE and prev_word not in ("he", "she", "it", "who")
                 named = (  # "the new poll shows Trump far ahead": a name opens the clause
                     following is not None
