@@ -228,6 +228,11 @@ INDIRECT = [
         "she",
     ),
     (
+        "Winds reached 60 km/h on Friday, according to the weather office, close to the limit.",
+        "Winds reached 60 km/h on Friday",
+        "the weather office",
+    ),
+    (
         "Orvel and its neighbours counter that the port was never safe.",
         "that the port was never safe",
         "Orvel and its neighbours",

@@ -957,7 +957,10 @@ def _indirect_quotes(
                 spk_end = _clause_end(text, cue[1], end)
                 speaker = _trim(text, cue[1], spk_end)
                 described = _RELATIVE_RE.match(text, spk_end) is not None
-                if spk_end < end and not described:  # "According to Interfax, …"
+                # "Winds reached 60 km/h, according to the weather office, close to …": the
+                # claim is the clause before the cue when there is one.
+                opened = len(text[claimed : w.start()].split()) >= 3
+                if spk_end < end and not described and not opened:  # "According to X, …"
                     content = _trim(text, spk_end, end)
                 else:  # "…, according to Interfax." / "…, according to X, which …"
                     content = _trim(text, s_start, w.start())
