@@ -233,6 +233,11 @@ INDIRECT = [
         "the weather office",
     ),
     (
+        "The union is warning that the strike could last a month.",
+        "that the strike could last a month",
+        "The union",
+    ),
+    (
         "Orvel and its neighbours counter that the port was never safe.",
         "that the port was never safe",
         "Orvel and its neighbours",

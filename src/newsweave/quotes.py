@@ -969,8 +969,12 @@ def _indirect_quotes(
                 before = text[claimed : w.start()]
                 prev = before.split()[-1:] or [""]
                 prev_word = prev[0].lower()
+                subject_end = w.start()
                 if prev_word in _BE:
-                    continue  # "is known", "was seen": a passive or an adjective
+                    if kind != _PARTICIPLE or prev_word.startswith("be"):
+                        continue  # "is known", "was seen": a passive or an adjective
+                    kind = _FINITE  # "Clinton is calling for …": the progressive
+                    subject_end = w.start() - len(before) + before.rstrip().rfind(prev[0])
                 if prev_word in _ATTRIBUTIVE and lower.endswith("ed"):
                     continue  # "the proposed wall", "his alleged role": an adjective
                 noun_like = lower in _NOUN_LIKE and prev_word not in ("he", "she", "it", "who")
@@ -1032,7 +1036,7 @@ def _indirect_quotes(
                             text, s_start, _clause_end(text, s_start, w.start())
                         )
                 else:
-                    speaker = _subject_before(text, claimed, w.start())
+                    speaker = _subject_before(text, claimed, subject_end)
                     if relative is not None and not text[relative[0] : w.start()].strip(" ,"):
                         speaker = relative[1]  # the name the relative clause belongs to
                     earlier = [a for a in in_sentence if a.cue and a.cue[0] < w.start()]
