@@ -652,8 +652,8 @@ def _name_opens(text: str, toks: list[tuple[int, int]]) -> bool:
     )
 
 
-# Words that end the subject of a clause when they follow it: auxiliaries, and past forms
-# that are no participle adjectives.  Past forms in "-ed" are found by their ending.
+# Words that end the subject of a clause when they follow it: auxiliaries and irregular past
+# forms (regular ones are found by their "-ed").
 _VERB_WORDS = _wordset(
     """is was are were has have had will would can could should may might must did does do
     went sent took made gave came began spoke met led won ran got found left kept held brought
@@ -974,7 +974,7 @@ def _indirect_quotes(
                     if kind != _PARTICIPLE or prev_word.startswith("be"):
                         continue  # "is known", "was seen": a passive or an adjective
                     kind = _FINITE  # "Clinton is calling for …": the progressive
-                    subject_end = w.start() - len(before) + before.rstrip().rfind(prev[0])
+                    subject_end = claimed + before.rstrip().rfind(prev[0])  # before "is"
                 if prev_word in _ATTRIBUTIVE and lower.endswith("ed"):
                     continue  # "the proposed wall", "his alleged role": an adjective
                 noun_like = lower in _NOUN_LIKE and prev_word not in ("he", "she", "it", "who")
@@ -1062,7 +1062,7 @@ def _indirect_quotes(
                     start = tail.end() - 4  # the content starts with "that"
                 content = _trim(text, start, _content_end(text, start, end))
                 stray = _STRAY_MARK_RE.match(text, *content)
-                if stray is not None and _MARKS_RE.subn("", text[content[0] : content[1]])[1] == 1:
+                if stray is not None and len(_MARKS_RE.findall(text, *content)) == 1:
                     content = (stray.end(), content[1])  # 'stressing that" air strikes are …'
             if content[1] - content[0] < 3 or _covered(direct_parts, content):
                 continue
