@@ -238,6 +238,16 @@ INDIRECT = [
         "The union",
     ),
     (
+        "The harbour board this past week announced that the cranes were unsafe.",
+        "that the cranes were unsafe",
+        "The harbour board",
+    ),
+    (
+        "The dockers have twice complained that the cranes were unsafe.",
+        "that the cranes were unsafe",
+        "The dockers",
+    ),
+    (
         "Orvel and its neighbours counter that the port was never safe.",
         "that the port was never safe",
         "Orvel and its neighbours",

@@ -553,8 +553,16 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
     if s >= e:
         return None
     toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text, s, e)]
-    while toks and _adverb(text[toks[-1][0] : toks[-1][1]]):
-        toks.pop()  # "he also said", "Putin sharply criticised", "Kerry, however, said"
+    while toks:
+        if _adverb(text[toks[-1][0] : toks[-1][1]]):
+            toks.pop()  # "he also said", "Putin sharply criticised", "Kerry, however, said"
+            continue
+        if text[start:end].rstrip().endswith(","):
+            break  # "The ferry will resume on Friday, said …": the phrase closes a clause
+        when = _time_tail([text[a:b].lower() for a, b in toks[-4:]])
+        if not when or when == len(toks):
+            break
+        del toks[-when:]  # "The board this week announced", "Ortiz on Tuesday called"
     if not toks:
         return None
     e = toks[-1][1]
@@ -639,6 +647,32 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
     if "," in text[first:last] and text[last : last + 1] == ",":
         last += 1  # "Jane Doe, a senator," keeps the comma that closes the appositive
     return first, last
+
+
+_WEEKDAYS = _wordset("monday tuesday wednesday thursday friday saturday sunday")
+_TIME_UNITS = _wordset(
+    "week month year weekend morning afternoon evening night spring summer autumn fall winter"
+)
+_TIME_OPENERS = _wordset("this last next")
+# Time words, and quantifiers floated after the subject ("have all said").
+_TIME_WORDS = _wordset("today yesterday tonight twice always long all both")
+
+
+def _time_tail(words: list[str]) -> int:
+    """How many of the last ``words`` (lower-cased) are a time phrase between a subject and its
+    verb ("on tuesday", "this past week", "last month", "twice"); 0 if they end in none."""
+    if not words:
+        return 0
+    if words[-1] in _TIME_WORDS:
+        return 1
+    if len(words) >= 2 and words[-2] == "on" and words[-1] in _WEEKDAYS:
+        return 2
+    if words[-1] in _TIME_UNITS:
+        if len(words) >= 2 and words[-2] in _TIME_OPENERS:
+            return 2  # "this week", "last month"
+        if len(words) >= 3 and words[-3] in _TIME_OPENERS and words[-2] in ("past", "coming"):
+            return 3  # "this past week"
+    return 0
 
 
 def _name_opens(text: str, toks: list[tuple[int, int]]) -> bool:
