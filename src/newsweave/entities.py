@@ -2144,18 +2144,23 @@ def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> li
         if kind is EntityType.LOC:
             for w in folded:
                 if all(x == w or x in _LOC_PREFIXES or x in _LOC_SUFFIXES for x in folded):
-                    places[w].add(name)
+                    places[w].add(owner.get(name, name))
+
+    def heads(written: Iterable[tuple[str, EntityType]]) -> list[tuple[str, EntityType]]:
+        """The entities that longer names stand for, an alias's by its entity's name."""
+        return list({owner.get(x, x): t for x, t in written}.items())
+
     out: list[Entity] = []
     for e, word in zip(entities, keys, strict=True):
         if e.type is EntityType.ORG and " " in word and word.split()[-1] in _ORG_SUFFIXES:
             # "the Evening Post" in the Velmar Evening Post's own article
             tail = word.split()
-            heads = [
+            ending = heads(
                 (x, t)
                 for x, t in by_last[tail[-1]].items()
                 if len(x.split()) > len(tail) and _fold(x).split()[-len(tail) :] == tail
-            ]
-            out.append(_rewrite(e, *heads[0]) if len(heads) == 1 else e)
+            )
+            out.append(_rewrite(e, *ending[0]) if len(ending) == 1 else e)
             continue
         if (
             e.type not in (EntityType.ORG, EntityType.LOC)
@@ -2175,10 +2180,10 @@ def refine_entities(entities: Sequence[Entity], outlet: str | None = None) -> li
             out.append(_rewrite(e, next(iter(people)), EntityType.PER))
             continue
         if word in _ORG_SUFFIXES:
-            heads = list({owner.get(x, x): t for x, t in by_last[word].items()}.items())
-            if len(heads) == 1:
-                out.append(_rewrite(e, *heads[0]))
-            elif not heads:
+            headed = heads(by_last[word].items())
+            if len(headed) == 1:
+                out.append(_rewrite(e, *headed[0]))
+            elif not headed:
                 out.append(e)
             continue  # "Review" of several "… Review" names: none of them in particular
         short_for = places.get(word, set())

@@ -553,13 +553,13 @@ def _subject_before(text: str, start: int, end: int) -> tuple[int, int] | None:
     if s >= e:
         return None
     toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text, s, e)]
+    # "The ferry will resume on Friday, said …": a phrase before a comma closes a clause.
+    clause_closed = text[start:end].rstrip().endswith(",")
     while toks:
         if _adverb(text[toks[-1][0] : toks[-1][1]]):
             toks.pop()  # "he also said", "Putin sharply criticised", "Kerry, however, said"
             continue
-        if text[start:end].rstrip().endswith(","):
-            break  # "The ferry will resume on Friday, said …": the phrase closes a clause
-        when = _time_tail([text[a:b].lower() for a, b in toks[-4:]])
+        when = 0 if clause_closed else _time_tail([text[a:b].lower() for a, b in toks[-4:]])
         if not when or when == len(toks):
             break
         del toks[-when:]  # "The board this week announced", "Ortiz on Tuesday called"
@@ -694,12 +694,12 @@ _VERB_WORDS = _wordset(
     thought felt saw stood wrote drew struck sought fought put became rose fell threw paid sold
     built spent lost heard read bought broke chose withdrew shot hit cut set let"""
 )
-# Adverbs between a subject and its verb: "Sanders also sent …".
-_MID_ADVERBS = _wordset("also later then again still never even just now already")
+# Adverbs between a subject and its verb ("Sanders never sent …") beyond those _adverb knows.
+_MID_ADVERBS = _wordset("never just now already")
 # What opens a sentence before its subject: "In an interview, Trump …", "But Trump …".
 _CONJUNCTIONS = _wordset("but and so yet or then also still later meanwhile now")
 # Words after which a past form is an adjective: "the proposed wall", "his alleged role".
-_ATTRIBUTIVE = _DETERMINERS | _wordset("his her their its our my your this these those")
+_ATTRIBUTIVE = _POSSESSIVES - {"that"}
 
 
 def _main_subject(text: str, start: int, end: int) -> tuple[int, int] | None:
