@@ -98,6 +98,15 @@ POSITION_BOOST = 3.0
 POSITION_SCALE = 5.0
 # Single content words count too, at this share of a bigram's weight (DUC 2003: +0.5 R-1).
 UNIGRAM_WEIGHT = 0.3
+# Tried on Multi-News validation clusters 0-499 (November 2026, ROUGE-1/2 F at 256 words, fill
+# on) and not kept, each against the same code without it: position_boost 0 +0.11/-0.04;
+# unigram_weight 1.0 -0.01/-0.03; max_words 120 +0.01/+0.02; min_words 5 -0.02/-0.03; a
+# concept's weight in an origin times 1 + log(its mentions there) +0.03/+0.02; concepts
+# mentioned once in the story weigh nothing -0.03/-0.04 (summaries stop at 223 words, not
+# 249); fill off -0.15/-0.05; splitting "sentences" longer than max_words at certain sentence
+# ends (lower-cased text with spaced quotes defeats the segmenter) +0.17/+0.02, but -0.03/0.00
+# on clusters 500-999.  A 256-word budget takes ~60% of that split's input, so these settings
+# barely change which words a summary holds (benchmarks/summarize_headroom.py).
 # Two sentences say the same thing (one unit, cited together) when their embeddings are this
 # close *and* they share SAME_CONTENT_LEXICAL of their content stems (the smaller share, both
 # ways), or when one holds CITE_CONTAINMENT of the other's content stems.  Cosines per embedder,
