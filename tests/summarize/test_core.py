@@ -410,12 +410,39 @@ FURNITURE_PAGE = [
 ]
 
 
-def test_a_page_of_web_furniture_is_never_summarized() -> None:
-    page = _article("Video Host", FURNITURE_PAGE, hours=1)
+# a web archive's note saved in place of the page, and an account's and a paywall's messages
+ARCHIVE_NOTE = [
+    "This crawl started in the spring and followed links from every news home page it found.",
+    "Crawled sites are stored for later study, though some of the files are not public yet.",
+    "The collection keeps a copy of each page as it looked on the day it was captured.",
+]
+ACCOUNT_PAGE = [
+    "We have sent you a verification email to confirm the new profile you created today.",
+    "If the verification message does not arrive in a few minutes, look in the spam folder.",
+    "Sorry, this street address is outside the deliverable area for the printed edition.",
+]
+
+
+@pytest.mark.parametrize("page_text", [FURNITURE_PAGE, ARCHIVE_NOTE, ACCOUNT_PAGE])
+def test_a_page_of_web_furniture_is_never_summarized(page_text: list[str]) -> None:
+    page = _article("Video Host", page_text, hours=1)
     articles = [*_flood(), page]
     summary = summarize_story(articles, SummarizeOptions(words=200, embedder="hashing", fill=True))
     assert summary.sentences
     assert all(page.id not in s.article_ids for s in summary.sentences)
+
+
+def test_a_crawl_that_is_not_a_web_crawl_is_reporting() -> None:
+    jam = _article(
+        "Road Desk",
+        [
+            "Traffic slowed to a crawl on the river bridge for three hours after the flood.",
+            "Drivers waited in long queues while crews cleared mud from both lanes of the road.",
+        ],
+        hours=1,
+    )
+    summary = summarize_story([jam], SummarizeOptions(words=40, embedder="hashing"))
+    assert any(s.text.startswith("Traffic slowed to a crawl") for s in summary.sentences)
 
 
 RECIPE = [

@@ -23,7 +23,7 @@ GATE: dict[str, Any] = json.loads(FLOORS.read_text(encoding="utf-8"))
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 
-@pytest.mark.parametrize("gate", GATE["slices"], ids=lambda g: g["dataset"])
+@pytest.mark.parametrize("gate", GATE["slices"], ids=lambda g: f"{g['dataset']}:{g['records']}")
 def test_summarize_gate(gate: dict[str, Any]) -> None:
     path = shared_file(gate["dataset"])
     assert slice_hash(path, gate["records"]) == gate["sha256"], "the gate's data slice changed"

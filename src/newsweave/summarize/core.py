@@ -98,6 +98,15 @@ POSITION_BOOST = 3.0
 POSITION_SCALE = 5.0
 # Single content words count too, at this share of a bigram's weight (DUC 2003: +0.5 R-1).
 UNIGRAM_WEIGHT = 0.3
+# Tried on Multi-News validation clusters 0-499 (November 2026, ROUGE-1/2 F at 256 words, fill
+# on) and not kept, each against the same code without it: position_boost 0 +0.11/-0.04;
+# unigram_weight 1.0 -0.01/-0.03; max_words 120 +0.01/+0.02; min_words 5 -0.02/-0.03; a
+# concept's weight in an origin times 1 + log(its mentions there) +0.03/+0.02; concepts
+# mentioned once in the story weigh nothing -0.03/-0.04 (summaries stop at 223 words, not
+# 249); fill off -0.15/-0.05; splitting "sentences" longer than max_words at certain sentence
+# ends (lower-cased text with spaced quotes defeats the segmenter) +0.17/+0.02, but -0.03/0.00
+# on clusters 500-999.  A 256-word budget takes ~60% of that split's input, so these settings
+# barely change which words a summary holds (benchmarks/summarize_headroom.py).
 # Two sentences say the same thing (one unit, cited together) when their embeddings are this
 # close *and* they share SAME_CONTENT_LEXICAL of their content stems (the smaller share, both
 # ways), or when one holds CITE_CONTAINMENT of the other's content stems.  Cosines per embedder,
@@ -116,7 +125,14 @@ _BOILERPLATE = re.compile(
     r"(?:enable|disabled?) javascript|javascript is disabled|log ?in to|sign in to|"
     r"create an? (?:free )?account|your (?:tweets?|comments?|inbox|account)\b|"
     r"by copying the code|could not be loaded|not available right now|"
-    r"web ?crawls?\b|these crawls\b|archive pages\b)",
+    r"web ?crawls?\b|these crawls\b|archive pages\b|"
+    # a web archive's note saved in place of the page (what was crawled, and how), an
+    # account's or a paywall's message.  Added November 2026: Multi-News validation ROUGE-1/2 F
+    # +0.07/+0.05 on clusters 0-499 (where chosen), +0.10/+0.11 on 1000-5621, +0.08/+0.11 on
+    # all 5,622; DUC 2003 and MultiLing 2011 unchanged
+    r"\bcrawl(?:s|ed|ing)?\b[^.]{0,80}\b(?:urls?|web ?sites?|sites|pages|domains?|outlinks|"
+    r"hosts?)\b|crawl data\b|this crawl\b|archive-it\b|verification (?:email|message)\b|"
+    r"deliverable area\b|legal help page\b)",
     re.IGNORECASE,
 )
 # A document is off the story's topic when at least FURNITURE_SHARE of its sentences are page
@@ -130,6 +146,15 @@ _BOILERPLATE = re.compile(
 # page does; on the first 500 Multi-News validation clusters it moved ROUGE-1 F by +0.13 only.
 OFFTOPIC_SIMILARITY = 0.1
 FURNITURE_SHARE = 0.5
+# Tried and not kept (November 2026): in stories of three or more origins, weighing a far
+# origin's concepts by cosine / 0.14 (0.14 set below every document of DUC 2003, DUC 2007
+# update and MultiLing 2011, which it left unchanged) moved Multi-News validation ROUGE-1/2 F
+# by +0.07/+0.05 (clusters 0-499, where tried), +0.02/+0.03 (500-999), +0.04/+0.03 (all
+# 5,622), but it drops the other side of a story as a hard cut would: a wire origin telling
+# the fire, where two outlets report the inquiry, lost its sentence (test_core's echo story).
+# Weighing every origin by its cosine relative to the story's highest cost DUC 2003
+# -1.36/-0.61 ROUGE-1/2 recall.  Leaving out the documents the corpus's relevance flags mark
+# off topic, a ceiling that reads labels, would give +0.70/+0.80 on clusters 0-499.
 # With ``fill``, the words a whole-sentence summary leaves unused (at least FILL_MIN_WORDS)
 # take the opening words of the most informative remaining sentence, ended with "…".
 FILL_MIN_WORDS = 5
