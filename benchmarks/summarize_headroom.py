@@ -77,12 +77,8 @@ def headroom(start: int, limit: int, embedder: str) -> dict[str, Any]:
         reference: Counter[str] = Counter()
         for text in cluster.summaries:  # pooled, as ROUGE's -f A does
             reference.update(rouge_tokens(text, whole))
-        given = Counter(
-            token
-            for article in cluster.docs
-            for sentence in segment_article(article)
-            for token in rouge_tokens(sentence.text, whole)
-        )
+        sentences = [s.text for article in cluster.docs for s in segment_article(article)]
+        given = Counter(rouge_tokens(sentences, whole))  # one tokenizer for the whole input
         lines = [s.text for s in summarize_story(cluster.docs, options).sentences]
         summary = Counter(rouge_tokens(lines, cut))
         matched = sum((summary & reference).values())
