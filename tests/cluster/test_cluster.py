@@ -292,6 +292,7 @@ def test_hashing_embedder_runs() -> None:
         ({"embedding_floor": 1.0}, "embedding_floor must be in [0, 1)"),
         ({"time_penalty": 1.5}, "time_penalty must be in [0, 1]"),
         ({"consolidate_every": -1}, "consolidate_every must be at least 0"),
+        ({"consolidate_share": -0.5}, "consolidate_share must be at least 0"),
         ({"granularity": "day"}, "unknown granularity 'day'; choose one of topic, event"),
         ({"bulk_penalty": -0.1}, "bulk_penalty must be in [0, 1]"),
         ({"bulk_scale_days": 0.0}, "bulk_scale_days must be more than 0"),
@@ -359,6 +360,34 @@ def test_bridging_article_merges_two_stories() -> None:
     assert index.story_key(left[0].id) == index.story_key(right[0].id)
     assert bridge.merged == (right[0].id,)
     assert bridge.story == left[0].id
+
+
+@pytest.mark.parametrize(
+    ("every", "share", "expected"),
+    [
+        (3, 0.0, [3, 6, 9, 12, 15, 18]),  # a fixed step
+        (3, 1.0, [3, 6, 12]),  # and once the archive has doubled since the last one
+        (3, 0.5, [3, 6, 9, 14]),
+        (0, 1.0, []),  # only when stories are listed
+    ],
+)
+def test_consolidation_is_spaced_by_the_archive_size(
+    every: int, share: float, expected: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = StoryIndex(FAST.but(consolidate_every=every, consolidate_share=share))
+    at: list[int] = []
+    consolidate = index.consolidate
+
+    def counted() -> int:
+        at.append(len(index))
+        return consolidate()
+
+    monkeypatch.setattr(index, "consolidate", counted)
+    for day in range(20):
+        index.add(_article(f"Item {day} on the harbour tram works.", f"t{day}", "Courier", day))
+    assert at == expected
+    index.stories()
+    assert at[len(expected) :] == [20], "listing consolidates"
 
 
 def test_stream_agrees_with_batch_on_the_hand_built_set() -> None:

@@ -28,6 +28,8 @@ def _graph(granularity: str, *days: float | None) -> StoryGraph:
         ((0.0, 30.0), "event", 0.3 * (1.0 - 23.0 / 60.0)),  # and the span gap beyond a week
         ((0.0, 4.0), "topic", 1.0),  # topics keep bursts days apart together
         ((0.0, None), "event", 1.0),  # an undated article has no gap
+        ((0.0, 10.0), "topic", 1.0 - 3.0 / 60.0),  # spans three days past the week
+        ((0.0, 67.0), "topic", 0.0),  # the whole penalty: weeks apart
     ],
 )
 def test_link_score_shrinks_with_the_gap(
@@ -53,3 +55,18 @@ def test_bursts_compare_their_bulk_not_their_closest_members() -> None:
     assert graph.bulk_gap(early, late) == pytest.approx(3.0)
     assert graph.bulk_penalty(early, late) == pytest.approx(0.7 * (3.0 - 2.0) / 2.0)
     assert graph.link_score(early, late) == pytest.approx(1.0 - 0.35)
+
+
+def test_spans_of_merged_stories_skip_undated_members() -> None:
+    graph = _graph("topic", None, 0.0, 2.0, None, 40.0)
+    for a, b in ((0, 1), (1, 2), (3, 4)):
+        graph.union(a, b)
+    assert graph.span(0) == (START, START + timedelta(days=2))
+    assert graph.span(3) == (START + timedelta(days=40), START + timedelta(days=40))
+    graph.add_score(0, 3, 3.0 * 2)  # pairs score 1.0 on average before the time rule
+    # 38 days between the spans: 31 past the week's tolerance, over a 60-day scale
+    assert graph.time_penalty(graph.find(0), graph.find(3)) == pytest.approx(31.0 / 60.0)
+    assert graph.link_score(graph.find(0), graph.find(3)) == pytest.approx(1.0 - 31.0 / 60.0)
+    graph.dissolve([graph.find(0)])
+    assert graph.span(2) == (START + timedelta(days=2), START + timedelta(days=2))
+    assert graph.time_penalty(0, graph.find(3)) == 0.0, "an undated article has no gap"

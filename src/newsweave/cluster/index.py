@@ -5,7 +5,9 @@ Each article is posted under its ``salient_terms`` heaviest terms (terms held by
 query adds up, over the query's own salient terms, the weight products of every posted article
 and returns the best ``candidates``.  A posting list keeps its ``posting_cap`` most recent
 entries, so the work per query is bounded by ``salient_terms * posting_cap`` whatever the size of
-the archive: the cost per arriving article stays flat as the archive grows.
+the archive: the cost per arriving article stays flat as the archive grows.  Scores are summed in
+a scratch array indexed by node, touched only where the query's postings point, so a query
+costs its postings and never the size of the archive (nor a sort of its postings).
 """
 
 from __future__ import annotations
@@ -39,11 +41,19 @@ class CandidateIndex:
     def __init__(self, posting_cap: int) -> None:
         self.posting_cap = posting_cap
         self._postings: dict[int, _Postings] = {}
+        # Scratch space of query(), by node: summed scores (all 0 between queries) and the
+        # position in the query's postings that last wrote a node (to find distinct nodes).
+        self._sums = np.zeros(0, dtype=np.float64)
+        self._slot = np.zeros(0, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._postings)
 
     def add(self, node: int, terms: NDArray[np.int64], weights: NDArray[np.float32]) -> None:
+        if node >= len(self._sums):  # grow by doubling
+            size = max(1024, 2 * len(self._sums), node + 1)
+            self._sums = np.zeros(size, dtype=np.float64)
+            self._slot = np.zeros(size, dtype=np.int64)
         cap = self.posting_cap
         for term, weight in zip(terms.tolist(), weights.tolist(), strict=True):
             postings = self._postings.get(term)
@@ -69,10 +79,13 @@ class CandidateIndex:
         if not node_parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         nodes = np.concatenate(node_parts)
-        unique, inverse = np.unique(nodes, return_inverse=True)
-        scores = np.asarray(
-            np.bincount(inverse, weights=np.concatenate(weight_parts)), dtype=np.float64
-        )
+        sums, slot = self._sums, self._slot
+        np.add.at(sums, nodes, np.concatenate(weight_parts))
+        positions = np.arange(len(nodes))
+        slot[nodes] = positions  # a node posted under several terms keeps one position
+        unique = nodes[slot[nodes] == positions]
+        scores = sums[unique]  # a copy: fancy indexing
+        sums[unique] = 0.0
         if len(unique) > limit:
             keep = np.argpartition(-scores, limit - 1)[:limit]
             unique, scores = unique[keep], scores[keep]

@@ -44,6 +44,9 @@ class StoryGraph:
         self._links: list[dict[int, float]] = []  # root -> {root: summed pair score}
         self._first: list[datetime | None] = []
         self._last: list[datetime | None] = []
+        # The same spans as day numbers (days since 1970), which the link scores read.
+        self._first_day: list[float | None] = []
+        self._last_day: list[float | None] = []
         self._version: list[int] = []
         self._head: list[int] = []  # root -> its earliest-added node
         self._members: list[list[int]] = []  # root -> its nodes (empty for other nodes)
@@ -79,11 +82,14 @@ class StoryGraph:
         self._links.append({})
         self._first.append(published)
         self._last.append(published)
+        day = _day_number(published) if published is not None else None
+        self._first_day.append(day)
+        self._last_day.append(day)
         self._version.append(0)
         self._head.append(node)
         self._members.append([node])
         self._published.append(published)
-        self._moment_sum.append(_day_number(published) if published is not None else 0.0)
+        self._moment_sum.append(day if day is not None else 0.0)
         self._dated.append(int(published is not None))
         return node
 
@@ -135,17 +141,13 @@ class StoryGraph:
 
     def time_penalty(self, ra: int, rb: int) -> float:
         """The share of link score two stories (roots) lose to the gap between their spans."""
-        first_a, last_a, first_b, last_b = (
-            self._first[ra],
-            self._last[ra],
-            self._first[rb],
-            self._last[rb],
-        )
-        if first_a is None or last_a is None or first_b is None or last_b is None:
+        first_a, first_b = self._first_day[ra], self._first_day[rb]
+        if first_a is None or first_b is None:
             return 0.0
-        later_start = max(first_a, first_b)
-        earlier_end = min(last_a, last_b)
-        gap_days = _days(later_start, earlier_end)
+        last_a, last_b = self._last_day[ra], self._last_day[rb]
+        if last_a is None or last_b is None:
+            return 0.0
+        gap_days = max(first_a, first_b) - min(last_a, last_b)
         if gap_days <= self._tolerance:
             return 0.0
         return self._penalty * min(1.0, (gap_days - self._tolerance) / self._scale)
@@ -201,6 +203,8 @@ class StoryGraph:
         self._dated[ra] += self._dated[rb]
         self._first[ra] = _earliest(self._first[ra], self._first[rb])
         self._last[ra] = _latest(self._last[ra], self._last[rb])
+        self._first_day[ra] = _lowest(self._first_day[ra], self._first_day[rb])
+        self._last_day[ra] = _highest(self._last_day[ra], self._last_day[rb])
         self._version[ra] += 1
         self._version[rb] += 1
         return ra
@@ -286,7 +290,9 @@ class StoryGraph:
                 self._members[node] = [node]
                 self._head[node] = node
                 self._first[node] = self._last[node] = published = self._published[node]
-                self._moment_sum[node] = _day_number(published) if published is not None else 0.0
+                day = _day_number(published) if published is not None else None
+                self._first_day[node] = self._last_day[node] = day
+                self._moment_sum[node] = day if day is not None else 0.0
                 self._dated[node] = int(published is not None)
                 self._version[node] += 1
                 freed.append(node)
@@ -339,3 +345,15 @@ def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
     if b is None:
         return a
     return a if _days(a, b) >= 0 else b
+
+
+def _lowest(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    return a if b is None or a <= b else b
+
+
+def _highest(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    return a if b is None or a >= b else b

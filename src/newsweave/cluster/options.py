@@ -146,9 +146,17 @@ BULK_PENALTY = {"topic": 0.0, "event": 0.7}
 BULK_TOLERANCE_DAYS = 2.0
 BULK_SCALE_DAYS = 2.0
 HORIZON_DAYS = 120.0  # articles further apart than this are never candidates of each other
-# Incremental runs revisit the stories whose pair scores changed every this many articles (and
-# whenever stories are listed); 0 = only when listed.
+# Incremental runs revisit the stories whose pair scores changed whenever stories are listed,
+# and between listings once the articles added since the last revisit number CONSOLIDATE_EVERY
+# and CONSOLIDATE_SHARE of the articles indexed before them (CONSOLIDATE_EVERY 0: only when
+# listed).  A revisit costs about the stories the arrivals touched: on Multi-News (14k articles,
+# shuffled) 1,000 arrivals touch ~40% of the archive, so revisiting every 1,000 articles took
+# 38% of the stream's CPU (13.5 of 35.7 s) against 19% (4.2 of 22.4 s) once the archive has
+# doubled; generated 15k, 5.9 of 29.2 s against 3.8 of 25.0 s.  Spaced in proportion to the
+# archive, revisits cost a constant per article however large it grows; stream F1 is unchanged
+# (Multi-News 0.7818 against 0.7815, generated 15k 0.9825 both).
 CONSOLIDATE_EVERY = 1000
+CONSOLIDATE_SHARE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +210,7 @@ class ClusterOptions:
     bulk_scale_days: float = BULK_SCALE_DAYS
     horizon_days: float = HORIZON_DAYS
     consolidate_every: int = CONSOLIDATE_EVERY
+    consolidate_share: float = CONSOLIDATE_SHARE
 
     def __post_init__(self) -> None:
         if self.embedder not in EMBEDDER_CHOICES:
@@ -242,6 +251,7 @@ class ClusterOptions:
             "edge_floor",
             "time_tolerance_days",
             "bulk_tolerance_days",
+            "consolidate_share",
         )
         for name in non_negative:
             _at_least(self, name, 0)

@@ -265,7 +265,7 @@ class StoryIndex:
         heads += [graph.head_of_root(r) for r in absorbed if graph.find(r) == root]
         merged = sorted({table.article_ids[h] for h in heads if h not in (head, node)})
         self._since_consolidation += 1
-        if options.consolidate_every and self._since_consolidation >= options.consolidate_every:
+        if self._consolidation_due():
             self.consolidate()
         return Assignment(
             article.id,
@@ -273,6 +273,18 @@ class StoryIndex:
             new_story=head == node,
             merged=tuple(merged),
         )
+
+    def _consolidation_due(self) -> bool:
+        """Whether the arrivals since the last consolidation number ``consolidate_every`` and
+        ``consolidate_share`` of the articles indexed before them.
+
+        A consolidation costs about the stories the arrivals touched, up to the whole archive;
+        spacing them in proportion to the archive keeps that cost constant per article.
+        """
+        every, since = self.options.consolidate_every, self._since_consolidation
+        if not every or since < every:
+            return False
+        return since >= self.options.consolidate_share * (len(self) - since)
 
     def _joined(self, node: int, article: Article, must_link: Iterable[str]) -> list[int]:
         """Join ``node`` with the articles it must share a story with; returns their nodes."""
