@@ -66,21 +66,26 @@ class CandidateIndex:
     ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """The ``limit`` posted articles with the largest summed weight products, best first."""
         node_parts: list[NDArray[np.int32]] = []
-        weight_parts: list[NDArray[np.float64]] = []
+        weight_parts: list[NDArray[np.float32]] = []
+        query_weights: list[float] = []
+        lengths: list[int] = []
         cap = self.posting_cap
         for term, weight in zip(terms.tolist(), weights.tolist(), strict=True):
             postings = self._postings.get(term)
             if postings is None:
                 continue
             nodes = np.frombuffer(postings.nodes, dtype=np.int32)[-cap:]
-            posted = np.frombuffer(postings.weights, dtype=np.float32)[-cap:]
             node_parts.append(nodes)
-            weight_parts.append(posted.astype(np.float64) * weight)
+            weight_parts.append(np.frombuffer(postings.weights, dtype=np.float32)[-cap:])
+            query_weights.append(weight)
+            lengths.append(len(nodes))
         if not node_parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         nodes = np.concatenate(node_parts)
+        products = np.concatenate(weight_parts).astype(np.float64)
+        products *= np.repeat(np.asarray(query_weights, dtype=np.float64), lengths)
         sums, slot = self._sums, self._slot
-        np.add.at(sums, nodes, np.concatenate(weight_parts))
+        np.add.at(sums, nodes, products)
         positions = np.arange(len(nodes))
         slot[nodes] = positions  # a node posted under several terms keeps one position
         unique = nodes[slot[nodes] == positions]

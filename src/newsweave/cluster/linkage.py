@@ -230,9 +230,12 @@ class StoryGraph:
         """
         absorbed: list[int] = []
         root = self.find(node)
+        size = self._size
         while True:
             best, best_score = -1, threshold
-            for other in self._links[root]:
+            for other, summed in self._links[root].items():
+                if summed / (size[root] * size[other]) < best_score:
+                    continue  # the time rules only shrink the average: it cannot win
                 score = self.link_score(root, other)
                 if score > best_score or (score == best_score and best >= 0 and other < best):
                     best, best_score = other, score
@@ -252,14 +255,16 @@ class StoryGraph:
 
     def _drain(self, heap: list[tuple[float, int, int, int, int]], threshold: float) -> int:
         merges = 0
-        version = self._version
+        version, size = self._version, self._size
         while heap:
             _, ra, rb, va, vb = heapq.heappop(heap)
             if version[ra] != va or version[rb] != vb:
                 continue  # one of them merged since this entry was pushed
             root = self.union(ra, rb)
             merges += 1
-            for other in self._links[root]:
+            for other, summed in self._links[root].items():
+                if summed / (size[root] * size[other]) < threshold:
+                    continue  # below it before the time rules, which only shrink it
                 score = self.link_score(root, other)
                 if score >= threshold:
                     lo, hi = (root, other) if root < other else (other, root)
