@@ -70,3 +70,22 @@ def test_spans_of_merged_stories_skip_undated_members() -> None:
     graph.dissolve([graph.find(0)])
     assert graph.span(2) == (START + timedelta(days=2), START + timedelta(days=2))
     assert graph.time_penalty(0, graph.find(3)) == 0.0, "an undated article has no gap"
+
+
+def test_an_arrival_joins_its_best_story_after_the_time_rules() -> None:
+    # Node 0 links weakly to 1, well to 2, and best of all to 3, which lies 90 days away.
+    graph = _graph("topic", 0.0, 0.0, 1.0, 90.0)
+    for other, score in ((1, 0.05), (2, 0.5), (3, 0.9)):
+        graph.add_score(0, other, score)
+    absorbed = graph.merge_around(0, 0.1)
+    assert graph.find(0) == graph.find(2)
+    assert graph.find(1) != graph.find(0) and graph.find(3) != graph.find(0)
+    assert len(absorbed) == 1
+
+
+def test_merging_goes_on_past_weak_links() -> None:
+    graph = _graph("topic", 0.0, 0.0, 0.0, 0.0)
+    for a, b, score in ((0, 1, 1.0), (0, 2, 0.01), (1, 2, 0.01), (1, 3, 0.4)):
+        graph.add_score(a, b, score)
+    assert graph.merge_all(0.1) == 2
+    assert graph.find(0) == graph.find(1) == graph.find(3) != graph.find(2)

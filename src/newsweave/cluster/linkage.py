@@ -42,15 +42,14 @@ class StoryGraph:
         self._parent: list[int] = []
         self._size: list[int] = []
         self._links: list[dict[int, float]] = []  # root -> {root: summed pair score}
-        self._first: list[datetime | None] = []
-        self._last: list[datetime | None] = []
-        # The same spans as day numbers (days since 1970), which the link scores read.
-        self._first_day: list[float | None] = []
-        self._last_day: list[float | None] = []
+        # root -> its earliest / latest dated member (itself while none is dated): its span
+        self._earliest: list[int] = []
+        self._latest: list[int] = []
         self._version: list[int] = []
         self._head: list[int] = []  # root -> its earliest-added node
         self._members: list[list[int]] = []  # root -> its nodes (empty for other nodes)
         self._published: list[datetime | None] = []  # node -> its date
+        self._day: list[float | None] = []  # node -> its date in days since 1970
         self._moment_sum: list[float] = []  # root -> summed dates (days since 1970) of members
         self._dated: list[int] = []  # root -> its dated members
         self._tolerance = time_tolerance_days
@@ -80,15 +79,14 @@ class StoryGraph:
         self._parent.append(node)
         self._size.append(1)
         self._links.append({})
-        self._first.append(published)
-        self._last.append(published)
-        day = _day_number(published) if published is not None else None
-        self._first_day.append(day)
-        self._last_day.append(day)
+        self._earliest.append(node)
+        self._latest.append(node)
         self._version.append(0)
         self._head.append(node)
         self._members.append([node])
         self._published.append(published)
+        day = _day_number(published) if published is not None else None
+        self._day.append(day)
         self._moment_sum.append(day if day is not None else 0.0)
         self._dated.append(int(published is not None))
         return node
@@ -115,7 +113,7 @@ class StoryGraph:
 
     def span(self, node: int) -> tuple[datetime | None, datetime | None]:
         root = self.find(node)
-        return self._first[root], self._last[root]
+        return self._published[self._earliest[root]], self._published[self._latest[root]]
 
     def add_score(self, a: int, b: int, score: float) -> None:
         """Add the score of the article pair ``(a, b)`` to the link of their stories."""
@@ -141,10 +139,11 @@ class StoryGraph:
 
     def time_penalty(self, ra: int, rb: int) -> float:
         """The share of link score two stories (roots) lose to the gap between their spans."""
-        first_a, first_b = self._first_day[ra], self._first_day[rb]
+        day, earliest, latest = self._day, self._earliest, self._latest
+        first_a, first_b = day[earliest[ra]], day[earliest[rb]]
         if first_a is None or first_b is None:
             return 0.0
-        last_a, last_b = self._last_day[ra], self._last_day[rb]
+        last_a, last_b = day[latest[ra]], day[latest[rb]]
         if last_a is None or last_b is None:
             return 0.0
         gap_days = max(first_a, first_b) - min(last_a, last_b)
@@ -201,13 +200,20 @@ class StoryGraph:
         self._head[ra] = min(self._head[ra], self._head[rb])
         self._moment_sum[ra] += self._moment_sum[rb]
         self._dated[ra] += self._dated[rb]
-        self._first[ra] = _earliest(self._first[ra], self._first[rb])
-        self._last[ra] = _latest(self._last[ra], self._last[rb])
-        self._first_day[ra] = _lowest(self._first_day[ra], self._first_day[rb])
-        self._last_day[ra] = _highest(self._last_day[ra], self._last_day[rb])
+        self._earliest[ra] = self._dated_first(self._earliest[ra], self._earliest[rb], later=False)
+        self._latest[ra] = self._dated_first(self._latest[ra], self._latest[rb], later=True)
         self._version[ra] += 1
         self._version[rb] += 1
         return ra
+
+    def _dated_first(self, a: int, b: int, *, later: bool) -> int:
+        """Of nodes ``a`` and ``b``, the earlier (or ``later``) dated one; ``a`` on a tie."""
+        date_a, date_b = self._published[a], self._published[b]
+        if date_a is None:
+            return b
+        if date_b is None or date_a == date_b:
+            return a
+        return a if (date_a > date_b) == later else b
 
     def merge_all(self, threshold: float) -> int:
         """Merge the best-scoring linked pair of stories while one scores ``threshold``.
@@ -294,11 +300,10 @@ class StoryGraph:
                 self._size[node] = 1
                 self._members[node] = [node]
                 self._head[node] = node
-                self._first[node] = self._last[node] = published = self._published[node]
-                day = _day_number(published) if published is not None else None
-                self._first_day[node] = self._last_day[node] = day
+                self._earliest[node] = self._latest[node] = node
+                day = self._day[node]
                 self._moment_sum[node] = day if day is not None else 0.0
-                self._dated[node] = int(published is not None)
+                self._dated[node] = int(day is not None)
                 self._version[node] += 1
                 freed.append(node)
         freed.sort()
@@ -334,31 +339,3 @@ def _days(later: datetime, earlier: datetime) -> float:
 def _day_number(moment: datetime) -> float:
     """Days since 1970-01-01 of a naive UTC ``moment``."""
     return _days(moment, _EPOCH)
-
-
-def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if _days(b, a) >= 0 else b
-
-
-def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if _days(a, b) >= 0 else b
-
-
-def _lowest(a: float | None, b: float | None) -> float | None:
-    if a is None:
-        return b
-    return a if b is None or a <= b else b
-
-
-def _highest(a: float | None, b: float | None) -> float | None:
-    if a is None:
-        return b
-    return a if b is None or a >= b else b
